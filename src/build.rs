@@ -1,0 +1,158 @@
+//! The build pipeline: load → validate → render → write.
+//!
+//! Loading and rendering are pure and happen in memory; only the last step writes, after
+//! every check has passed, so a failed build changes nothing on disk.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{self, LoadedIncident};
+use crate::render::{self, TemplateError, Templates, report};
+use crate::site::write::{self, ReportStats, WriteError};
+use crate::site::{self, SiteError, SiteInfo};
+use crate::workspace::Workspace;
+
+/// What to build and where; `None` means the workspace's setting.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site output folder.
+    pub out: Option<PathBuf>,
+    /// Reports folder.
+    pub reports: Option<PathBuf>,
+    /// Absolute URL the site is published at.
+    pub base_url: Option<String>,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    /// Incidents built.
+    pub incidents: usize,
+    /// HTML pages written.
+    pub pages: usize,
+    /// What happened to the reports.
+    pub reports: ReportStats,
+    /// Warnings and notes from validation.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Where the site went.
+    pub out: PathBuf,
+}
+
+/// Why a build failed. In every case the previous output is untouched.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Incident files have errors.
+    #[error("{} error{} in incident files", crate::diagnostic::error_count(.0), if crate::diagnostic::error_count(.0) == 1 { "" } else { "s" })]
+    Invalid(Vec<Diagnostic>),
+    /// A template failed to load or render.
+    #[error("template error: {0}")]
+    Template(#[from] TemplateError),
+    /// The site could not be assembled.
+    #[error(transparent)]
+    Site(#[from] SiteError),
+    /// Output could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Loads, validates, renders and writes the site and reports of `workspace`.
+/// `display` shows paths in diagnostics; `progress` is called per incident page and is
+/// given the total first.
+pub fn build(
+    workspace: &Workspace,
+    options: &BuildOptions,
+    display: &(dyn Fn(&Path) -> PathBuf + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<BuildSummary, BuildError> {
+    let start = Instant::now();
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| workspace.output_dir());
+    let reports_dir = options
+        .reports
+        .clone()
+        .unwrap_or_else(|| workspace.reports_dir());
+    let protected = [
+        workspace.root.as_path(),
+        &workspace.incidents_dir(),
+        &workspace.templates_dir(),
+        &reports_dir,
+    ]
+    .map(Path::to_path_buf);
+    let protected: Vec<&Path> = protected.iter().map(PathBuf::as_path).collect();
+    write::check_output_dir(&out, &protected)?;
+
+    let loaded = load::load_dir(&workspace.incidents_dir(), display);
+    if loaded.error_count() > 0 {
+        return Err(BuildError::Invalid(loaded.diagnostics));
+    }
+    let mut incidents = loaded.incidents;
+    render::sort_newest_first(&mut incidents);
+
+    let templates = Templates::load(Some(&workspace.templates_dir()))?;
+    let info = site_info(workspace, options, &incidents);
+    progress(Progress::Start(incidents.len()));
+    let (site, reports) = render_outputs(workspace, &templates, &info, &incidents, &|| {
+        progress(Progress::Page)
+    })?;
+
+    write::write_site(&site, &out)?;
+    let report_stats = write::write_reports(&reports, &reports_dir)?;
+    progress(Progress::Done);
+    Ok(BuildSummary {
+        incidents: incidents.len(),
+        pages: site.page_count(),
+        reports: report_stats,
+        diagnostics: loaded.diagnostics,
+        elapsed: start.elapsed(),
+        out,
+    })
+}
+
+/// Progress of a build, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// Rendering starts; this many incident pages will follow.
+    Start(usize),
+    /// One incident page is done.
+    Page,
+    /// Everything is written.
+    Done,
+}
+
+/// Site-wide values from the workspace settings and the command line.
+pub fn site_info(
+    workspace: &Workspace,
+    options: &BuildOptions,
+    incidents: &[LoadedIncident],
+) -> SiteInfo {
+    SiteInfo {
+        title: workspace.config.title.clone(),
+        description: workspace.config.description.clone(),
+        base_url: options
+            .base_url
+            .clone()
+            .or_else(|| workspace.config.base_url.clone()),
+        incident_count: incidents.len(),
+        version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+/// Renders the site and the reports from sorted incidents, in memory.
+pub fn render_outputs(
+    workspace: &Workspace,
+    templates: &Templates,
+    info: &SiteInfo,
+    incidents: &[LoadedIncident],
+    on_page: &(dyn Fn() + Sync),
+) -> Result<(site::SiteFiles, std::collections::BTreeMap<String, String>), BuildError> {
+    let prepared = render::prepare(incidents);
+    let static_dir = workspace.templates_dir().join("static");
+    let site = site::render_site(&prepared, templates, info, Some(&static_dir), on_page)?;
+    let reports = report::render_reports(&prepared, templates, info)?;
+    Ok((site, reports))
+}

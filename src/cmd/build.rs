@@ -1,0 +1,110 @@
+//! `postmortem build`: write the Markdown reports and the static site.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::OnceLock;
+
+use anyhow::anyhow;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use postmortem::build::{self, BuildError, BuildOptions, Progress};
+use postmortem::workspace::normalize_base_url;
+
+use super::{Global, display_from, print_diagnostics};
+
+/// Arguments of `postmortem build`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Site output folder [default: `output` in postmortem.toml, else `site`].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Reports folder [default: `reports` in postmortem.toml, else `reports`].
+    #[arg(long, value_name = "DIR")]
+    reports: Option<PathBuf>,
+    /// Absolute URL the site will be published at, e.g. https://acme.github.io/incidents/
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    base_url: Option<String>,
+}
+
+fn parse_base_url(url: &str) -> Result<String, String> {
+    normalize_base_url(url)
+}
+
+/// Builds; exit code 1 if anything stopped the build (and then nothing was written).
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let (workspace, cwd) = global.workspace()?;
+    let display = display_from(&cwd);
+    let options = BuildOptions {
+        out: args.out.map(|p| cwd.join(p)),
+        reports: args.reports.map(|p| cwd.join(p)),
+        base_url: args.base_url,
+    };
+    // A progress bar only on a terminal, and only once a build has enough pages to wait
+    // for; indicatif draws nothing when stderr is a pipe or CI log.
+    let bar: OnceLock<ProgressBar> = OnceLock::new();
+    let progress = |event: Progress| match event {
+        Progress::Start(total) if total >= 200 && !global.quiet => {
+            let b = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} rendering {pos}/{len} incidents {wide_bar} {eta}",
+            ) {
+                b.set_style(style);
+            }
+            let _ = bar.set(b);
+        }
+        Progress::Page => {
+            if let Some(b) = bar.get() {
+                b.inc(1);
+            }
+        }
+        Progress::Done => {
+            if let Some(b) = bar.get() {
+                b.finish_and_clear();
+            }
+        }
+        Progress::Start(_) => {}
+    };
+    match build::build(&workspace, &options, &display, &progress) {
+        Ok(summary) => {
+            if let Some(b) = bar.get() {
+                b.finish_and_clear();
+            }
+            print_diagnostics(&summary.diagnostics, global.quiet);
+            if !global.quiet {
+                let r = &summary.reports;
+                eprintln!(
+                    "built {} incident{} in {:.2}s: {} pages in {}, {} reports in {} ({} written, {} unchanged{})",
+                    summary.incidents,
+                    if summary.incidents == 1 { "" } else { "s" },
+                    summary.elapsed.as_secs_f64(),
+                    summary.pages,
+                    display(&summary.out).display(),
+                    r.written + r.unchanged,
+                    display(
+                        &options
+                            .reports
+                            .clone()
+                            .unwrap_or_else(|| workspace.reports_dir())
+                    )
+                    .display(),
+                    r.written,
+                    r.unchanged,
+                    if r.removed > 0 {
+                        format!(", {} removed", r.removed)
+                    } else {
+                        String::new()
+                    },
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(BuildError::Invalid(diagnostics)) => {
+            print_diagnostics(&diagnostics, global.quiet);
+            Err(anyhow!(
+                "{}; nothing was written",
+                BuildError::Invalid(diagnostics)
+            ))
+        }
+        Err(error @ BuildError::Write(_)) => Err(anyhow!(error)),
+        Err(error) => Err(anyhow!("{error}\nnothing was written")),
+    }
+}

@@ -1,0 +1,63 @@
+//! `postmortem check`: validate every incident file, for people and for CI.
+
+use std::process::ExitCode;
+
+use postmortem::diagnostic::Severity;
+use postmortem::load;
+
+use super::{Global, display_from, print_diagnostics};
+
+/// Arguments of `postmortem check`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Output format: `human` (with source lines) or `json` (one JSON object per line).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Checks the workspace; exit code 1 if any file has an error.
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let (workspace, cwd) = global.workspace()?;
+    let display = display_from(&cwd);
+    let loaded = load::load_dir(&workspace.incidents_dir(), &display);
+    let errors = loaded.error_count();
+    match args.format {
+        Format::Json => {
+            for d in &loaded.diagnostics {
+                println!("{}", d.to_json_line());
+            }
+        }
+        Format::Human => {
+            print_diagnostics(&loaded.diagnostics, global.quiet);
+            if !global.quiet || errors > 0 {
+                let warnings = loaded
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Warning)
+                    .count();
+                let files = loaded.files;
+                eprintln!(
+                    "checked {files} incident file{}: {errors} error{}, {warnings} warning{}",
+                    plural(files),
+                    plural(errors),
+                    plural(warnings)
+                );
+            }
+        }
+    }
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

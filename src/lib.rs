@@ -1,0 +1,21 @@
+//! `postmortem` turns a folder of structured incident files (YAML) into Markdown reports
+//! and a searchable static site.
+//!
+//! The work is one pipeline, and each stage is a module:
+//!
+//! 1. [`workspace`] finds the root folder and reads `postmortem.toml`;
+//! 2. [`load`] reads every incident file and validates it, collecting [`diagnostic`]s;
+//! 3. [`render`] turns incidents into HTML pages and Markdown reports, in memory;
+//! 4. [`site`] lays out the pages and writes them to disk, atomically.
+//!
+//! [`build`] runs the stages in order; the command line only wires arguments to it.
+//!
+//! [`model`] defines the incident format that all stages share.
+
+pub mod build;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod site;
+pub mod workspace;

@@ -1,0 +1,159 @@
+//! Loading and validation: from the files under `incidents/` to checked incidents.
+//!
+//! Every file is read and parsed independently (in parallel), so one broken file never
+//! hides the problems of another; then the checks that need all incidents at once
+//! (duplicate slugs and ids, `related` links) run over the whole set. The result holds every
+//! incident that parsed and every problem found, so `check` reports all of them in one run.
+
+mod parse;
+mod validate;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::model::Incident;
+
+pub use parse::{MAX_FILE_BYTES, closest, parse_incident};
+pub use validate::{slug_problem, validate_set};
+
+/// An incident together with where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedIncident {
+    /// The file name without extension: the incident's identity and URL.
+    pub slug: String,
+    /// The file, as shown to the user.
+    pub file: PathBuf,
+    /// The file on disk.
+    pub path: PathBuf,
+    /// The parsed incident.
+    pub incident: Incident,
+}
+
+/// Everything found under the incidents folder.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Number of incident files found.
+    pub files: usize,
+    /// Incidents that parsed, in file order.
+    pub incidents: Vec<LoadedIncident>,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Number of problems that make the input unusable.
+    pub fn error_count(&self) -> usize {
+        diagnostic::error_count(&self.diagnostics)
+    }
+}
+
+/// Loads and validates every incident file under `dir`. `display` turns a path into the
+/// form diagnostics show (relative to where the user stands).
+pub fn load_dir(dir: &Path, display: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Loaded {
+    let files = match discover(dir) {
+        Ok(files) => files,
+        Err(diagnostic) => {
+            return Loaded {
+                diagnostics: vec![diagnostic],
+                ..Loaded::default()
+            };
+        }
+    };
+    let results: Vec<Result<LoadedIncident, Diagnostic>> = files
+        .par_iter()
+        .map(|path| load_file(path, &display(path)))
+        .collect();
+
+    let mut loaded = Loaded {
+        files: files.len(),
+        ..Loaded::default()
+    };
+    for result in results {
+        match result {
+            Ok(incident) => loaded.incidents.push(incident),
+            Err(diagnostic) => loaded.diagnostics.push(diagnostic),
+        }
+    }
+    loaded.diagnostics.extend(validate_set(&loaded.incidents));
+    diagnostic::sort(&mut loaded.diagnostics);
+    loaded
+}
+
+/// Reads, decodes and parses one file. `file` is the path shown in diagnostics.
+pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic> {
+    let slug = slug_of(path);
+    if let Some(problem) = slug_problem(&slug) {
+        return Err(problem.at_file(file));
+    }
+    let size = fs::metadata(path)
+        .map_err(|e| Diagnostic::file_error(file, format!("cannot read file: {e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::file_error(
+            file,
+            format!(
+                "file is {:.1} MB; incident files may be at most {} MB",
+                size as f64 / 1e6,
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        )
+        .with_help("move large logs or traces to a linked file and keep an excerpt here"));
+    }
+    let bytes = fs::read(path)
+        .map_err(|e| Diagnostic::file_error(file, format!("cannot read file: {e}")))?;
+    let source = parse::decode(file, bytes)?;
+    let incident = parse_incident(file, &source)?;
+    Ok(LoadedIncident {
+        slug,
+        file: file.to_path_buf(),
+        path: path.to_path_buf(),
+        incident,
+    })
+}
+
+/// The slug of an incident file: its name without the extension.
+pub fn slug_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether `path` names an incident file (and not an editor's backup or swap file).
+pub fn is_incident_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    !name.starts_with('.')
+        && !name.starts_with('#')
+        && matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        )
+}
+
+/// Every incident file under `dir`, sorted so output never depends on directory order.
+pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    if !dir.is_dir() {
+        return Err(Diagnostic::file_error(dir, "incidents folder not found")
+            .with_help("create it with `postmortem new \"<title>\"`, or set `incidents` in postmortem.toml"));
+    }
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
+    for entry in walker {
+        let entry =
+            entry.map_err(|e| Diagnostic::file_error(dir, format!("cannot list folder: {e}")))?;
+        if entry.file_type().is_file() && is_incident_file(entry.path()) {
+            files.push(entry.into_path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,257 @@
+//! One incident file: bytes to [`Incident`], or a diagnostic that says exactly what is wrong.
+//!
+//! serde-saphyr reads the YAML straight into the model types, so every type, enum and
+//! unknown-field check is the model's own. serde_path_to_error records where in the document
+//! the failure happened (`changes[2].before`), and the parser's location gives line and
+//! column. Budgets cap what a hostile file can cost: alias bombs and deep nesting fail fast.
+
+use std::path::Path;
+
+use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Incident;
+
+/// Files above this size are refused before they are read.
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Parses the text of one incident file. `file` is the path shown in diagnostics.
+pub fn parse_incident(file: &Path, source: &str) -> Result<Incident, Diagnostic> {
+    let mut failed_at = None;
+    let result = serde_saphyr::with_deserializer_from_str_with_options(source, options(), |de| {
+        serde_path_to_error::deserialize::<_, Incident>(de).map_err(|error| {
+            failed_at = Some(error.path().to_string());
+            error.into_inner()
+        })
+    });
+    result.map_err(|error| diagnose(file, source, &error, failed_at.as_deref()))
+}
+
+/// The parser settings: strict booleans (`yes` is not `true`), and budgets sized for the
+/// largest file we accept, so that no file can make us hang or exhaust memory.
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: 64,
+            max_nodes: 2_000_000,
+            max_events: 4_000_000,
+            max_aliases: 10_000,
+            max_anchors: 10_000,
+            max_documents: 1,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+            max_replay_stack_depth: 16,
+        },
+    }
+}
+
+/// Turns a parser error into a diagnostic with the field path, location and a hint.
+fn diagnose(file: &Path, source: &str, error: &YamlError, path: Option<&str>) -> Diagnostic {
+    let original = original(error);
+    let field = path.filter(|p| !p.is_empty() && *p != ".");
+    let (message, help) = describe(original, field);
+    let (line, column) = match original {
+        // A missing top-level field belongs to the whole document, not to the last key read.
+        YamlError::SerdeMissingField { .. } if field.is_none() => (0, 0),
+        _ => error
+            .location()
+            .map(|l| (l.line() as usize, l.column() as usize))
+            .unwrap_or((0, 0)),
+    };
+    let width = token_width(source, line, column);
+    let diagnostic = if line == 0 {
+        Diagnostic::file_error(file, message)
+    } else {
+        Diagnostic::at(file, source, line, column, message).with_width(width)
+    };
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// The error behind snippet and alias wrappers.
+fn original(error: &YamlError) -> &YamlError {
+    match error {
+        YamlError::WithSnippet { error, .. } | YamlError::AliasError { error, .. } => {
+            original(error)
+        }
+        other => other,
+    }
+}
+
+/// The message and, where we know one, what would be valid.
+fn describe(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
+    let at = |f: &str| format!("`{f}`");
+    match error {
+        YamlError::SerdeUnknownField {
+            field: unknown,
+            expected,
+            ..
+        } => {
+            let parent = field
+                .and_then(parent_of)
+                .map(|p| format!(" in `{p}`"))
+                .unwrap_or_default();
+            let help = match closest(unknown, expected) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("valid fields here: {}", expected.join(", ")),
+            };
+            (format!("unknown field `{unknown}`{parent}"), Some(help))
+        }
+        YamlError::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let name = field.map(at).unwrap_or_else(|| "value".into());
+            let mut help = format!("valid values: {}", expected.join(", "));
+            if let Some(best) = closest(variant, expected) {
+                help = format!("did you mean `{best}`? {help}");
+            }
+            (format!("invalid value `{variant}` for {name}"), Some(help))
+        }
+        YamlError::SerdeMissingField { field: missing, .. } => {
+            let parent = field.map(|p| format!(" in `{p}`")).unwrap_or_default();
+            let help = format!("add `{missing}:`; `postmortem schema` lists every field");
+            (
+                format!("missing required field `{missing}`{parent}"),
+                Some(help),
+            )
+        }
+        YamlError::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        } => {
+            let name = field.map(at).unwrap_or_else(|| "the document".into());
+            (
+                format!("wrong type for {name}: expected {expected}, found {unexpected}"),
+                None,
+            )
+        }
+        YamlError::NullIntoString { .. } => {
+            let name = field.map(at).unwrap_or_else(|| "this field".into());
+            (
+                format!("{name} is empty"),
+                Some("write a value, quote it (\"\") or remove the line".into()),
+            )
+        }
+        YamlError::Message { msg, .. } => match field {
+            Some(name) => (format!("`{name}` {msg}", msg = invalid_prefix(msg)), None),
+            None => (msg.clone(), None),
+        },
+        YamlError::Unexpected { expected, .. } => {
+            let name = field.map(at).unwrap_or_else(|| "the document".into());
+            let expected = expected.replace("string scalar", "text");
+            (format!("wrong type for {name}: expected {expected}"), None)
+        }
+        YamlError::InvalidScalar { ty, .. } => {
+            let name = field.map(at).unwrap_or_else(|| "value".into());
+            let expected = match *ty {
+                "bool" => "true or false",
+                t if t.starts_with('u') || t.starts_with('i') => "a whole number",
+                _ => "a number",
+            };
+            (format!("wrong type for {name}: expected {expected}"), None)
+        }
+        YamlError::Budget {
+            breach: serde_saphyr::budget::BudgetBreach::Documents { .. },
+            ..
+        } => (
+            "a second YAML document (`---`) in one file".into(),
+            Some("each incident file holds one incident; put the next one in its own file".into()),
+        ),
+        YamlError::Budget { .. }
+        | YamlError::AliasReplayLimitExceeded { .. }
+        | YamlError::AliasExpansionLimitExceeded { .. }
+        | YamlError::AliasReplayStackDepthExceeded { .. }
+        | YamlError::AliasReplayCounterOverflow { .. } => (
+            "file is too deeply nested or expands too many aliases to be read safely".into(),
+            Some(format!(
+                "incident files nest a few levels and use few aliases ({})",
+                UserMessageFormatter.format_message(error)
+            )),
+        ),
+        other => {
+            let text = UserMessageFormatter.format_message(other);
+            match field {
+                Some(name) => (format!("in `{name}`: {text}"), None),
+                None => (format!("YAML: {text}"), None),
+            }
+        }
+    }
+}
+
+/// Custom messages from our own types read as a predicate ("must not be empty") or a full
+/// sentence ("invalid date ..."); either reads well after the field name.
+fn invalid_prefix(msg: &str) -> String {
+    if msg.starts_with("must") {
+        msg.to_owned()
+    } else {
+        format!("is invalid: {msg}")
+    }
+}
+
+fn parent_of(path: &str) -> Option<&str> {
+    let cut = path.rfind(['.', '['])?;
+    let parent = &path[..cut];
+    (!parent.is_empty()).then_some(parent)
+}
+
+/// The valid name closest to a misspelling, if one is close enough to be what was meant.
+pub fn closest<'a>(typed: &str, valid: &[&'a str]) -> Option<&'a str> {
+    valid
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(typed, candidate), *candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Length of the word at a location, so the caret underlines the whole key or value.
+fn token_width(source: &str, line: usize, column: usize) -> usize {
+    let Some(text) = line.checked_sub(1).and_then(|i| source.lines().nth(i)) else {
+        return 1;
+    };
+    text.chars()
+        .skip(column.saturating_sub(1))
+        .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',')
+        .count()
+        .max(1)
+}
+
+/// Reads the bytes of a file as UTF-8, or says where the first invalid byte is.
+pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        // Safe: `valid_up_to` is the length of the valid prefix.
+        let prefix = std::str::from_utf8(valid).unwrap_or_default();
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let shown = String::from_utf8_lossy(error.as_bytes()).into_owned();
+        Diagnostic::at(file, &shown, line, column, "file is not valid UTF-8")
+            .with_help("save the file as UTF-8 (without changing its text)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_suggests_only_near_misses() {
+        let valid = ["root_cause", "resolution", "related"];
+        assert_eq!(closest("root_casue", &valid), Some("root_cause"));
+        assert_eq!(closest("rootcause", &valid), Some("root_cause"));
+        assert_eq!(closest("banana", &valid), None);
+    }
+
+    #[test]
+    fn parent_of_paths() {
+        assert_eq!(parent_of("changes[2].befor"), Some("changes[2]"));
+        assert_eq!(parent_of("titel"), None);
+        assert_eq!(parent_of("error.mesage"), Some("error"));
+    }
+}

@@ -1,0 +1,101 @@
+//! Lessons learned: either a plain list or grouped the classic postmortem way.
+
+use schemars::JsonSchema;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// What the team learned. Write either a plain list of lessons, or a mapping with any of
+/// `went_well`, `went_wrong`, `lucky` and `learned`. Each lesson is Markdown.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Lessons {
+    /// What went well.
+    pub went_well: Vec<String>,
+    /// What went wrong.
+    pub went_wrong: Vec<String>,
+    /// Where we got lucky.
+    pub lucky: Vec<String>,
+    /// Lessons that fit none of the above; a plain list lands here.
+    pub learned: Vec<String>,
+}
+
+impl Lessons {
+    /// Whether there is nothing to show.
+    pub fn is_empty(&self) -> bool {
+        self.went_well.is_empty()
+            && self.went_wrong.is_empty()
+            && self.lucky.is_empty()
+            && self.learned.is_empty()
+    }
+}
+
+/// The grouped form, derived so unknown keys and wrong types get serde's precise errors.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Grouped lessons")]
+struct Grouped {
+    /// What went well. Markdown.
+    #[serde(default)]
+    went_well: Vec<String>,
+    /// What went wrong. Markdown.
+    #[serde(default)]
+    went_wrong: Vec<String>,
+    /// Where we got lucky. Markdown.
+    #[serde(default)]
+    lucky: Vec<String>,
+    /// Other lessons. Markdown.
+    #[serde(default)]
+    learned: Vec<String>,
+}
+
+impl JsonSchema for Lessons {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Lessons".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let grouped = generator.subschema_for::<Grouped>();
+        schemars::json_schema!({
+            "description": "A plain list of lessons, or lessons grouped by went_well, went_wrong, lucky and learned.",
+            "anyOf": [
+                { "type": "array", "items": { "type": "string" } },
+                grouped
+            ]
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Lessons {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LessonsVisitor;
+
+        impl<'de> Visitor<'de> for LessonsVisitor {
+            type Value = Lessons;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a list of lessons, or a mapping with went_well, went_wrong, lucky, learned",
+                )
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Lessons, A::Error> {
+                let learned = Vec::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(Lessons {
+                    learned,
+                    ..Lessons::default()
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lessons, A::Error> {
+                let grouped = Grouped::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Lessons {
+                    went_well: grouped.went_well,
+                    went_wrong: grouped.went_wrong,
+                    lucky: grouped.lucky,
+                    learned: grouped.learned,
+                })
+            }
+        }
+
+        deserializer.deserialize_any(LessonsVisitor)
+    }
+}

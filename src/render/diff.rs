@@ -1,0 +1,204 @@
+//! Before/after code changes: highlighted once, shown side by side and as a unified diff.
+//!
+//! The before and after code are each highlighted once, line by line; the diff rows then
+//! point at those lines instead of highlighting the diff again. similar computes the diff
+//! (and the plain unified diff text the Markdown report prints).
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+use super::highlight;
+use crate::model::Change;
+
+/// Lines of context around each change in the unified views.
+const CONTEXT_LINES: usize = 3;
+
+/// A change ready for templates: the raw fields plus highlighted code and diff rows.
+#[derive(Debug, Serialize)]
+pub struct ChangeView<'a> {
+    /// The change as written.
+    #[serde(flatten)]
+    pub change: &'a Change,
+    /// Language used for highlighting and Markdown fences (`py`, `yaml`, `text`).
+    pub lang: String,
+    /// Highlighted before code, as lines.
+    pub before_lines: Vec<String>,
+    /// Highlighted after code, as lines.
+    pub after_lines: Vec<String>,
+    /// Unified diff rows; empty unless both before and after are given.
+    pub diff: Vec<DiffRow>,
+    /// Lines added.
+    pub added: usize,
+    /// Lines removed.
+    pub removed: usize,
+    /// The unified diff as text, for Markdown reports.
+    pub unified: Option<String>,
+}
+
+/// One row of a unified diff.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct DiffRow {
+    /// `add`, `del`, `ctx`, or `hunk` (a hunk header such as `@@ -3,7 +3,9 @@`).
+    pub kind: &'static str,
+    /// Line number in the before code.
+    pub old: Option<usize>,
+    /// Line number in the after code.
+    pub new: Option<usize>,
+    /// Highlighted line (or the hunk header text, escaped).
+    pub html: String,
+}
+
+impl<'a> ChangeView<'a> {
+    /// Highlights the change's code and computes its diff.
+    pub fn new(change: &'a Change) -> Self {
+        let syntax =
+            highlight::resolve_language(change.language.as_deref(), Some(change.file.as_str()));
+        let before_lines = change
+            .before
+            .as_deref()
+            .map(|code| highlight::highlight_lines(code, syntax))
+            .unwrap_or_default();
+        let after_lines = change
+            .after
+            .as_deref()
+            .map(|code| highlight::highlight_lines(code, syntax))
+            .unwrap_or_default();
+        let mut view = Self {
+            change,
+            lang: highlight::language_name(syntax),
+            before_lines,
+            after_lines,
+            diff: Vec::new(),
+            added: 0,
+            removed: 0,
+            unified: None,
+        };
+        if let (Some(before), Some(after)) = (&change.before, &change.after) {
+            view.compute_diff(before, after);
+        }
+        view
+    }
+
+    fn compute_diff(&mut self, before: &str, after: &str) {
+        let diff = TextDiff::from_lines(before, after);
+        for (index, group) in diff.grouped_ops(CONTEXT_LINES).iter().enumerate() {
+            let (Some(first), Some(last)) = (group.first(), group.last()) else {
+                continue;
+            };
+            let old = first.old_range().start..last.old_range().end;
+            let new = first.new_range().start..last.new_range().end;
+            if index > 0 || old.start > 0 || new.start > 0 {
+                self.diff.push(DiffRow {
+                    kind: "hunk",
+                    old: None,
+                    new: None,
+                    html: format!(
+                        "@@ -{},{} +{},{} @@",
+                        old.start + 1,
+                        old.len(),
+                        new.start + 1,
+                        new.len()
+                    ),
+                });
+            }
+            for op in group {
+                for change in diff.iter_changes(op) {
+                    let (kind, html) = match change.tag() {
+                        ChangeTag::Delete => {
+                            self.removed += 1;
+                            ("del", line(&self.before_lines, change.old_index()))
+                        }
+                        ChangeTag::Insert => {
+                            self.added += 1;
+                            ("add", line(&self.after_lines, change.new_index()))
+                        }
+                        ChangeTag::Equal => ("ctx", line(&self.after_lines, change.new_index())),
+                    };
+                    self.diff.push(DiffRow {
+                        kind,
+                        old: change.old_index().map(|i| i + 1),
+                        new: change.new_index().map(|i| i + 1),
+                        html,
+                    });
+                }
+            }
+        }
+        let file = self.change.file.as_str();
+        let unified = diff
+            .unified_diff()
+            .context_radius(CONTEXT_LINES)
+            .header(&format!("a/{file}"), &format!("b/{file}"))
+            .to_string();
+        self.unified = Some(unified);
+    }
+}
+
+fn line(lines: &[String], index: Option<usize>) -> String {
+    index
+        .and_then(|i| lines.get(i))
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::NonEmptyString;
+
+    fn change(before: &str, after: &str) -> Change {
+        Change {
+            file: NonEmptyString::new("settings.py").unwrap(),
+            lines: None,
+            language: None,
+            description: None,
+            risk: None,
+            before: Some(before.into()),
+            after: Some(after.into()),
+        }
+    }
+
+    #[test]
+    fn diff_rows_reuse_highlighted_lines_and_count_changes() {
+        let c = change("a = 1\nb = 2\nc = 3\n", "a = 1\nb = 20\nc = 3\nd = 4\n");
+        let view = ChangeView::new(&c);
+        assert_eq!((view.added, view.removed), (2, 1));
+        let kinds: Vec<&str> = view.diff.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, ["ctx", "del", "add", "ctx", "add"]);
+        assert_eq!(view.diff[1].html, view.before_lines[1]);
+        assert_eq!(view.diff[2].html, view.after_lines[1]);
+        assert_eq!((view.diff[2].old, view.diff[2].new), (None, Some(2)));
+        let unified = view.unified.unwrap();
+        assert!(
+            unified.starts_with("--- a/settings.py\n+++ b/settings.py\n@@ -1,3 +1,4 @@\n"),
+            "{unified}"
+        );
+        assert!(unified.contains("-b = 2\n+b = 20\n"), "{unified}");
+    }
+
+    #[test]
+    fn distant_changes_get_hunk_headers() {
+        let before: String = (1..=30).map(|i| format!("line {i}\n")).collect();
+        let after = before
+            .replace("line 2\n", "line two\n")
+            .replace("line 28\n", "line twenty-eight\n");
+        let c = change(&before, &after);
+        let view = ChangeView::new(&c);
+        let hunks: Vec<&str> = view
+            .diff
+            .iter()
+            .filter(|r| r.kind == "hunk")
+            .map(|r| r.html.as_str())
+            .collect();
+        assert_eq!(hunks, ["@@ -25,6 +25,6 @@"]);
+        assert_eq!(view.diff.iter().filter(|r| r.kind == "ctx").count(), 4 + 5);
+    }
+
+    #[test]
+    fn after_only_changes_have_no_diff() {
+        let mut c = change("", "x = 1\n");
+        c.before = None;
+        let view = ChangeView::new(&c);
+        assert!(view.diff.is_empty() && view.unified.is_none());
+        assert_eq!(view.after_lines.len(), 1);
+    }
+}

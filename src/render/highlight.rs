@@ -1,0 +1,410 @@
+//! Syntax highlighting into short CSS classes.
+//!
+//! syntect parses the code; instead of its full scope names as classes (which make the HTML
+//! some 30 times the size of the code), each token gets one short class from a fixed table
+//! (`k` keyword, `s` string, `c` comment, ... as Pygments and Chroma do). Colours live in
+//! two stylesheets generated from syntect themes, one light and one dark, so a page follows
+//! the reader's `prefers-color-scheme`.
+//!
+//! Output is per line, with every `<span>` closed on its line, so a diff view can reuse the
+//! lines of the before and after code without highlighting anything twice.
+
+use std::sync::LazyLock;
+
+use syntect::highlighting::{FontStyle, Theme};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+/// syntect's syntaxes plus the ones it lacks (TOML, Dockerfile, TypeScript, ...), loaded
+/// once, on first use.
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
+
+/// Short class for each scope, most specific first. The first entry whose scope is a prefix
+/// of a token's innermost matching scope wins; an empty class means "plain text".
+const CLASSES: &[(&str, &str)] = &[
+    ("comment", "c"),
+    ("punctuation.definition.comment", "c"),
+    ("string.regexp", "sr"),
+    ("constant.character.escape", "se"),
+    ("punctuation.definition.string", "s"),
+    ("string", "s"),
+    ("markup.raw", "s"),
+    ("constant.numeric", "m"),
+    ("constant.language", "kc"),
+    ("support.constant", "kc"),
+    ("constant.other", "no"),
+    ("variable.other.constant", "no"),
+    ("keyword.operator", "o"),
+    ("keyword", "k"),
+    ("storage.type", "kt"),
+    ("support.type", "kt"),
+    ("storage", "kd"),
+    ("entity.name.function", "nf"),
+    ("variable.function", "nf"),
+    ("support.function", "nb"),
+    ("entity.name.class", "nc"),
+    ("entity.name.type", "nc"),
+    ("entity.name.struct", "nc"),
+    ("entity.name.enum", "nc"),
+    ("entity.other.inherited-class", "nc"),
+    ("support.class", "nc"),
+    ("entity.name.tag", "nt"),
+    ("entity.other.attribute-name", "na"),
+    ("entity.name", "nn"),
+    ("variable.parameter", "nv"),
+    ("variable.language", "bp"),
+    ("variable", ""),
+    ("markup.heading", "gh"),
+    ("markup.inserted", "gi"),
+    ("markup.deleted", "gd"),
+    ("markup.changed", "gc"),
+    ("markup.bold", "gs"),
+    ("markup.italic", "ge"),
+    ("markup.underline.link", "nl"),
+    ("invalid", "err"),
+    ("punctuation", "p"),
+];
+
+/// Every class the highlighter can emit, for the HTML sanitiser's allow-list.
+pub fn class_names() -> impl Iterator<Item = &'static str> {
+    CLASSES
+        .iter()
+        .map(|(_, class)| *class)
+        .filter(|c| !c.is_empty())
+}
+
+static CLASS_SCOPES: LazyLock<Vec<(Scope, &'static str)>> = LazyLock::new(|| {
+    CLASSES
+        .iter()
+        .filter_map(|(scope, class)| Scope::new(scope).ok().map(|s| (s, *class)))
+        .collect()
+});
+
+/// The short class for a token with this scope stack, if it has one.
+fn class_for(stack: &[Scope]) -> &'static str {
+    for scope in stack.iter().rev() {
+        if let Some((_, class)) = CLASS_SCOPES
+            .iter()
+            .find(|(prefix, _)| prefix.is_prefix_of(*scope))
+        {
+            return class;
+        }
+    }
+    ""
+}
+
+/// The syntax for a language name or alias (`python`, `py`, `sh`, `yml`, `Dockerfile`).
+/// `None` means plain text.
+pub fn find_language(name: &str) -> Option<&'static SyntaxReference> {
+    let name = name.trim();
+    let lower = name.to_ascii_lowercase();
+    let token = match lower.as_str() {
+        "" | "text" | "plain" | "plaintext" | "txt" | "log" | "output" | "none" => return None,
+        "shell" | "sh" | "zsh" | "console" | "shell-session" | "terminal" => "bash",
+        "yml" => "yaml",
+        "dotenv" | "env" => "bash",
+        "golang" => "go",
+        "jsonc" | "json5" => "json",
+        "py3" | "python3" | "pycon" => "python",
+        "ts" => "typescript",
+        "rs" => "rust",
+        "dockerfile" => "Dockerfile",
+        "nginx" => "nginx",
+        other => other,
+    };
+    let syntaxes = &*SYNTAXES;
+    syntaxes
+        .find_syntax_by_token(token)
+        .or_else(|| syntaxes.find_syntax_by_name(name))
+        .filter(|syntax| syntax.name != "Plain Text")
+}
+
+/// The language of a file, from its name or extension (`settings.py`, `Dockerfile`,
+/// `.env.local`). `None` means plain text.
+pub fn language_for_file(path: &str) -> Option<&'static SyntaxReference> {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    if name.starts_with(".env") {
+        return find_language("bash");
+    }
+    let syntaxes = &*SYNTAXES;
+    if let Some(syntax) = syntaxes.find_syntax_by_extension(name) {
+        return Some(syntax);
+    }
+    let extension = name.rsplit_once('.').map(|(_, ext)| ext)?;
+    syntaxes
+        .find_syntax_by_extension(extension)
+        .or_else(|| find_language(extension))
+}
+
+/// The syntax for a code block: the explicit language if it names one, else the file's.
+pub fn resolve_language(
+    explicit: Option<&str>,
+    file: Option<&str>,
+) -> Option<&'static SyntaxReference> {
+    match explicit {
+        Some(name) => find_language(name),
+        None => file.and_then(language_for_file),
+    }
+}
+
+/// A short, stable name for a syntax, used as `language-…` class and Markdown fence info.
+pub fn language_name(syntax: Option<&SyntaxReference>) -> String {
+    match syntax {
+        Some(s) => s
+            .file_extensions
+            .first()
+            .cloned()
+            .unwrap_or_else(|| s.name.to_lowercase()),
+        None => "text".into(),
+    }
+}
+
+/// Highlights `code`, returning one HTML fragment per line (without the newline), every
+/// span closed on its line. Plain text (or a parse failure) is escaped only.
+pub fn highlight_lines(code: &str, syntax: Option<&SyntaxReference>) -> Vec<String> {
+    let Some(syntax) = syntax else {
+        return code.lines().map(escape).collect();
+    };
+    let syntaxes = &*SYNTAXES;
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut lines = Vec::new();
+    for line in LinesWithEndings::from(code) {
+        let Ok(ops) = state.parse_line(line, syntaxes) else {
+            // A grammar that fails mid-way leaves the rest of the block plain, not lost.
+            let done = lines.len();
+            lines.extend(code.lines().skip(done).map(escape));
+            return lines;
+        };
+        let text = line.trim_end_matches(['\n', '\r']);
+        let mut html = LineWriter::default();
+        let mut position = 0;
+        for (index, op) in ops {
+            let index = index.min(text.len());
+            if index > position {
+                html.push(&text[position..index], class_for(stack.as_slice()));
+                position = index;
+            }
+            if stack.apply(&op).is_err() {
+                break;
+            }
+        }
+        if position < text.len() {
+            html.push(&text[position..], class_for(stack.as_slice()));
+        }
+        lines.push(html.finish());
+    }
+    lines
+}
+
+/// Highlights a whole block into `<pre class="hl" data-lang="…"><code>…</code></pre>`.
+pub fn highlight_block(code: &str, syntax: Option<&SyntaxReference>) -> String {
+    let lines = highlight_lines(code, syntax);
+    format!(
+        "<pre class=\"hl\" data-lang=\"{}\"><code>{}</code></pre>",
+        escape(&language_name(syntax)),
+        lines.join("\n")
+    )
+}
+
+/// Builds one line of HTML, merging neighbouring tokens of the same class into one span.
+#[derive(Default)]
+struct LineWriter {
+    html: String,
+    open: &'static str,
+}
+
+impl LineWriter {
+    fn push(&mut self, text: &str, class: &'static str) {
+        if class != self.open && !text.trim().is_empty() {
+            if !self.open.is_empty() {
+                self.html.push_str("</span>");
+            }
+            if !class.is_empty() {
+                self.html.push_str("<span class=\"");
+                self.html.push_str(class);
+                self.html.push_str("\">");
+            }
+            self.open = class;
+        }
+        escape_into(text, &mut self.html);
+    }
+
+    fn finish(mut self) -> String {
+        if !self.open.is_empty() {
+            self.html.push_str("</span>");
+        }
+        self.html
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(text, &mut out);
+    out
+}
+
+fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Which of the two generated stylesheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeKind {
+    /// For light backgrounds and print.
+    Light,
+    /// For `prefers-color-scheme: dark`.
+    Dark,
+}
+
+/// The stylesheet for one theme: a colour per short class, taken from a syntect theme.
+pub fn stylesheet(kind: ThemeKind) -> String {
+    let themes = two_face::theme::extra();
+    let theme = match kind {
+        ThemeKind::Light => themes.get(two_face::theme::EmbeddedThemeName::Github),
+        ThemeKind::Dark => themes.get(two_face::theme::EmbeddedThemeName::OneHalfDark),
+    };
+    theme_css(theme)
+}
+
+fn theme_css(theme: &Theme) -> String {
+    use std::fmt::Write as _;
+    let highlighter = syntect::highlighting::Highlighter::new(theme);
+    let mut css = String::new();
+    let base = highlighter.get_default();
+    let _ = writeln!(
+        css,
+        ".hl{{color:{};background:{}}}",
+        hex(base.foreground),
+        hex(base.background)
+    );
+    let mut seen = Vec::new();
+    for (scope, class) in CLASSES {
+        if class.is_empty() || seen.contains(class) {
+            continue;
+        }
+        seen.push(*class);
+        let Ok(scope) = Scope::new(scope) else {
+            continue;
+        };
+        let style = highlighter.style_for_stack(&[scope]);
+        let mut rule = format!("color:{}", hex(style.foreground));
+        if style.font_style.contains(FontStyle::BOLD) {
+            rule.push_str(";font-weight:bold");
+        }
+        if style.font_style.contains(FontStyle::ITALIC) {
+            rule.push_str(";font-style:italic");
+        }
+        let _ = writeln!(css, ".hl .{class}{{{rule}}}");
+    }
+    css
+}
+
+fn hex(color: syntect::highlighting::Color) -> String {
+    format!("#{:02x}{:02x}{:02x}", color.r, color.g, color.b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_gets_short_classes_and_balanced_lines() {
+        let code = "# comment\nCACHES = {'default': 300}  # x\ndef f(a):\n    return \"\"\"multi\nline\"\"\"\n";
+        let lines = highlight_lines(code, find_language("python"));
+        assert_eq!(lines.len(), 5);
+        assert!(
+            lines[0].contains("<span class=\"c\"># comment</span>"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].contains("<span class=\"s\">&#39;default&#39;</span>"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[1].contains("<span class=\"m\">300</span>"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2].starts_with("<span class=\"k\">def"),
+            "{}",
+            lines[2]
+        );
+        assert!(
+            lines[2].contains("<span class=\"nf\">f</span>"),
+            "{}",
+            lines[2]
+        );
+        // The string spans two lines; each line closes and reopens its span.
+        for line in &lines {
+            assert_eq!(
+                line.matches("<span").count(),
+                line.matches("</span>").count(),
+                "{line}"
+            );
+        }
+        assert!(
+            lines[4].starts_with("<span class=\"s\">line"),
+            "{}",
+            lines[4]
+        );
+    }
+
+    #[test]
+    fn plain_text_is_escaped_only() {
+        let lines = highlight_lines("<script>alert(1)</script>\nb", None);
+        assert_eq!(lines, ["&lt;script&gt;alert(1)&lt;/script&gt;", "b"]);
+    }
+
+    #[test]
+    fn languages_resolve_from_names_and_files() {
+        assert_eq!(find_language("py").unwrap().name, "Python");
+        assert_eq!(
+            find_language("shell").unwrap().name,
+            "Bourne Again Shell (bash)"
+        );
+        assert!(find_language("text").is_none());
+        assert_eq!(
+            language_for_file("backend/app/settings.py").unwrap().name,
+            "Python"
+        );
+        assert_eq!(language_for_file("Cargo.toml").unwrap().name, "TOML");
+        assert_eq!(language_for_file("Dockerfile").unwrap().name, "Dockerfile");
+        assert_eq!(
+            language_for_file("deploy/app.ts").unwrap().name,
+            "TypeScript"
+        );
+        assert!(language_for_file(".env.local").is_some());
+        assert!(language_for_file("notes.unknownext").is_none());
+        assert_eq!(
+            resolve_language(Some("yaml"), Some("x.py")).unwrap().name,
+            "YAML"
+        );
+    }
+
+    #[test]
+    fn stylesheets_differ_by_theme_and_cover_classes() {
+        let light = stylesheet(ThemeKind::Light);
+        let dark = stylesheet(ThemeKind::Dark);
+        assert_ne!(light, dark);
+        for class in ["k", "s", "c", "m", "nf"] {
+            assert!(
+                light.contains(&format!(".hl .{class}{{")),
+                "{class} in {light}"
+            );
+        }
+    }
+}

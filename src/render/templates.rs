@@ -1,0 +1,283 @@
+//! Tera templates: defaults embedded in the binary, overridable from the workspace.
+//!
+//! The default templates live in this repository's `templates/` folder and are compiled in,
+//! so the binary works anywhere. A file of the same name in the workspace's `templates/`
+//! replaces a default; a new name adds a template. `.html` and `.xml` templates escape
+//! every value they print; prose goes through the `markdown` filter (sanitised HTML) and
+//! code through `highlight`.
+
+use std::path::Path;
+
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use super::{highlight, markdown};
+
+/// The default templates, by name.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    (
+        "incident.html",
+        include_str!("../../templates/incident.html"),
+    ),
+    ("terms.html", include_str!("../../templates/terms.html")),
+    ("term.html", include_str!("../../templates/term.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("report.md", include_str!("../../templates/report.md")),
+    (
+        "report-macros.md",
+        include_str!("../../templates/report-macros.md"),
+    ),
+    (
+        "reports-index.md",
+        include_str!("../../templates/reports-index.md"),
+    ),
+];
+
+/// A template that failed to load or render, with the template's name and line in the
+/// message (tera's report).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TemplateError(pub String);
+
+impl TemplateError {
+    fn from_tera(error: tera::Error) -> Self {
+        use std::error::Error as _;
+        // tera puts the located report in the kind and the cause (a filter's message, a
+        // missing variable) in the source chain: show both.
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            message.push_str(&format!("\ncaused by: {cause}"));
+            source = cause.source();
+        }
+        Self(message)
+    }
+}
+
+/// The loaded templates.
+#[derive(Clone)]
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// The embedded defaults, overridden by the templates in `overrides` if it exists.
+    pub fn load(overrides: Option<&Path>) -> Result<Self, TemplateError> {
+        let mut tera = Tera::new();
+        register(&mut tera);
+        tera.add_raw_templates(DEFAULTS.iter().copied())
+            .map_err(TemplateError::from_tera)?;
+        if let Some(dir) = overrides.filter(|d| d.is_dir()) {
+            let glob = format!("{}/**/*.{{html,xml,md,txt,json}}", dir.display());
+            tera.load_from_glob(&glob)
+                .map_err(TemplateError::from_tera)?;
+        }
+        Ok(Self { tera })
+    }
+
+    /// Makes `value` visible to every template as `key` (site settings, asset paths).
+    pub fn set_global<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.tera.global_context().insert(key, value);
+    }
+
+    /// Renders template `name`.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
+        self.tera
+            .render(name, context)
+            .map_err(TemplateError::from_tera)
+    }
+}
+
+/// Filters and functions the templates use. Registered before any template is added, so
+/// templates that use them parse.
+fn register(tera: &mut Tera) {
+    tera.register_filter("markdown", |text: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&markdown::to_html(text))
+    });
+    tera.register_filter("markdown_inline", |text: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&markdown::to_inline_html(text))
+    });
+    tera.register_filter("plain", |text: &str, _: Kwargs, _: &State| {
+        markdown::to_plain_text(text)
+    });
+    tera.register_filter("highlight", |code: &str, kwargs: Kwargs, _: &State| {
+        let lang = kwargs.get::<&str>("lang").ok().flatten();
+        let file = kwargs.get::<&str>("file").ok().flatten();
+        let syntax = highlight::resolve_language(lang, file);
+        Value::safe_string(&highlight::highlight_block(code, syntax))
+    });
+    tera.register_filter("fence", |code: &str, kwargs: Kwargs, _: &State| {
+        let lang = kwargs.get::<&str>("lang").ok().flatten().unwrap_or("");
+        fence(code, lang)
+    });
+    tera.register_filter("md_cell", |text: &str, _: Kwargs, _: &State| md_cell(text));
+    tera.register_filter("md_indent", |text: &str, kwargs: Kwargs, _: &State| {
+        let width = kwargs.get::<usize>("width").ok().flatten().unwrap_or(2);
+        let first = kwargs.get::<bool>("first").ok().flatten().unwrap_or(false);
+        let indented = indent_continuation(text, width);
+        if first {
+            format!("{}{indented}", " ".repeat(width))
+        } else {
+            indented
+        }
+    });
+    tera.register_filter("safe_href", |url: &str, _: Kwargs, _: &State| {
+        safe_href(url).to_owned()
+    });
+    tera.register_function(
+        "url",
+        |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let root: String = state.get("root")?.unwrap_or_default();
+            let pretty: bool = state.get("pretty_urls")?.unwrap_or(false);
+            Ok(Value::safe_string(&highlight::escape(&site_url(
+                &root, path, pretty,
+            ))))
+        },
+    );
+}
+
+/// A link from the current page (whose way back to the site root is `root`, e.g. `../../`)
+/// to `path` (relative to the site root). Folder links end in `index.html` unless the site
+/// is served with pretty URLs, so a site opened from disk works too.
+pub fn site_url(root: &str, path: &str, pretty: bool) -> String {
+    let mut url = format!("{root}{}", path.trim_start_matches('/'));
+    if !pretty && (url.is_empty() || url.ends_with('/')) {
+        url.push_str("index.html");
+    }
+    url
+}
+
+/// A link target that cannot run script: http(s), mailto and relative links pass, anything
+/// else (`javascript:`, `data:`, ...) becomes `#`.
+pub fn safe_href(url: &str) -> &str {
+    let trimmed = url.trim();
+    let scheme_end = trimmed.find(':');
+    let first_slash = trimmed.find(['/', '?', '#']);
+    let has_scheme = match (scheme_end, first_slash) {
+        (Some(colon), Some(slash)) => colon < slash,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if !has_scheme {
+        return trimmed;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    if ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+    {
+        trimmed
+    } else {
+        "#"
+    }
+}
+
+/// A fenced code block whose fence is longer than any backtick run inside the code, so any
+/// content survives (CommonMark's rule).
+pub fn fence(code: &str, lang: &str) -> String {
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest.max(2) + 1);
+    let code = code.trim_end_matches('\n');
+    format!("{ticks}{lang}\n{code}\n{ticks}")
+}
+
+/// Text that fits one GFM table cell: pipes escaped, line breaks as `<br>`.
+pub fn md_cell(text: &str) -> String {
+    text.trim()
+        .replace('|', "\\|")
+        .replace("\r\n", "\n")
+        .replace('\n', "<br>")
+}
+
+/// Indents every line after the first, so multi-line Markdown stays inside a list item.
+pub fn indent_continuation(text: &str, width: usize) -> String {
+    let pad = " ".repeat(width);
+    let mut lines = text.trim_end().lines();
+    let mut out = lines.next().unwrap_or_default().to_owned();
+    for line in lines {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_outgrow_backticks_inside() {
+        assert_eq!(fence("a\n", "py"), "```py\na\n```");
+        assert_eq!(fence("x ```` y", ""), "`````\nx ```` y\n`````");
+    }
+
+    #[test]
+    fn urls_are_relative_and_work_from_disk() {
+        assert_eq!(
+            site_url("../../", "tags/redis/", false),
+            "../../tags/redis/index.html"
+        );
+        assert_eq!(site_url("../../", "tags/redis/", true), "../../tags/redis/");
+        assert_eq!(site_url("", "", false), "index.html");
+        assert_eq!(
+            site_url("../", "assets/style.css", false),
+            "../assets/style.css"
+        );
+    }
+
+    #[test]
+    fn hrefs_cannot_run_script() {
+        assert_eq!(
+            safe_href("https://example.com/x?a=1"),
+            "https://example.com/x?a=1"
+        );
+        assert_eq!(safe_href("../x#y"), "../x#y");
+        assert_eq!(
+            safe_href("mailto:oncall@example.com"),
+            "mailto:oncall@example.com"
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert_eq!(safe_href(bad), "#", "{bad}");
+        }
+    }
+
+    #[test]
+    fn cells_and_continuations() {
+        assert_eq!(md_cell("a | b\nc"), "a \\| b<br>c");
+        assert_eq!(
+            indent_continuation("one\n\n```\ncode\n```\n", 2),
+            "one\n\n  ```\n  code\n  ```"
+        );
+    }
+
+    #[test]
+    fn override_with_syntax_error_names_template_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "ok\n{% if %}\n").unwrap();
+        let err = Templates::load(Some(dir.path())).err().expect("must fail");
+        assert!(err.0.contains("index.html"), "{err}");
+        assert!(err.0.contains(":2:"), "{err}");
+    }
+
+    #[test]
+    fn override_replaces_a_default() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("404.html"), "custom {{ 1 + 1 }}").unwrap();
+        let templates = Templates::load(Some(dir.path())).unwrap();
+        assert_eq!(
+            templates.render("404.html", &Context::new()).unwrap(),
+            "custom 2"
+        );
+    }
+}

@@ -1,0 +1,373 @@
+//! The static site: which pages exist, where they go, and what each one is given.
+//!
+//! [`render_site`] turns prepared incidents into every file of the site, in memory; the
+//! [`write`] module puts them on disk. All internal links are relative (computed from each
+//! page's depth), so the same files work from any base URL and even opened from disk; a
+//! `base_url` only adds absolute canonical URLs and switches links to pretty folder URLs.
+
+pub mod assets;
+pub mod write;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::model::{Severity, Status};
+use crate::render::view::{IncidentSummary, Term};
+use crate::render::{Prepared, TemplateError, Templates};
+
+/// Site-wide settings that reach every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteInfo {
+    /// Site title.
+    pub title: String,
+    /// Site description.
+    pub description: String,
+    /// Absolute URL the site is published at, ending in `/`.
+    pub base_url: Option<String>,
+    /// Number of incidents.
+    pub incident_count: usize,
+    /// postmortem's version, for the generator tag.
+    pub version: &'static str,
+}
+
+/// The rendered site: file contents keyed by path relative to the site root (`/`-separated).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SiteFiles {
+    /// Every file of the site.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl SiteFiles {
+    fn add(&mut self, path: impl Into<String>, content: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), content.into());
+    }
+
+    /// Number of HTML pages.
+    pub fn page_count(&self) -> usize {
+        self.files.keys().filter(|p| p.ends_with(".html")).count()
+    }
+}
+
+/// What a page tells the layout about itself.
+#[derive(Debug, Serialize)]
+struct PageMeta {
+    title: String,
+    description: String,
+    /// Path of the page relative to the site root, e.g. `incidents/x/`.
+    path: String,
+    /// Absolute URL, when the site has a base URL.
+    canonical: Option<String>,
+    /// Which navigation entry is current.
+    section: &'static str,
+    og_type: &'static str,
+}
+
+/// Counted values for filters and term pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Facet {
+    /// As written.
+    pub name: String,
+    /// URL segment and filter value.
+    pub slug: String,
+    /// Number of incidents.
+    pub count: usize,
+}
+
+/// Renders every file of the site. `progress` is called once per incident page.
+pub fn render_site(
+    prepared: &Prepared<'_>,
+    templates: &Templates,
+    site: &SiteInfo,
+    static_overrides: Option<&Path>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<SiteFiles, SiteError> {
+    let assets = assets::build(static_overrides).map_err(|e| SiteError::Asset(e.to_string()))?;
+    let mut templates = templates.clone();
+    templates.set_global("site", site);
+    templates.set_global("assets", &assets.paths);
+    templates.set_global("pretty_urls", &site.base_url.is_some());
+    let templates = &templates;
+
+    let mut out = SiteFiles::default();
+    for (path, content) in assets.files {
+        out.add(path, content);
+    }
+
+    let pages: Vec<(String, String)> = prepared
+        .pages
+        .par_iter()
+        .map(|page| {
+            let path = page.summary.path.clone();
+            let meta = page_meta(
+                site,
+                &page.summary.title,
+                &description(&page.summary.summary_text),
+                &path,
+                "incidents",
+                "article",
+            );
+            let mut context = page_context(meta);
+            context.insert("page_data", page);
+            let html = templates.render("incident.html", &context)?;
+            progress();
+            Ok((format!("{path}index.html"), html))
+        })
+        .collect::<Result<_, TemplateError>>()?;
+    for (path, html) in pages {
+        out.add(path, html);
+    }
+
+    let summaries = &prepared.summaries;
+    let open_count = summaries.iter().filter(|s| s.open).count();
+    let mut index = page_context(page_meta(
+        site,
+        &site.title,
+        &site.description,
+        "",
+        "incidents",
+        "website",
+    ));
+    index.insert("incidents", summaries);
+    index.insert("open_count", &open_count);
+    index.insert("facets", &facets(summaries));
+    out.add("index.html", templates.render("index.html", &index)?);
+
+    for (kind, label) in [("tags", "Tags"), ("services", "Services")] {
+        render_terms(&mut out, templates, site, summaries, kind, label)?;
+    }
+
+    // The 404 page is served for any missing path, at any depth: its links start at the
+    // site's root path instead of being relative.
+    let mut not_found = page_context(page_meta(
+        site,
+        "Page not found",
+        &site.description,
+        "404.html",
+        "",
+        "website",
+    ));
+    not_found.insert("root", &root_path(site.base_url.as_deref()));
+    out.add("404.html", templates.render("404.html", &not_found)?);
+    Ok(out)
+}
+
+/// Renders `<kind>/index.html` and one page per term.
+fn render_terms(
+    out: &mut SiteFiles,
+    templates: &Templates,
+    site: &SiteInfo,
+    summaries: &[IncidentSummary],
+    kind: &'static str,
+    label: &str,
+) -> Result<(), TemplateError> {
+    let terms_of = |s: &IncidentSummary| -> Vec<Term> {
+        if kind == "tags" {
+            s.tags.clone()
+        } else {
+            s.services.clone()
+        }
+    };
+    // Group by slug so `Redis` and `redis` share a page; the first spelling names it.
+    let mut groups: BTreeMap<String, (String, Vec<&IncidentSummary>)> = BTreeMap::new();
+    for summary in summaries {
+        for term in terms_of(summary) {
+            let entry = groups
+                .entry(term.slug)
+                .or_insert_with(|| (term.name, Vec::new()));
+            if !entry.1.iter().any(|s| s.slug == summary.slug) {
+                entry.1.push(summary);
+            }
+        }
+    }
+    let facets: Vec<Facet> = groups
+        .iter()
+        .map(|(slug, (name, list))| Facet {
+            name: name.clone(),
+            slug: slug.clone(),
+            count: list.len(),
+        })
+        .collect();
+    let mut context = page_context(page_meta(
+        site,
+        label,
+        &format!("{label} of {}", site.title),
+        &format!("{kind}/"),
+        kind,
+        "website",
+    ));
+    context.insert("kind", kind);
+    context.insert("terms", &facets);
+    out.add(
+        format!("{kind}/index.html"),
+        templates.render("terms.html", &context)?,
+    );
+
+    for (slug, (name, list)) in &groups {
+        let path = format!("{kind}/{slug}/");
+        let singular = if kind == "tags" { "Tag" } else { "Service" };
+        let title = format!("{singular}: {name}");
+        let description = format!(
+            "{} incident{} involving {name}.",
+            list.len(),
+            if list.len() == 1 { "" } else { "s" }
+        );
+        let mut context = page_context(page_meta(
+            site,
+            &title,
+            &description,
+            &path,
+            kind,
+            "website",
+        ));
+        context.insert("kind", kind);
+        context.insert(
+            "term",
+            &Term {
+                name: name.clone(),
+                slug: slug.clone(),
+            },
+        );
+        context.insert("incidents", list);
+        context.insert("open_count", &list.iter().filter(|s| s.open).count());
+        out.add(
+            format!("{path}index.html"),
+            templates.render("term.html", &context)?,
+        );
+    }
+    Ok(())
+}
+
+fn page_meta(
+    site: &SiteInfo,
+    title: &str,
+    description: &str,
+    path: &str,
+    section: &'static str,
+    og_type: &'static str,
+) -> PageMeta {
+    PageMeta {
+        title: title.to_owned(),
+        description: description.to_owned(),
+        path: path.to_owned(),
+        canonical: site.base_url.as_ref().map(|base| format!("{base}{path}")),
+        section,
+        og_type,
+    }
+}
+
+/// A context with the page's metadata and its way back to the site root.
+fn page_context(meta: PageMeta) -> Context {
+    let mut context = Context::new();
+    context.insert("root", &"../".repeat(meta.path.matches('/').count()));
+    context.insert("page", &meta);
+    context
+}
+
+/// The path part of the base URL (`/incidents/`), or `/`.
+fn root_path(base_url: Option<&str>) -> String {
+    base_url
+        .and_then(|url| url.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_else(|| "/".into())
+}
+
+/// A meta description: the summary, cut at a word near 160 characters.
+fn description(text: &str) -> String {
+    if text.chars().count() <= 160 {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(157).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+/// Counts of each severity, status, tag and service, for the index filters.
+fn facets(summaries: &[IncidentSummary]) -> HashMap<&'static str, Vec<Facet>> {
+    let count = |values: Vec<(String, String)>| -> Vec<Facet> {
+        let mut counts: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for (slug, name) in values {
+            counts.entry(slug).or_insert((name, 0)).1 += 1;
+        }
+        let mut facets: Vec<Facet> = counts
+            .into_iter()
+            .map(|(slug, (name, count))| Facet { name, slug, count })
+            .collect();
+        facets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
+        facets
+    };
+    let fixed = |names: Vec<&'static str>, present: Vec<&'static str>| -> Vec<Facet> {
+        names
+            .into_iter()
+            .map(|name| Facet {
+                name: name.into(),
+                slug: name.into(),
+                count: present.iter().filter(|p| **p == name).count(),
+            })
+            .filter(|f| f.count > 0)
+            .collect()
+    };
+    let mut map = HashMap::new();
+    map.insert(
+        "severity",
+        fixed(
+            Severity::ALL.iter().map(|s| s.as_str()).collect(),
+            summaries.iter().map(|s| s.severity.as_str()).collect(),
+        ),
+    );
+    map.insert(
+        "status",
+        fixed(
+            Status::ALL.iter().map(|s| s.as_str()).collect(),
+            summaries.iter().map(|s| s.status.as_str()).collect(),
+        ),
+    );
+    let terms = |pick: fn(&IncidentSummary) -> &Vec<Term>| {
+        count(
+            summaries
+                .iter()
+                .flat_map(|s| pick(s).iter().map(|t| (t.slug.clone(), t.name.clone())))
+                .collect(),
+        )
+    };
+    map.insert("tags", terms(|s| &s.tags));
+    map.insert("services", terms(|s| &s.services));
+    map
+}
+
+/// Why the site could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// A template failed.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// An asset override could not be read.
+    #[error("cannot read asset: {0}")]
+    Asset(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_path_of_base_urls() {
+        assert_eq!(
+            root_path(Some("https://acme.github.io/incidents/")),
+            "/incidents/"
+        );
+        assert_eq!(root_path(Some("https://incidents.acme.dev/")), "/");
+        assert_eq!(root_path(None), "/");
+    }
+
+    #[test]
+    fn descriptions_are_cut_at_words() {
+        let long = "word ".repeat(60);
+        let d = description(long.trim());
+        assert!(d.chars().count() <= 158 && d.ends_with("word…"), "{d}");
+        assert_eq!(description("short"), "short");
+    }
+}

@@ -1,0 +1,382 @@
+//! The only stage that touches the disk, and it never loses a user's file.
+//!
+//! The site is written into a staging folder beside the output folder and swapped in with
+//! renames, so readers see the old site or the new one, never half of one, and a failed
+//! build leaves the old site in place. An existing output folder is replaced only if it is
+//! empty or carries our marker file; the workspace root, the incidents and templates
+//! folders, the home folder and anything above them are refused outright.
+//!
+//! Reports are files among the user's own: only files that start with the report marker
+//! are replaced or removed, and unchanged reports are not rewritten.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::SiteFiles;
+use crate::render::report::MARKER;
+
+/// Marks a folder as written by postmortem, so it may be replaced.
+pub const MARKER_FILE: &str = ".postmortem-site";
+
+/// Why output was not written. Nothing was deleted.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The output folder is not one we may replace.
+    #[error("refusing to write the site to {path}: {reason}")]
+    Refused {
+        /// The folder.
+        path: PathBuf,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// A report would overwrite a file postmortem did not write.
+    #[error(
+        "refusing to overwrite {0}: it was not written by postmortem (move it, or choose another --reports folder)"
+    )]
+    ForeignReport(PathBuf),
+    /// The file system said no.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// What we tried to write.
+        path: PathBuf,
+        /// The error.
+        source: io::Error,
+    },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Checks that `out` may be replaced by a generated site. `protected` are folders that must
+/// never be replaced or contain the site's parent (workspace root, incidents, templates).
+pub fn check_output_dir(out: &Path, protected: &[&Path]) -> Result<(), WriteError> {
+    let refuse = |reason: String| WriteError::Refused {
+        path: out.to_path_buf(),
+        reason,
+    };
+    let target = absolute(out);
+    if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(refuse(
+            "it is a symbolic link; point --out at a real folder".into(),
+        ));
+    }
+    if target.parent().is_none() {
+        return Err(refuse("that is the file system root".into()));
+    }
+    if let Some(home) = home_dir()
+        && absolute(&home).starts_with(&target)
+    {
+        return Err(refuse("that is your home folder or above it".into()));
+    }
+    for folder in protected {
+        let folder = absolute(folder);
+        if folder.starts_with(&target) {
+            return Err(refuse(format!(
+                "it is or contains {}, which holds your files; use a folder of its own such as `site`",
+                folder.display()
+            )));
+        }
+    }
+    match fs::read_dir(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => Err(refuse("it is a file".into())),
+        Err(e) => Err(io_error(out)(e)),
+        Ok(mut entries) => {
+            if out.join(MARKER_FILE).is_file() || entries.next().is_none() {
+                Ok(())
+            } else {
+                Err(refuse(format!(
+                    "it holds files postmortem did not write (no {MARKER_FILE} marker); \
+                     choose an empty or new folder"
+                )))
+            }
+        }
+    }
+}
+
+/// Writes the site into `out`, replacing what was there in one swap. Call
+/// [`check_output_dir`] first.
+pub fn write_site(site: &SiteFiles, out: &Path) -> Result<(), WriteError> {
+    let out = absolute(out);
+    let parent = out.parent().unwrap_or(Path::new("/"));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let result = fill(&staging, site).and_then(|()| swap_in(&staging, &out, &name));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn fill(staging: &Path, site: &SiteFiles) -> Result<(), WriteError> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(io_error(staging))?;
+    }
+    fs::create_dir_all(staging).map_err(io_error(staging))?;
+    let dirs: std::collections::BTreeSet<PathBuf> = site
+        .files
+        .keys()
+        .filter_map(|path| Path::new(path).parent().map(|p| staging.join(p)))
+        .collect();
+    for dir in &dirs {
+        fs::create_dir_all(dir).map_err(io_error(dir))?;
+    }
+    site.files.par_iter().try_for_each(|(path, content)| {
+        let path = staging.join(path);
+        fs::write(&path, content).map_err(io_error(&path))
+    })?;
+    let marker = staging.join(MARKER_FILE);
+    fs::write(
+        &marker,
+        "This folder is generated by postmortem and replaced on every build.\n",
+    )
+    .map_err(io_error(&marker))
+}
+
+fn swap_in(staging: &Path, out: &Path, name: &str) -> Result<(), WriteError> {
+    if !out.exists() {
+        return fs::rename(staging, out).map_err(io_error(out));
+    }
+    let parent = out.parent().unwrap_or(Path::new("/"));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    fs::rename(out, &old).map_err(io_error(out))?;
+    if let Err(e) = fs::rename(staging, out) {
+        // Put the previous site back; the build failed but nothing is lost.
+        let _ = fs::rename(&old, out);
+        return Err(io_error(out)(e));
+    }
+    fs::remove_dir_all(&old).map_err(io_error(&old))
+}
+
+/// What writing the reports did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReportStats {
+    /// Reports written because they were new or changed.
+    pub written: usize,
+    /// Reports left alone because they were already up to date.
+    pub unchanged: usize,
+    /// Generated reports removed because their incident is gone.
+    pub removed: usize,
+}
+
+/// Writes reports into `dir`: new and changed files are replaced atomically, reports of
+/// incidents that no longer exist are removed; files without the marker are never touched
+/// (and overwriting one is refused before anything is written).
+pub fn write_reports(
+    reports: &BTreeMap<String, String>,
+    dir: &Path,
+) -> Result<ReportStats, WriteError> {
+    let mut stats = ReportStats::default();
+    let mut stale = Vec::new();
+    match fs::read_dir(dir) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !name.ends_with(".md") || !path.is_file() {
+                    continue;
+                }
+                let generated = is_generated(&path);
+                if reports.contains_key(&name) {
+                    if !generated {
+                        return Err(WriteError::ForeignReport(path));
+                    }
+                } else if generated {
+                    stale.push(path);
+                }
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error(dir)(e)),
+    }
+    fs::create_dir_all(dir).map_err(io_error(dir))?;
+    for (name, text) in reports {
+        let path = dir.join(name);
+        if fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+            stats.unchanged += 1;
+            continue;
+        }
+        write_atomically(&path, text.as_bytes())?;
+        stats.written += 1;
+    }
+    for path in stale {
+        fs::remove_file(&path).map_err(io_error(&path))?;
+        stats.removed += 1;
+    }
+    Ok(stats)
+}
+
+/// Whether a file starts with the report marker.
+fn is_generated(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; MARKER.len()];
+    fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| start == *MARKER.as_bytes())
+}
+
+/// Writes `path` via a temporary file and a rename, so readers never see half a file.
+pub fn write_atomically(path: &Path, content: &[u8]) -> Result<(), WriteError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    fs::write(&temp, content).map_err(io_error(&temp))?;
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        io_error(path)(e)
+    })
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // Resolve `..` and symlinks where the path exists, so `site/..` is seen as the root.
+    match path.canonicalize() {
+        Ok(real) => real,
+        Err(_) => match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) => absolute(parent).join(name),
+            _ => path,
+        },
+    }
+}
+
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> SiteFiles {
+        SiteFiles {
+            files: files
+                .iter()
+                .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn writes_and_replaces_our_own_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        check_output_dir(&out, &[]).unwrap();
+        write_site(
+            &site(&[("index.html", "one"), ("a/b/index.html", "deep")]),
+            &out,
+        )
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "deep"
+        );
+        assert!(out.join(MARKER_FILE).is_file());
+
+        check_output_dir(&out, &[]).unwrap();
+        write_site(&site(&[("index.html", "two")]), &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("a").exists(), "files of the old site are gone");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, ["site"], "no staging or backup folders remain");
+    }
+
+    #[test]
+    fn refuses_folders_we_did_not_make() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("docs");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        let err = check_output_dir(&out, &[]).unwrap_err();
+        assert!(err.to_string().contains("did not write"), "{err}");
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn refuses_protected_folders_and_their_parents() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let incidents = root.join("incidents");
+        fs::create_dir(&incidents).unwrap();
+        fs::write(root.join(MARKER_FILE), "").unwrap(); // even a marker does not make the root ours
+        for out in [root.to_path_buf(), incidents.clone(), root.join("site/..")] {
+            let err = check_output_dir(&out, &[root, &incidents]).unwrap_err();
+            assert!(
+                err.to_string().contains("holds your files"),
+                "{}: {err}",
+                out.display()
+            );
+        }
+        assert!(check_output_dir(&root.join("site"), &[root.join("incidents").as_path()]).is_ok());
+    }
+
+    #[test]
+    fn reports_never_touch_foreign_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("README.md"), "# my notes").unwrap();
+        let mut reports = BTreeMap::new();
+        reports.insert("a.md".to_string(), format!("{MARKER} x -->\nA"));
+        reports.insert("README.md".to_string(), format!("{MARKER} x -->\nindex"));
+        let err = write_reports(&reports, dir.path()).unwrap_err();
+        assert!(matches!(err, WriteError::ForeignReport(_)), "{err}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("README.md")).unwrap(),
+            "# my notes"
+        );
+        assert!(
+            !dir.path().join("a.md").exists(),
+            "nothing written when refused"
+        );
+    }
+
+    #[test]
+    fn reports_update_in_place_and_remove_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("notes.md"), "hand written").unwrap();
+        let mut reports = BTreeMap::new();
+        reports.insert("a.md".to_string(), format!("{MARKER} x -->\nA"));
+        reports.insert("b.md".to_string(), format!("{MARKER} x -->\nB"));
+        assert_eq!(
+            write_reports(&reports, dir.path()).unwrap(),
+            ReportStats {
+                written: 2,
+                unchanged: 0,
+                removed: 0
+            }
+        );
+        reports.remove("b.md");
+        assert_eq!(
+            write_reports(&reports, dir.path()).unwrap(),
+            ReportStats {
+                written: 0,
+                unchanged: 1,
+                removed: 1
+            }
+        );
+        assert!(!dir.path().join("b.md").exists());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("notes.md")).unwrap(),
+            "hand written"
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! The workspace: the folder holding `postmortem.toml` and `incidents/`, and its settings.
+//!
+//! The root is found the way cargo finds `Cargo.toml`: the nearest folder upward from where
+//! the user stands that holds `postmortem.toml`, else the current folder. All other paths
+//! (incidents, templates, reports, site) are resolved against the root.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+
+/// The name of the settings file that marks a workspace root.
+pub const CONFIG_FILE: &str = "postmortem.toml";
+
+/// Settings from `postmortem.toml`; every field is optional.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Site title, shown in the header and the feed.
+    pub title: String,
+    /// One sentence about the site, for the index page and search engines.
+    pub description: String,
+    /// Absolute URL the site is published at, e.g. `https://acme.github.io/incidents/`.
+    pub base_url: Option<String>,
+    /// Folder of incident files.
+    pub incidents: PathBuf,
+    /// Folder of template overrides.
+    pub templates: PathBuf,
+    /// Folder the Markdown reports are written to.
+    pub reports: PathBuf,
+    /// Folder the site is written to.
+    pub output: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            title: "Incidents".into(),
+            description: "Postmortems of our incidents: what broke, why, and what we changed."
+                .into(),
+            base_url: None,
+            incidents: "incidents".into(),
+            templates: "templates".into(),
+            reports: "reports".into(),
+            output: "site".into(),
+        }
+    }
+}
+
+/// A workspace root and its settings.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The root folder.
+    pub root: PathBuf,
+    /// Its settings.
+    pub config: Config,
+}
+
+impl Workspace {
+    /// Finds the workspace for a command run in `cwd`, or at `explicit_root` if given, and
+    /// reads its settings.
+    pub fn discover(cwd: &Path, explicit_root: Option<&Path>) -> Result<Self, Diagnostic> {
+        let root = match explicit_root {
+            Some(root) => {
+                let root = cwd.join(root);
+                if !root.is_dir() {
+                    return Err(Diagnostic::file_error(
+                        &root,
+                        "workspace root is not a folder",
+                    ));
+                }
+                root
+            }
+            None => cwd
+                .ancestors()
+                .find(|dir| dir.join(CONFIG_FILE).is_file())
+                .unwrap_or(cwd)
+                .to_path_buf(),
+        };
+        let config = Self::read_config(&root.join(CONFIG_FILE), cwd)?;
+        Ok(Self { root, config })
+    }
+
+    /// A workspace with default settings at `root`, for tests and tools.
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            config: Config::default(),
+        }
+    }
+
+    fn read_config(path: &Path, cwd: &Path) -> Result<Config, Diagnostic> {
+        let shown = display_path(path, cwd);
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(Diagnostic::file_error(&shown, format!("cannot read: {e}"))),
+        };
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|span| line_column(&text, span.start))
+                .unwrap_or((0, 0));
+            let message = e.message().trim().to_owned();
+            if line == 0 {
+                Diagnostic::file_error(&shown, message)
+            } else {
+                Diagnostic::at(&shown, &text, line, column, message)
+            }
+            .with_help(
+                "valid settings: title, description, base_url, incidents, templates, reports, output",
+            )
+        })?;
+        if let Some(url) = config.base_url.take() {
+            config.base_url = Some(normalize_base_url(&url).map_err(|problem| {
+                Diagnostic::file_error(&shown, format!("invalid base_url `{url}`: {problem}"))
+            })?);
+        }
+        Ok(config)
+    }
+
+    /// Where incident files live.
+    pub fn incidents_dir(&self) -> PathBuf {
+        self.root.join(&self.config.incidents)
+    }
+
+    /// Where template overrides live.
+    pub fn templates_dir(&self) -> PathBuf {
+        self.root.join(&self.config.templates)
+    }
+
+    /// Where Markdown reports go.
+    pub fn reports_dir(&self) -> PathBuf {
+        self.root.join(&self.config.reports)
+    }
+
+    /// Where the site goes.
+    pub fn output_dir(&self) -> PathBuf {
+        self.root.join(&self.config.output)
+    }
+}
+
+/// Checks that a base URL is absolute http(s) and ends with `/`, so that joining a relative
+/// path to it never drops its last segment.
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("expected an absolute http:// or https:// URL")?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return Err(
+            "expected a host after the scheme, e.g. https://acme.github.io/incidents/".into(),
+        );
+    }
+    if url.contains(['?', '#']) {
+        return Err("a base URL cannot have a query or fragment".into());
+    }
+    let mut url = url.to_owned();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+/// Shows `path` relative to `cwd` when it lies below it, as compilers do, so that terminals
+/// and editors can open it.
+pub fn display_path(path: &Path, cwd: &Path) -> PathBuf {
+    path.strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// A readable ASCII slug for any title: "Ünïcode Straße outage" becomes
+/// `unicode-strasse-outage`.
+pub fn slugify(title: &str) -> String {
+    let ascii = deunicode::deunicode(title).to_lowercase();
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    // Keep file names comfortably short; cut at a word boundary.
+    let mut cut = slug;
+    if cut.len() > 80 {
+        cut = &cut[..80];
+        if let Some(end) = cut.rfind('-') {
+            cut = &cut[..end];
+        }
+    }
+    if cut.is_empty() {
+        "incident".into()
+    } else {
+        cut.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_transliterates_and_collapses() {
+        assert_eq!(
+            slugify("Redis CLIENT_CLASS option breaks login"),
+            "redis-client-class-option-breaks-login"
+        );
+        assert_eq!(slugify("Ünïcode Straße: outage!"), "unicode-strasse-outage");
+        assert_eq!(slugify("Ödeme servisi çöktü"), "odeme-servisi-coktu");
+        assert_eq!(slugify("支付服务中断"), "zhi-fu-fu-wu-zhong-duan");
+        assert_eq!(slugify("!!!"), "incident");
+        assert!(slugify(&"word ".repeat(40)).len() <= 80);
+    }
+
+    #[test]
+    fn base_url_is_checked_and_normalized() {
+        assert_eq!(
+            normalize_base_url("https://acme.github.io/incidents").unwrap(),
+            "https://acme.github.io/incidents/"
+        );
+        assert!(normalize_base_url("acme.github.io").is_err());
+        assert!(normalize_base_url("https:///x").is_err());
+        assert!(normalize_base_url("https://a.b/?q=1").is_err());
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("ab\ncdé\nx", 8), (3, 1));
+        assert_eq!(line_column("ab\ncd", 4), (2, 2));
+    }
+}
