@@ -241,14 +241,30 @@ pub fn write_atomically(path: &Path, content: &[u8]) -> Result<(), WriteError> {
     })
 }
 
+/// The absolute form of `path` with `..` resolved and symlinks followed as far as the path
+/// exists, so `site/..` is recognised as the folder it names.
 fn absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    // Resolve `..` and symlinks where the path exists, so `site/..` is seen as the root.
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    resolve_existing(&normal)
+}
+
+fn resolve_existing(path: &Path) -> PathBuf {
     match path.canonicalize() {
         Ok(real) => real,
         Err(_) => match (path.parent(), path.file_name()) {
-            (Some(parent), Some(name)) => absolute(parent).join(name),
-            _ => path,
+            (Some(parent), Some(name)) => resolve_existing(parent).join(name),
+            _ => path.to_path_buf(),
         },
     }
 }
