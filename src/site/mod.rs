@@ -17,7 +17,7 @@ use tera::Context;
 
 use crate::model::{Severity, Status};
 use crate::render::view::{IncidentSummary, Term};
-use crate::render::{Prepared, TemplateError, Templates};
+use crate::render::{IncidentPage, Prepared, TemplateError, Templates};
 
 /// Site-wide settings that reach every page.
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +77,193 @@ pub struct Facet {
     pub count: usize,
 }
 
+/// Renders the pages of one site: templates with the site-wide values set, and the
+/// fingerprinted assets they link to. Built once per build (or per `serve` session) and
+/// asked for single pages, so an incremental rebuild renders only what changed.
+pub struct SiteRenderer {
+    templates: Templates,
+    site: SiteInfo,
+    assets: assets::Assets,
+}
+
+impl SiteRenderer {
+    /// Prepares templates and assets. `static_overrides` is the workspace's
+    /// `templates/static/`.
+    pub fn new(
+        templates: &Templates,
+        site: &SiteInfo,
+        static_overrides: Option<&Path>,
+    ) -> Result<Self, SiteError> {
+        let assets =
+            assets::build(static_overrides).map_err(|e| SiteError::Asset(e.to_string()))?;
+        let mut templates = templates.clone();
+        templates.set_global("site", site);
+        templates.set_global("assets", &assets.paths);
+        templates.set_global("pretty_urls", &site.base_url.is_some());
+        Ok(Self {
+            templates,
+            site: site.clone(),
+            assets,
+        })
+    }
+
+    /// The asset files, `(path, content)`.
+    pub fn asset_files(&self) -> &[(String, Vec<u8>)] {
+        &self.assets.files
+    }
+
+    /// The page of one incident: `(path, html)`.
+    pub fn incident_page(
+        &self,
+        page: &IncidentPage<'_>,
+    ) -> Result<(String, String), TemplateError> {
+        let path = &page.summary.path;
+        let meta = page_meta(
+            &self.site,
+            &page.summary.title,
+            &description(&page.summary.summary_text),
+            path,
+            "incidents",
+            "article",
+        );
+        let mut context = page_context(meta);
+        context.insert("page_data", page);
+        let html = self.templates.render("incident.html", &context)?;
+        Ok((format!("{path}index.html"), html))
+    }
+
+    /// Pages that list incidents: the index, tag and service pages, and the 404 page.
+    pub fn list_pages(
+        &self,
+        summaries: &[IncidentSummary],
+    ) -> Result<Vec<(String, String)>, TemplateError> {
+        let site = &self.site;
+        let mut pages = Vec::new();
+        let mut index = page_context(page_meta(
+            site,
+            &site.title,
+            &site.description,
+            "",
+            "incidents",
+            "website",
+        ));
+        index.insert("incidents", summaries);
+        index.insert("open_count", &summaries.iter().filter(|s| s.open).count());
+        index.insert("facets", &facets(summaries));
+        pages.push((
+            "index.html".to_owned(),
+            self.templates.render("index.html", &index)?,
+        ));
+
+        for (kind, label) in [("tags", "Tags"), ("services", "Services")] {
+            pages.extend(self.term_pages(summaries, kind, label)?);
+        }
+
+        // The 404 page is served for any missing path, at any depth: its links start at
+        // the site's root path instead of being relative.
+        let mut not_found = page_context(page_meta(
+            site,
+            "Page not found",
+            &site.description,
+            "404.html",
+            "",
+            "website",
+        ));
+        not_found.insert("root", &root_path(site.base_url.as_deref()));
+        pages.push((
+            "404.html".to_owned(),
+            self.templates.render("404.html", &not_found)?,
+        ));
+        Ok(pages)
+    }
+
+    /// `<kind>/index.html` and one page per term.
+    fn term_pages(
+        &self,
+        summaries: &[IncidentSummary],
+        kind: &'static str,
+        label: &str,
+    ) -> Result<Vec<(String, String)>, TemplateError> {
+        let site = &self.site;
+        let terms_of = |s: &IncidentSummary| -> Vec<Term> {
+            if kind == "tags" {
+                s.tags.clone()
+            } else {
+                s.services.clone()
+            }
+        };
+        // Group by slug so `Redis` and `redis` share a page; the first spelling names it.
+        let mut groups: BTreeMap<String, (String, Vec<&IncidentSummary>)> = BTreeMap::new();
+        for summary in summaries {
+            for term in terms_of(summary) {
+                let entry = groups
+                    .entry(term.slug)
+                    .or_insert_with(|| (term.name, Vec::new()));
+                if !entry.1.iter().any(|s| s.slug == summary.slug) {
+                    entry.1.push(summary);
+                }
+            }
+        }
+        let facets: Vec<Facet> = groups
+            .iter()
+            .map(|(slug, (name, list))| Facet {
+                name: name.clone(),
+                slug: slug.clone(),
+                count: list.len(),
+            })
+            .collect();
+        let mut pages = Vec::new();
+        let mut context = page_context(page_meta(
+            site,
+            label,
+            &format!("{label} of {}", site.title),
+            &format!("{kind}/"),
+            kind,
+            "website",
+        ));
+        context.insert("kind", kind);
+        context.insert("terms", &facets);
+        pages.push((
+            format!("{kind}/index.html"),
+            self.templates.render("terms.html", &context)?,
+        ));
+
+        let singular = if kind == "tags" { "Tag" } else { "Service" };
+        for (slug, (name, list)) in &groups {
+            let path = format!("{kind}/{slug}/");
+            let title = format!("{singular}: {name}");
+            let description = format!(
+                "{} incident{} involving {name}.",
+                list.len(),
+                if list.len() == 1 { "" } else { "s" }
+            );
+            let mut context = page_context(page_meta(
+                site,
+                &title,
+                &description,
+                &path,
+                kind,
+                "website",
+            ));
+            context.insert("kind", kind);
+            context.insert(
+                "term",
+                &Term {
+                    name: name.clone(),
+                    slug: slug.clone(),
+                },
+            );
+            context.insert("incidents", list);
+            context.insert("open_count", &list.iter().filter(|s| s.open).count());
+            pages.push((
+                format!("{path}index.html"),
+                self.templates.render("term.html", &context)?,
+            ));
+        }
+        Ok(pages)
+    }
+}
+
 /// Renders every file of the site. `progress` is called once per incident page.
 pub fn render_site(
     prepared: &Prepared<'_>,
@@ -85,160 +272,27 @@ pub fn render_site(
     static_overrides: Option<&Path>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<SiteFiles, SiteError> {
-    let assets = assets::build(static_overrides).map_err(|e| SiteError::Asset(e.to_string()))?;
-    let mut templates = templates.clone();
-    templates.set_global("site", site);
-    templates.set_global("assets", &assets.paths);
-    templates.set_global("pretty_urls", &site.base_url.is_some());
-    let templates = &templates;
-
+    let renderer = SiteRenderer::new(templates, site, static_overrides)?;
     let mut out = SiteFiles::default();
-    for (path, content) in assets.files {
-        out.add(path, content);
+    for (path, content) in renderer.asset_files() {
+        out.add(path.clone(), content.clone());
     }
-
     let pages: Vec<(String, String)> = prepared
         .pages
         .par_iter()
         .map(|page| {
-            let path = page.summary.path.clone();
-            let meta = page_meta(
-                site,
-                &page.summary.title,
-                &description(&page.summary.summary_text),
-                &path,
-                "incidents",
-                "article",
-            );
-            let mut context = page_context(meta);
-            context.insert("page_data", page);
-            let html = templates.render("incident.html", &context)?;
+            let rendered = renderer.incident_page(page)?;
             progress();
-            Ok((format!("{path}index.html"), html))
+            Ok(rendered)
         })
         .collect::<Result<_, TemplateError>>()?;
-    for (path, html) in pages {
+    for (path, html) in pages
+        .into_iter()
+        .chain(renderer.list_pages(&prepared.summaries)?)
+    {
         out.add(path, html);
     }
-
-    let summaries = &prepared.summaries;
-    let open_count = summaries.iter().filter(|s| s.open).count();
-    let mut index = page_context(page_meta(
-        site,
-        &site.title,
-        &site.description,
-        "",
-        "incidents",
-        "website",
-    ));
-    index.insert("incidents", summaries);
-    index.insert("open_count", &open_count);
-    index.insert("facets", &facets(summaries));
-    out.add("index.html", templates.render("index.html", &index)?);
-
-    for (kind, label) in [("tags", "Tags"), ("services", "Services")] {
-        render_terms(&mut out, templates, site, summaries, kind, label)?;
-    }
-
-    // The 404 page is served for any missing path, at any depth: its links start at the
-    // site's root path instead of being relative.
-    let mut not_found = page_context(page_meta(
-        site,
-        "Page not found",
-        &site.description,
-        "404.html",
-        "",
-        "website",
-    ));
-    not_found.insert("root", &root_path(site.base_url.as_deref()));
-    out.add("404.html", templates.render("404.html", &not_found)?);
     Ok(out)
-}
-
-/// Renders `<kind>/index.html` and one page per term.
-fn render_terms(
-    out: &mut SiteFiles,
-    templates: &Templates,
-    site: &SiteInfo,
-    summaries: &[IncidentSummary],
-    kind: &'static str,
-    label: &str,
-) -> Result<(), TemplateError> {
-    let terms_of = |s: &IncidentSummary| -> Vec<Term> {
-        if kind == "tags" {
-            s.tags.clone()
-        } else {
-            s.services.clone()
-        }
-    };
-    // Group by slug so `Redis` and `redis` share a page; the first spelling names it.
-    let mut groups: BTreeMap<String, (String, Vec<&IncidentSummary>)> = BTreeMap::new();
-    for summary in summaries {
-        for term in terms_of(summary) {
-            let entry = groups
-                .entry(term.slug)
-                .or_insert_with(|| (term.name, Vec::new()));
-            if !entry.1.iter().any(|s| s.slug == summary.slug) {
-                entry.1.push(summary);
-            }
-        }
-    }
-    let facets: Vec<Facet> = groups
-        .iter()
-        .map(|(slug, (name, list))| Facet {
-            name: name.clone(),
-            slug: slug.clone(),
-            count: list.len(),
-        })
-        .collect();
-    let mut context = page_context(page_meta(
-        site,
-        label,
-        &format!("{label} of {}", site.title),
-        &format!("{kind}/"),
-        kind,
-        "website",
-    ));
-    context.insert("kind", kind);
-    context.insert("terms", &facets);
-    out.add(
-        format!("{kind}/index.html"),
-        templates.render("terms.html", &context)?,
-    );
-
-    for (slug, (name, list)) in &groups {
-        let path = format!("{kind}/{slug}/");
-        let singular = if kind == "tags" { "Tag" } else { "Service" };
-        let title = format!("{singular}: {name}");
-        let description = format!(
-            "{} incident{} involving {name}.",
-            list.len(),
-            if list.len() == 1 { "" } else { "s" }
-        );
-        let mut context = page_context(page_meta(
-            site,
-            &title,
-            &description,
-            &path,
-            kind,
-            "website",
-        ));
-        context.insert("kind", kind);
-        context.insert(
-            "term",
-            &Term {
-                name: name.clone(),
-                slug: slug.clone(),
-            },
-        );
-        context.insert("incidents", list);
-        context.insert("open_count", &list.iter().filter(|s| s.open).count());
-        out.add(
-            format!("{path}index.html"),
-            templates.render("term.html", &context)?,
-        );
-    }
-    Ok(())
 }
 
 fn page_meta(
