@@ -234,6 +234,23 @@ fn valid_workspace_passes_and_says_so() {
 }
 
 #[test]
+fn unknown_languages_are_a_warning_not_an_error() {
+    let ws = Workspace::new();
+    ws.incident(
+        "a.yaml",
+        format!("{VALID}changes:\n  - file: httpd.conf\n    language: apache2\n    after: x\n"),
+    );
+    let (output, diagnostics) = check_json(&ws);
+    assert_eq!(output.status.code(), Some(0));
+    let d = only(&diagnostics, "a.yaml");
+    assert_eq!(d["severity"], "warning");
+    assert!(
+        text(d).contains("`changes[0].language`: unknown language `apache2`"),
+        "{d}"
+    );
+}
+
+#[test]
 fn file_names_must_make_good_urls() {
     let ws = Workspace::new();
     ws.incident("Redis Outage.yaml", VALID);

@@ -73,7 +73,12 @@ pub fn load_dir(dir: &Path, display: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Load
     };
     for result in results {
         match result {
-            Ok(incident) => loaded.incidents.push(incident),
+            Ok(incident) => {
+                loaded
+                    .diagnostics
+                    .extend(validate::language_warnings(&incident));
+                loaded.incidents.push(incident);
+            }
             Err(diagnostic) => loaded.diagnostics.push(diagnostic),
         }
     }

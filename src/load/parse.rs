@@ -20,11 +20,21 @@ pub fn parse_incident(file: &Path, source: &str) -> Result<Incident, Diagnostic>
     let mut failed_at = None;
     let result = serde_saphyr::with_deserializer_from_str_with_options(source, options(), |de| {
         serde_path_to_error::deserialize::<_, Incident>(de).map_err(|error| {
-            failed_at = Some(error.path().to_string());
+            failed_at = Some(known_path(&error.path().to_string()));
             error.into_inner()
         })
     });
     result.map_err(|error| diagnose(file, source, &error, failed_at.as_deref()))
+}
+
+/// The path without the `?` segments serde_path_to_error writes where the parser stopped
+/// before reaching a key (`timeline[4].?` becomes `timeline[4]`).
+fn known_path(path: &str) -> String {
+    let mut path = path;
+    while let Some(rest) = path.strip_suffix(".?").or_else(|| path.strip_suffix('?')) {
+        path = rest;
+    }
+    path.to_owned()
 }
 
 /// The parser settings: strict booleans (`yes` is not `true`), and budgets sized for the
@@ -246,6 +256,13 @@ mod tests {
         assert_eq!(closest("root_casue", &valid), Some("root_cause"));
         assert_eq!(closest("rootcause", &valid), Some("root_cause"));
         assert_eq!(closest("banana", &valid), None);
+    }
+
+    #[test]
+    fn unknown_path_segments_are_dropped() {
+        assert_eq!(known_path("timeline[4].?"), "timeline[4]");
+        assert_eq!(known_path("?"), "");
+        assert_eq!(known_path("error.message"), "error.message");
     }
 
     #[test]

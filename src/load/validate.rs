@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_saphyr::Spanned;
 
 use super::LoadedIncident;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// A problem with a file name, before a location is attached.
 pub struct SlugProblem {
@@ -110,6 +110,68 @@ pub fn validate_set(incidents: &[LoadedIncident]) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// Warns about code languages we cannot highlight: the code is still shown, as plain text,
+/// but the writer probably meant a language we know under another name.
+pub fn language_warnings(loaded: &LoadedIncident) -> Vec<Diagnostic> {
+    let incident = &loaded.incident;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut add = |path: String, language: &Option<String>| {
+        if let Some(language) = language {
+            fields.push((path, language.clone()));
+        }
+    };
+    add(
+        "error.stack_trace_language".into(),
+        &incident.error.stack_trace_language,
+    );
+    for (i, change) in incident.changes.iter().enumerate() {
+        add(format!("changes[{i}].language"), &change.language);
+    }
+    for (i, issue) in incident.known_issues.iter().enumerate() {
+        for (j, change) in issue.changes.iter().enumerate() {
+            add(
+                format!("known_issues[{i}].changes[{j}].language"),
+                &change.language,
+            );
+        }
+    }
+    let steps = [
+        ("resolution", incident.resolution.as_ref().map(|r| &r.steps)),
+        ("rollback", incident.rollback.as_ref().map(|r| &r.steps)),
+    ];
+    for (section, steps) in steps {
+        for (i, step) in steps.into_iter().flatten().enumerate() {
+            add(format!("{section}.steps[{i}].language"), &step.language);
+        }
+    }
+    for (i, test) in incident
+        .verification
+        .iter()
+        .flat_map(|v| &v.tests)
+        .enumerate()
+    {
+        add(format!("verification.tests[{i}].language"), &test.language);
+        add(
+            format!("verification.tests[{i}].output_language"),
+            &test.output_language,
+        );
+    }
+    fields
+        .into_iter()
+        .filter(|(_, language)| !crate::render::highlight::is_known_language(language))
+        .map(|(path, language)| {
+            Diagnostic::file_error(
+                &loaded.file,
+                format!("`{path}`: unknown language `{language}`; the code is shown as plain text"),
+            )
+            .with_severity(Severity::Warning)
+            .with_help(
+                "use a name such as python, bash, yaml, json, toml, go, typescript, sql, or text",
+            )
+        })
+        .collect()
 }
 
 /// A diagnostic at a spanned value, with its source line read back from the file.

@@ -4,8 +4,11 @@ use schemars::JsonSchema;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::NonEmptyString;
+
 /// What the team learned. Write either a plain list of lessons, or a mapping with any of
-/// `went_well`, `went_wrong`, `lucky` and `learned`. Each lesson is Markdown.
+/// `went_well`, `went_wrong`, `lucky`, `learned` and `groups` (lessons under headings of
+/// your own, such as "Technical insights"). Each lesson is Markdown.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Lessons {
     /// What went well.
@@ -16,6 +19,18 @@ pub struct Lessons {
     pub lucky: Vec<String>,
     /// Lessons that fit none of the above; a plain list lands here.
     pub learned: Vec<String>,
+    /// Lessons under headings of the team's own.
+    pub groups: Vec<LessonGroup>,
+}
+
+/// Lessons under a heading of the team's own.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LessonGroup {
+    /// The heading, e.g. "Process improvements".
+    pub title: NonEmptyString,
+    /// The lessons. Markdown.
+    pub items: Vec<String>,
 }
 
 impl Lessons {
@@ -25,6 +40,7 @@ impl Lessons {
             && self.went_wrong.is_empty()
             && self.lucky.is_empty()
             && self.learned.is_empty()
+            && self.groups.is_empty()
     }
 }
 
@@ -45,6 +61,9 @@ struct Grouped {
     /// Other lessons. Markdown.
     #[serde(default)]
     learned: Vec<String>,
+    /// Lessons under headings of your own, e.g. "Technical insights".
+    #[serde(default)]
+    groups: Vec<LessonGroup>,
 }
 
 impl JsonSchema for Lessons {
@@ -55,7 +74,7 @@ impl JsonSchema for Lessons {
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let grouped = generator.subschema_for::<Grouped>();
         schemars::json_schema!({
-            "description": "A plain list of lessons, or lessons grouped by went_well, went_wrong, lucky and learned.",
+            "description": "A plain list of lessons, or lessons grouped by went_well, went_wrong, lucky, learned and groups of your own.",
             "anyOf": [
                 { "type": "array", "items": { "type": "string" } },
                 grouped
@@ -92,6 +111,7 @@ impl<'de> Deserialize<'de> for Lessons {
                     went_wrong: grouped.went_wrong,
                     lucky: grouped.lucky,
                     learned: grouped.learned,
+                    groups: grouped.groups,
                 })
             }
         }

@@ -17,7 +17,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-pub use lessons::Lessons;
+pub use lessons::{LessonGroup, Lessons};
 pub use text::NonEmptyString;
 pub use time::{Day, IncidentDate, TimelineTime};
 
@@ -472,6 +472,9 @@ pub struct Suite {
 pub struct Metric {
     /// What is measured, e.g. "Server startup time".
     pub name: NonEmptyString,
+    /// Group heading, e.g. "Performance impact" or "Quality indicators".
+    #[serde(default)]
+    pub group: Option<String>,
     /// Value before the fix, e.g. "∞ (hung)".
     #[serde(default)]
     pub before: Option<String>,

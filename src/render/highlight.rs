@@ -110,6 +110,7 @@ pub fn find_language(name: &str) -> Option<&'static SyntaxReference> {
         "rs" => "rust",
         "dockerfile" => "Dockerfile",
         "nginx" => "nginx",
+        "apache" | "apacheconf" | "httpd" | "htaccess" => "Apache Conf",
         other => other,
     };
     let syntaxes = &*SYNTAXES;
@@ -147,16 +148,40 @@ pub fn resolve_language(
     }
 }
 
-/// A short, stable name for a syntax, used as `language-…` class and Markdown fence info.
+/// A short, stable name for a syntax, used in `data-lang` and as Markdown fence info, in
+/// the spelling forges recognise (`python`, `bash`, `typescript`).
 pub fn language_name(syntax: Option<&SyntaxReference>) -> String {
-    match syntax {
-        Some(s) => s
-            .file_extensions
-            .first()
-            .cloned()
-            .unwrap_or_else(|| s.name.to_lowercase()),
-        None => "text".into(),
+    let Some(syntax) = syntax else {
+        return "text".into();
+    };
+    let name = syntax.name.to_ascii_lowercase();
+    match name.as_str() {
+        "bourne again shell (bash)" => "bash".into(),
+        "javascript (babel)" => "javascript".into(),
+        "c++" => "cpp".into(),
+        "c#" => "csharp".into(),
+        simple
+            if simple
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+        {
+            simple.into()
+        }
+        // "Apache Conf" is `apacheconf` to forges.
+        words if words.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ') => {
+            words.replace(' ', "")
+        }
+        _ => syntax.file_extensions.first().cloned().unwrap_or(name),
     }
+}
+
+/// Whether a language name written in a file is one we know, as a syntax or as plain text.
+pub fn is_known_language(name: &str) -> bool {
+    find_language(name).is_some()
+        || matches!(
+            name.trim().to_ascii_lowercase().as_str(),
+            "" | "text" | "plain" | "plaintext" | "txt" | "log" | "output" | "none"
+        )
 }
 
 /// Highlights `code`, returning one HTML fragment per line (without the newline), every
@@ -393,6 +418,20 @@ mod tests {
             resolve_language(Some("yaml"), Some("x.py")).unwrap().name,
             "YAML"
         );
+        assert!(is_known_language("text") && is_known_language("Python"));
+        assert!(!is_known_language("apache2"));
+    }
+
+    #[test]
+    fn fence_names_are_what_forges_recognise() {
+        let name = |lang: &str| language_name(find_language(lang));
+        assert_eq!(name("py"), "python");
+        assert_eq!(name("sh"), "bash");
+        assert_eq!(name("ts"), "typescript");
+        assert_eq!(name("yml"), "yaml");
+        assert_eq!(language_name(None), "text");
+        assert_eq!(language_name(language_for_file("nginx.conf")), "nginx");
+        assert_eq!(name("apache"), "apacheconf");
     }
 
     #[test]

@@ -139,7 +139,7 @@ mod tests {
     fn fenced_code_is_highlighted_and_kept_through_the_sanitiser() {
         let html = to_html("```python\nx = 'a'  # note\n```\n");
         assert!(
-            html.contains("<pre class=\"hl\" data-lang=\"py\"><code>"),
+            html.contains("<pre class=\"hl\" data-lang=\"python\"><code>"),
             "{html}"
         );
         assert!(html.contains("<span class=\"c\"># note</span>"), "{html}");

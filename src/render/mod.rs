@@ -66,6 +66,15 @@ fn prepare_pages<'a>(
                 .iter()
                 .map(diff::ChangeView::new)
                 .collect(),
+            known_issues: loaded
+                .incident
+                .known_issues
+                .iter()
+                .map(|issue| view::KnownIssueView {
+                    issue,
+                    changes: issue.changes.iter().map(diff::ChangeView::new).collect(),
+                })
+                .collect(),
             durations: view::Durations::from_incident(&loaded.incident),
             related,
             source: loaded.file.to_string_lossy().replace('\\', "/"),

@@ -113,6 +113,8 @@ fn register(tera: &mut Tera) {
         fence(code, lang)
     });
     tera.register_filter("md_cell", |text: &str, _: Kwargs, _: &State| md_cell(text));
+    tera.register_filter("md_text", |text: &str, _: Kwargs, _: &State| md_text(text));
+    tera.register_filter("md_code", |text: &str, _: Kwargs, _: &State| md_code(text));
     tera.register_filter("md_indent", |text: &str, kwargs: Kwargs, _: &State| {
         let width = kwargs.get::<usize>("width").ok().flatten().unwrap_or(2);
         let first = kwargs.get::<bool>("first").ok().flatten().unwrap_or(false);
@@ -192,6 +194,40 @@ pub fn md_cell(text: &str) -> String {
         .replace('\n', "<br>")
 }
 
+/// Plain text (a title, a name) for Markdown: a `<` that would open a tag, comment or
+/// autolink is escaped, so a forge shows it instead of interpreting it. Other text stays
+/// as typed (`< 30 minutes` needs no escape and stays readable in the source).
+pub fn md_text(text: &str) -> String {
+    let text = text.trim();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let opens_markup = c == '<'
+            && chars
+                .peek()
+                .is_some_and(|next| next.is_ascii_alphabetic() || matches!(next, '/' | '!' | '?'));
+        if opens_markup {
+            out.push_str("&lt;");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Inline code whose delimiter is longer than any backtick run inside (CommonMark's rule).
+pub fn md_code(text: &str) -> String {
+    let text = text.trim().replace('\n', " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
 /// Indents every line after the first, so multi-line Markdown stays inside a list item.
 pub fn indent_continuation(text: &str, width: usize) -> String {
     let pad = " ".repeat(width);
@@ -250,6 +286,19 @@ mod tests {
         ] {
             assert_eq!(safe_href(bad), "#", "{bad}");
         }
+    }
+
+    #[test]
+    fn plain_text_and_code_survive_markdown() {
+        assert_eq!(md_text("a <img src=x> & b"), "a &lt;img src=x> & b");
+        assert_eq!(
+            md_text("< 30 minutes, </b>, <!--"),
+            "< 30 minutes, &lt;/b>, &lt;!--"
+        );
+        assert_eq!(md_code("INC-1"), "`INC-1`");
+        assert_eq!(md_code("a `b` c"), "``a `b` c``");
+        assert_eq!(md_code("`x`"), "`` `x` ``");
+        assert_eq!(md_cell("`a|b`"), "`a\\|b`");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::diff::ChangeView;
 use super::markdown;
 use crate::load::LoadedIncident;
-use crate::model::{EventKind, Incident, Severity, Status};
+use crate::model::{EventKind, Incident, KnownIssue, Severity, Status};
 use crate::workspace::slugify;
 
 /// The facts of an incident that lists, feeds and search need.
@@ -168,6 +168,15 @@ pub struct RelatedLink {
     pub reason: String,
 }
 
+/// A known issue with its changes ready to show.
+#[derive(Debug, Serialize)]
+pub struct KnownIssueView<'a> {
+    /// The issue as written.
+    pub issue: &'a KnownIssue,
+    /// Its changes with highlighted code and diffs.
+    pub changes: Vec<ChangeView<'a>>,
+}
+
 /// Everything an incident page shows.
 #[derive(Debug, Serialize)]
 pub struct IncidentPage<'a> {
@@ -177,6 +186,8 @@ pub struct IncidentPage<'a> {
     pub summary: IncidentSummary,
     /// Changes with highlighted code and diffs.
     pub changes: Vec<ChangeView<'a>>,
+    /// Known issues, with their changes ready to show.
+    pub known_issues: Vec<KnownIssueView<'a>>,
     /// Durations from the timeline.
     pub durations: Durations,
     /// Other incidents worth reading next.
@@ -199,28 +210,33 @@ pub fn related_links(
         }
     }
     let mut links: Vec<Vec<RelatedLink>> = incidents.iter().map(|_| Vec::new()).collect();
-    for (i, loaded) in incidents.iter().enumerate() {
-        for name in &loaded.incident.related {
-            let Some(&j) = index.get(name.value.as_str()) else {
-                continue;
-            };
-            if i == j {
-                continue;
-            }
-            for (from, to, reason) in [
-                (i, j, "listed as related"),
-                (j, i, "lists this incident as related"),
-            ] {
-                if !links[from]
-                    .iter()
-                    .any(|l| l.incident.slug == summaries[to].slug)
-                {
-                    links[from].push(RelatedLink {
-                        incident: summaries[to].clone(),
-                        reason: reason.into(),
-                    });
-                }
-            }
+    let pairs: Vec<(usize, usize)> = incidents
+        .iter()
+        .enumerate()
+        .flat_map(|(i, loaded)| {
+            let index = &index;
+            loaded
+                .incident
+                .related
+                .iter()
+                .filter_map(move |name| index.get(name.value.as_str()).map(|&j| (i, j)))
+        })
+        .filter(|(i, j)| i != j)
+        .collect();
+    // What an incident lists itself comes first and says so; links back only fill in.
+    let forward = pairs.iter().map(|&(i, j)| (i, j, "listed as related"));
+    let backward = pairs
+        .iter()
+        .map(|&(i, j)| (j, i, "lists this incident as related"));
+    for (from, to, reason) in forward.chain(backward) {
+        if !links[from]
+            .iter()
+            .any(|l| l.incident.slug == summaries[to].slug)
+        {
+            links[from].push(RelatedLink {
+                incident: summaries[to].clone(),
+                reason: reason.into(),
+            });
         }
     }
     links
@@ -266,6 +282,34 @@ mod tests {
             Durations::from_incident(&incident(&yaml)),
             Durations::default()
         );
+    }
+
+    #[test]
+    fn related_links_prefer_the_forward_reason() {
+        let load = |slug: &str, related: &str| LoadedIncident {
+            slug: slug.into(),
+            file: format!("{slug}.yaml").into(),
+            path: format!("{slug}.yaml").into(),
+            incident: incident(&format!("{BASE}related: [{related}]\n")),
+        };
+        let incidents = [load("a", "b"), load("b", "a"), load("c", "a")];
+        let summaries: Vec<IncidentSummary> = incidents.iter().map(IncidentSummary::new).collect();
+        let links = related_links(&incidents, &summaries);
+        let of = |i: usize| {
+            links[i]
+                .iter()
+                .map(|l| (l.incident.slug.as_str(), l.reason.as_str()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            of(0),
+            [
+                ("b", "listed as related"),
+                ("c", "lists this incident as related")
+            ]
+        );
+        assert_eq!(of(1), [("a", "listed as related")]);
+        assert_eq!(of(2), [("a", "listed as related")]);
     }
 
     #[test]
