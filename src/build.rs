@@ -3,14 +3,17 @@
 //! Loading and rendering are pure and happen in memory; only the last step writes, after
 //! every check has passed, so a failed build changes nothing on disk.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, LoadedIncident};
-use crate::render::{self, TemplateError, Templates, report};
+use rayon::prelude::*;
+
+use crate::render::{self, IncidentPage, TemplateError, Templates, report};
 use crate::site::write::{self, ReportStats, WriteError};
-use crate::site::{self, SiteError, SiteInfo};
+use crate::site::{Sink, SiteError, SiteInfo, SiteRenderer};
 use crate::workspace::Workspace;
 
 /// What to build and where; `None` means the workspace's setting.
@@ -37,6 +40,8 @@ pub struct BuildSummary {
     pub diagnostics: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time of each stage, for `--verbose`.
+    pub phases: Vec<(&'static str, Duration)>,
     /// Where the site went.
     pub out: PathBuf,
 }
@@ -86,7 +91,14 @@ pub fn build(
     let protected: Vec<&Path> = protected.iter().map(PathBuf::as_path).collect();
     write::check_output_dir(&out, &protected)?;
 
+    let mut phases = Vec::new();
+    let mut lap = Instant::now();
+    let mut phase = |name: &'static str| {
+        phases.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let loaded = load::load_dir(&workspace.incidents_dir(), display);
+    phase("load");
     if loaded.error_count() > 0 {
         return Err(BuildError::Invalid(loaded.diagnostics));
     }
@@ -96,19 +108,23 @@ pub fn build(
     let templates = Templates::load(Some(&workspace.templates_dir()))?;
     let info = site_info(workspace, options, &incidents);
     progress(Progress::Start(incidents.len()));
-    let (site, reports) = render_outputs(workspace, &templates, &info, &incidents, &|| {
+    let staging = write::Staging::create(&out)?;
+    let rendered = render_outputs(workspace, &templates, &info, &incidents, &staging, &|| {
         progress(Progress::Page)
     })?;
-
-    write::write_site(&site, &out)?;
-    let report_stats = write::write_reports(&reports, &reports_dir)?;
+    phase("render");
+    // Everything rendered: only now does anything visible change.
+    staging.commit()?;
+    let report_stats = write::write_reports(&rendered.reports, &reports_dir)?;
+    phase("write");
     progress(Progress::Done);
     Ok(BuildSummary {
         incidents: incidents.len(),
-        pages: site.page_count(),
+        pages: rendered.pages,
         reports: report_stats,
         diagnostics: loaded.diagnostics,
         elapsed: start.elapsed(),
+        phases,
         out,
     })
 }
@@ -142,17 +158,53 @@ pub fn site_info(
     }
 }
 
-/// Renders the site and the reports from sorted incidents, in memory.
+/// What rendering produced besides the pages handed to the sink.
+pub struct Rendered {
+    /// Number of HTML pages.
+    pub pages: usize,
+    /// The Markdown reports, by file name.
+    pub reports: BTreeMap<String, String>,
+}
+
+/// Renders the site into `sink` and the reports into memory, from sorted incidents. Each
+/// incident is prepared (highlighted), rendered and handed over in one parallel pass, then
+/// dropped, so memory holds the loaded incidents and the reports, not the whole site.
 pub fn render_outputs(
     workspace: &Workspace,
     templates: &Templates,
     info: &SiteInfo,
     incidents: &[LoadedIncident],
+    sink: &dyn Sink,
     on_page: &(dyn Fn() + Sync),
-) -> Result<(site::SiteFiles, std::collections::BTreeMap<String, String>), BuildError> {
-    let prepared = render::prepare(incidents);
+) -> Result<Rendered, BuildError> {
+    let mut templates = templates.clone();
+    templates.set_global("site", info);
     let static_dir = workspace.templates_dir().join("static");
-    let site = site::render_site(&prepared, templates, info, Some(&static_dir), on_page)?;
-    let reports = report::render_reports(&prepared, templates, info)?;
-    Ok((site, reports))
+    let renderer = SiteRenderer::new(&templates, info, Some(&static_dir))?;
+    for (path, content) in renderer.asset_files() {
+        sink.put(path, content)
+            .map_err(|e| SiteError::Write(path.clone(), e))?;
+    }
+    let (summaries, related) = render::summaries(incidents);
+    let mut reports: BTreeMap<String, String> = incidents
+        .par_iter()
+        .zip(summaries.par_iter())
+        .zip(related.into_par_iter())
+        .map(|((loaded, summary), related)| {
+            let page = IncidentPage::new(loaded, summary.clone(), related);
+            let (path, html) = renderer.incident_page(&page)?;
+            sink.put(&path, html.as_bytes())
+                .map_err(|e| SiteError::Write(path, e))?;
+            let report = report::render_report(&page, &templates)?;
+            on_page();
+            Ok(report)
+        })
+        .collect::<Result<_, BuildError>>()?;
+    let list_pages = renderer.list_pages(&summaries, sink)?;
+    let (name, index) = report::render_index(&summaries, &templates)?;
+    reports.insert(name, index);
+    Ok(Rendered {
+        pages: incidents.len() + list_pages,
+        reports,
+    })
 }

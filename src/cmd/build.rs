@@ -69,6 +69,14 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                 b.finish_and_clear();
             }
             print_diagnostics(&summary.diagnostics, global.quiet);
+            if global.verbose {
+                let phases: Vec<String> = summary
+                    .phases
+                    .iter()
+                    .map(|(name, time)| format!("{name} {:.2}s", time.as_secs_f64()))
+                    .collect();
+                eprintln!("stages: {}", phases.join(", "));
+            }
             if !global.quiet {
                 let r = &summary.reports;
                 eprintln!(

@@ -22,11 +22,20 @@ pub struct ChangeView<'a> {
     /// Language used for highlighting and Markdown fences (`py`, `yaml`, `text`).
     pub lang: String,
     /// Highlighted before code, as lines.
+    #[serde(skip)]
     pub before_lines: Vec<String>,
     /// Highlighted after code, as lines.
+    #[serde(skip)]
     pub after_lines: Vec<String>,
     /// Unified diff rows; empty unless both before and after are given.
+    #[serde(skip)]
     pub diff: Vec<DiffRow>,
+    /// The highlighted before code, lines joined, for a `<pre><code>`.
+    pub before_html: Option<String>,
+    /// The highlighted after code, lines joined.
+    pub after_html: Option<String>,
+    /// The rows of the unified diff table (`<tr>`s), when there is a diff.
+    pub diff_html: Option<String>,
     /// Lines added.
     pub added: usize,
     /// Lines removed.
@@ -53,34 +62,64 @@ impl<'a> ChangeView<'a> {
     pub fn new(change: &'a Change) -> Self {
         let syntax =
             highlight::resolve_language(change.language.as_deref(), Some(change.file.as_str()));
-        let before_lines = change
+        let diff = match (&change.before, &change.after) {
+            (Some(before), Some(after)) => {
+                Some(TextDiff::from_lines(before.as_str(), after.as_str()))
+            }
+            _ => None,
+        };
+        // After-lines the diff calls unchanged are copied from the before-code's
+        // highlighting instead of being highlighted again.
+        let mut same_as = Vec::new();
+        for op in diff.iter().flat_map(|d| d.ops()) {
+            if let similar::DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = *op
+            {
+                same_as.resize(new_index + len, None);
+                for k in 0..len {
+                    same_as[new_index + k] = Some(old_index + k);
+                }
+            }
+        }
+        let before = change
             .before
             .as_deref()
-            .map(|code| highlight::highlight_lines(code, syntax))
-            .unwrap_or_default();
+            .map(|code| highlight::highlight_tracked(code, syntax));
         let after_lines = change
             .after
             .as_deref()
-            .map(|code| highlight::highlight_lines(code, syntax))
+            .map(|code| {
+                highlight::highlight_reusing(code, syntax, before.as_ref(), |i| {
+                    same_as.get(i).copied().flatten()
+                })
+                .lines
+            })
             .unwrap_or_default();
+        let before_lines = before.map(|b| b.lines).unwrap_or_default();
         let mut view = Self {
             change,
             lang: highlight::language_name(syntax),
+            before_html: change.before.as_ref().map(|_| before_lines.join("\n")),
+            after_html: change.after.as_ref().map(|_| after_lines.join("\n")),
             before_lines,
             after_lines,
             diff: Vec::new(),
+            diff_html: None,
             added: 0,
             removed: 0,
             unified: None,
         };
-        if let (Some(before), Some(after)) = (&change.before, &change.after) {
-            view.compute_diff(before, after);
+        if let Some(diff) = diff {
+            view.compute_diff(&diff);
+            view.diff_html = Some(diff_table_rows(&view.diff));
         }
         view
     }
 
-    fn compute_diff(&mut self, before: &str, after: &str) {
-        let diff = TextDiff::from_lines(before, after);
+    fn compute_diff(&mut self, diff: &TextDiff<'_, '_, str>) {
         for (index, group) in diff.grouped_ops(CONTEXT_LINES).iter().enumerate() {
             let (Some(first), Some(last)) = (group.first(), group.last()) else {
                 continue;
@@ -133,6 +172,39 @@ impl<'a> ChangeView<'a> {
     }
 }
 
+/// The `<tr>`s of a unified diff table. Built here rather than in a template: a page has
+/// one row per line of code, and a template loop per row costs more than the rest of the
+/// page.
+fn diff_table_rows(rows: &[DiffRow]) -> String {
+    use std::fmt::Write as _;
+    let mut html = String::with_capacity(rows.iter().map(|r| r.html.len() + 120).sum());
+    for row in rows {
+        if row.kind == "hunk" {
+            let _ = write!(
+                html,
+                "<tr class=\"diff-hunk\"><td colspan=\"3\">{}</td></tr>\n",
+                highlight::escape(&row.html)
+            );
+            continue;
+        }
+        let number = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+        let mark = match row.kind {
+            "add" => "+",
+            "del" => "-",
+            _ => " ",
+        };
+        let _ = write!(
+            html,
+            "<tr class=\"diff-{}\"><td class=\"ln\">{}</td><td class=\"ln\">{}</td><td class=\"diff-code\"><span class=\"diff-mark\" aria-hidden=\"true\">{mark}</span><code>{}</code></td></tr>\n",
+            row.kind,
+            number(row.old),
+            number(row.new),
+            row.html
+        );
+    }
+    html
+}
+
 fn line(lines: &[String], index: Option<usize>) -> String {
     index
         .and_then(|i| lines.get(i))
@@ -165,6 +237,14 @@ mod tests {
         let kinds: Vec<&str> = view.diff.iter().map(|r| r.kind).collect();
         assert_eq!(kinds, ["ctx", "del", "add", "ctx", "add"]);
         assert_eq!(view.diff[1].html, view.before_lines[1]);
+        let fresh = highlight::highlight_lines(
+            c.after.as_deref().unwrap(),
+            highlight::find_language("python"),
+        );
+        assert_eq!(
+            view.after_lines, fresh,
+            "reused lines equal a fresh highlight"
+        );
         assert_eq!(view.diff[2].html, view.after_lines[1]);
         assert_eq!((view.diff[2].old, view.diff[2].new), (None, Some(2)));
         let unified = view.unified.unwrap();

@@ -80,17 +80,30 @@ static CLASS_SCOPES: LazyLock<Vec<(Scope, &'static str)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The short class for a token with this scope stack, if it has one.
+/// The short class for a token with this scope stack, if it has one: that of the innermost
+/// scope the table knows.
 fn class_for(stack: &[Scope]) -> &'static str {
-    for scope in stack.iter().rev() {
-        if let Some((_, class)) = CLASS_SCOPES
-            .iter()
-            .find(|(prefix, _)| prefix.is_prefix_of(*scope))
-        {
-            return class;
-        }
+    thread_local! {
+        // A token's class is looked up for every token of every line; grammars use a few
+        // hundred distinct scopes, so each is matched against the table once per thread.
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<Scope, Option<&'static str>>> =
+            Default::default();
     }
-    ""
+    KNOWN.with(|known| {
+        let mut known = known.borrow_mut();
+        for scope in stack.iter().rev() {
+            let class = *known.entry(*scope).or_insert_with(|| {
+                CLASS_SCOPES
+                    .iter()
+                    .find(|(prefix, _)| prefix.is_prefix_of(*scope))
+                    .map(|(_, class)| *class)
+            });
+            if let Some(class) = class {
+                return class;
+            }
+        }
+        ""
+    })
 }
 
 /// The syntax for a language name or alias (`python`, `py`, `sh`, `yml`, `Dockerfile`).
@@ -187,39 +200,112 @@ pub fn is_known_language(name: &str) -> bool {
 /// Highlights `code`, returning one HTML fragment per line (without the newline), every
 /// span closed on its line. Plain text (or a parse failure) is escaped only.
 pub fn highlight_lines(code: &str, syntax: Option<&SyntaxReference>) -> Vec<String> {
-    let Some(syntax) = syntax else {
-        return code.lines().map(escape).collect();
-    };
-    let syntaxes = &*SYNTAXES;
-    let mut state = ParseState::new(syntax);
-    let mut stack = ScopeStack::new();
-    let mut lines = Vec::new();
-    for line in LinesWithEndings::from(code) {
-        let Ok(ops) = state.parse_line(line, syntaxes) else {
-            // A grammar that fails mid-way leaves the rest of the block plain, not lost.
-            let done = lines.len();
-            lines.extend(code.lines().skip(done).map(escape));
-            return lines;
-        };
+    highlight_tracked(code, syntax).lines
+}
+
+/// Highlighted lines together with the parser state before each of them, so that another
+/// version of the same code can reuse every line it shares (see [`highlight_reusing`]).
+pub struct Highlighted {
+    /// One HTML fragment per line.
+    pub lines: Vec<String>,
+    /// `states[i]` is the state before line `i`; the last entry is the state after the
+    /// last line. Empty for plain text.
+    states: Vec<LineState>,
+}
+
+/// Where the parser stands between two lines.
+#[derive(Clone, PartialEq, Eq)]
+struct LineState {
+    parse: ParseState,
+    scopes: ScopeStack,
+}
+
+impl LineState {
+    fn new(syntax: &SyntaxReference) -> Self {
+        Self {
+            parse: ParseState::new(syntax),
+            scopes: ScopeStack::new(),
+        }
+    }
+
+    /// Highlights one line (with its newline) and advances the state; `None` if the
+    /// grammar fails.
+    fn highlight(&mut self, line: &str) -> Option<String> {
+        let ops = self.parse.parse_line(line, &SYNTAXES).ok()?;
         let text = line.trim_end_matches(['\n', '\r']);
         let mut html = LineWriter::default();
         let mut position = 0;
         for (index, op) in ops {
             let index = index.min(text.len());
             if index > position {
-                html.push(&text[position..index], class_for(stack.as_slice()));
+                html.push(&text[position..index], class_for(self.scopes.as_slice()));
                 position = index;
             }
-            if stack.apply(&op).is_err() {
-                break;
-            }
+            self.scopes.apply(&op).ok()?;
         }
         if position < text.len() {
-            html.push(&text[position..], class_for(stack.as_slice()));
+            html.push(&text[position..], class_for(self.scopes.as_slice()));
         }
-        lines.push(html.finish());
+        Some(html.finish())
     }
-    lines
+}
+
+/// Highlights `code` and remembers the parser state before each line.
+pub fn highlight_tracked(code: &str, syntax: Option<&SyntaxReference>) -> Highlighted {
+    highlight_reusing(code, syntax, None, |_| None)
+}
+
+/// Highlights `code`, reusing lines of `previous` (another version of the same code, in the
+/// same language). `same_as(i)` names the line of `previous` that line `i` is identical
+/// to, if any; it is reused when the parser arrives at it in the same state, which gives
+/// exactly the output highlighting it again would. For the after-code of a change this
+/// skips nearly every unchanged line.
+pub fn highlight_reusing(
+    code: &str,
+    syntax: Option<&SyntaxReference>,
+    previous: Option<&Highlighted>,
+    same_as: impl Fn(usize) -> Option<usize>,
+) -> Highlighted {
+    let Some(syntax) = syntax else {
+        return Highlighted {
+            lines: code.lines().map(escape).collect(),
+            states: Vec::new(),
+        };
+    };
+    let mut state = LineState::new(syntax);
+    let mut lines = Vec::new();
+    let mut states = Vec::new();
+    for (index, line) in LinesWithEndings::from(code).enumerate() {
+        states.push(state.clone());
+        let reusable = same_as(index).and_then(|j| {
+            let previous = previous?;
+            let (html, before, after) = (
+                previous.lines.get(j)?,
+                previous.states.get(j)?,
+                previous.states.get(j + 1)?,
+            );
+            (*before == state).then_some((html, after))
+        });
+        if let Some((html, after)) = reusable {
+            lines.push(html.clone());
+            state = after.clone();
+            continue;
+        }
+        match state.highlight(line) {
+            Some(html) => lines.push(html),
+            None => {
+                // A grammar that fails mid-way leaves the rest of the block plain, not lost.
+                let done = lines.len();
+                lines.extend(code.lines().skip(done).map(escape));
+                return Highlighted {
+                    lines,
+                    states: Vec::new(),
+                };
+            }
+        }
+    }
+    states.push(state);
+    Highlighted { lines, states }
 }
 
 /// Highlights a whole block into `<pre class="hl" data-lang="…"><code>…</code></pre>`.
@@ -386,6 +472,19 @@ mod tests {
             "{}",
             lines[4]
         );
+    }
+
+    #[test]
+    fn reusing_lines_gives_the_same_output_as_highlighting_again() {
+        let python = find_language("python");
+        let before = "x = 1\ns = \"\"\"start\nmiddle\"\"\"\ny = 2\n";
+        // Line 1 of `after` is identical text but starts inside no string, so it must not
+        // be reused; the other shared lines are.
+        let after = "x = 1\nmiddle\"\"\"\ny = 2\nz = 3\n";
+        let first = highlight_tracked(before, python);
+        let same = |i: usize| [Some(0), Some(2), Some(3), None][i];
+        let reused = highlight_reusing(after, python, Some(&first), same);
+        assert_eq!(reused.lines, highlight_lines(after, python));
     }
 
     #[test]

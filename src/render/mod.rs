@@ -1,8 +1,9 @@
 //! Rendering: incidents to HTML pages and Markdown reports, in memory.
 //!
-//! [`prepare`] does the expensive, shared work once per incident (highlighting, diffs,
-//! derived facts), in parallel; the site and the reports are then rendered from the same
-//! prepared pages. Nothing here touches the disk.
+//! [`summaries`] derives the cheap facts every list needs, once; [`IncidentPage::new`] does
+//! the expensive work for one incident (highlighting, diffs, durations), so a build can
+//! prepare, render and write each incident in one parallel pass and drop it, instead of
+//! holding every page at once. Nothing here touches the disk.
 
 pub mod diff;
 pub mod highlight;
@@ -15,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::load::LoadedIncident;
 pub use templates::{TemplateError, Templates};
-pub use view::{IncidentPage, IncidentSummary};
+pub use view::{IncidentPage, IncidentSummary, RelatedLink};
 
 /// Sorts incidents newest first (ties by slug, so the order never depends on the file
 /// system).
@@ -29,55 +30,9 @@ pub fn sort_newest_first(incidents: &mut [LoadedIncident]) {
     });
 }
 
-/// Everything rendering needs, derived once from the loaded incidents.
-pub struct Prepared<'a> {
-    /// One summary per incident, in the order given.
-    pub summaries: Vec<IncidentSummary>,
-    /// One page per incident, in the same order.
-    pub pages: Vec<IncidentPage<'a>>,
-}
-
-/// Derives summaries, related links and highlighted changes for every incident.
-/// `incidents` should already be sorted the way lists show them.
-pub fn prepare(incidents: &[LoadedIncident]) -> Prepared<'_> {
+/// The summary of every incident, in the order given, and for each its related links.
+pub fn summaries(incidents: &[LoadedIncident]) -> (Vec<IncidentSummary>, Vec<Vec<RelatedLink>>) {
     let summaries: Vec<IncidentSummary> = incidents.par_iter().map(IncidentSummary::new).collect();
     let related = view::related_links(incidents, &summaries);
-    Prepared {
-        pages: prepare_pages(incidents, &summaries, related),
-        summaries,
-    }
-}
-
-fn prepare_pages<'a>(
-    incidents: &'a [LoadedIncident],
-    summaries: &[IncidentSummary],
-    related: Vec<Vec<view::RelatedLink>>,
-) -> Vec<IncidentPage<'a>> {
-    incidents
-        .par_iter()
-        .zip(summaries.par_iter())
-        .zip(related.into_par_iter())
-        .map(|((loaded, summary), related)| IncidentPage {
-            incident: &loaded.incident,
-            summary: summary.clone(),
-            changes: loaded
-                .incident
-                .changes
-                .iter()
-                .map(diff::ChangeView::new)
-                .collect(),
-            known_issues: loaded
-                .incident
-                .known_issues
-                .iter()
-                .map(|issue| view::KnownIssueView {
-                    issue,
-                    changes: issue.changes.iter().map(diff::ChangeView::new).collect(),
-                })
-                .collect(),
-            durations: view::Durations::from_incident(&loaded.incident),
-            related,
-            source: loaded.file.to_string_lossy().replace('\\', "/"),
-        })
-        .collect()
+    (summaries, related)
 }

@@ -196,6 +196,33 @@ pub struct IncidentPage<'a> {
     pub source: String,
 }
 
+impl<'a> IncidentPage<'a> {
+    /// Highlights the changes and derives what the page shows beyond the file.
+    pub fn new(
+        loaded: &'a LoadedIncident,
+        summary: IncidentSummary,
+        related: Vec<RelatedLink>,
+    ) -> Self {
+        let incident = &loaded.incident;
+        Self {
+            incident,
+            summary,
+            changes: incident.changes.iter().map(ChangeView::new).collect(),
+            known_issues: incident
+                .known_issues
+                .iter()
+                .map(|issue| KnownIssueView {
+                    issue,
+                    changes: issue.changes.iter().map(ChangeView::new).collect(),
+                })
+                .collect(),
+            durations: Durations::from_incident(incident),
+            related,
+            source: loaded.file.to_string_lossy().replace('\\', "/"),
+        }
+    }
+}
+
 /// Resolves `related` entries (slugs or ids) of every incident to summaries, both ways: if
 /// A names B, B's page lists A too.
 pub fn related_links(

@@ -1,9 +1,10 @@
 //! The static site: which pages exist, where they go, and what each one is given.
 //!
-//! [`render_site`] turns prepared incidents into every file of the site, in memory; the
-//! [`write`] module puts them on disk. All internal links are relative (computed from each
-//! page's depth), so the same files work from any base URL and even opened from disk; a
-//! `base_url` only adds absolute canonical URLs and switches links to pretty folder URLs.
+//! [`SiteRenderer`] renders single pages and hands them to a [`Sink`]: during a build the
+//! staging folder of [`write`], so no page waits in memory for the others. All internal
+//! links are relative (computed from each page's depth), so the same files work from any
+//! base URL and even opened from disk; a `base_url` only adds absolute canonical URLs and
+//! switches links to pretty folder URLs.
 
 pub mod assets;
 pub mod write;
@@ -17,7 +18,7 @@ use tera::Context;
 
 use crate::model::{Severity, Status};
 use crate::render::view::{IncidentSummary, Term};
-use crate::render::{IncidentPage, Prepared, TemplateError, Templates};
+use crate::render::{IncidentPage, TemplateError, Templates};
 
 /// Site-wide settings that reach every page.
 #[derive(Debug, Clone, Serialize)]
@@ -42,10 +43,6 @@ pub struct SiteFiles {
 }
 
 impl SiteFiles {
-    fn add(&mut self, path: impl Into<String>, content: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), content.into());
-    }
-
     /// Number of HTML pages.
     pub fn page_count(&self) -> usize {
         self.files.keys().filter(|p| p.ends_with(".html")).count()
@@ -77,6 +74,24 @@ pub struct Facet {
     pub count: usize,
 }
 
+/// Receives the files of a rendered site as they are produced: the staging folder of a
+/// build, or memory in tests and previews.
+pub trait Sink: Sync {
+    /// Stores `content` at `path` (relative to the site root, `/`-separated).
+    fn put(&self, path: &str, content: &[u8]) -> std::io::Result<()>;
+}
+
+/// A site kept in memory.
+impl Sink for std::sync::Mutex<SiteFiles> {
+    fn put(&self, path: &str, content: &[u8]) -> std::io::Result<()> {
+        let mut files = self
+            .lock()
+            .map_err(|_| std::io::Error::other("site store poisoned"))?;
+        files.files.insert(path.to_owned(), content.to_vec());
+        Ok(())
+    }
+}
+
 /// Renders the pages of one site: templates with the site-wide values set, and the
 /// fingerprinted assets they link to. Built once per build (or per `serve` session) and
 /// asked for single pages, so an incremental rebuild renders only what changed.
@@ -84,6 +99,15 @@ pub struct SiteRenderer {
     templates: Templates,
     site: SiteInfo,
     assets: assets::Assets,
+}
+
+/// One page to render: where it goes, with which template, and how to build its values
+/// (only when it is rendered, so a 10,000-incident site never holds every list page's
+/// values at once).
+struct PageJob<'a> {
+    path: String,
+    template: &'static str,
+    context: Box<dyn Fn() -> Context + Send + Sync + 'a>,
 }
 
 impl SiteRenderer {
@@ -132,73 +156,87 @@ impl SiteRenderer {
         Ok((format!("{path}index.html"), html))
     }
 
-    /// Pages that list incidents: the index, tag and service pages, and the 404 page.
+    /// Renders the pages that list incidents (the index, tag and service pages, the 404
+    /// page) in parallel and hands each to `sink`. Returns how many there were.
     pub fn list_pages(
         &self,
         summaries: &[IncidentSummary],
-    ) -> Result<Vec<(String, String)>, TemplateError> {
+        sink: &dyn Sink,
+    ) -> Result<usize, SiteError> {
+        let jobs = self.list_jobs(summaries);
+        jobs.par_iter().try_for_each(|job| {
+            let html = self.templates.render(job.template, &(job.context)())?;
+            sink.put(&job.path, html.as_bytes())
+                .map_err(|e| SiteError::Write(job.path.clone(), e))
+        })?;
+        Ok(jobs.len())
+    }
+
+    fn list_jobs<'a>(&'a self, summaries: &'a [IncidentSummary]) -> Vec<PageJob<'a>> {
         let site = &self.site;
-        let mut pages = Vec::new();
-        let mut index = page_context(page_meta(
-            site,
-            &site.title,
-            &site.description,
-            "",
-            "incidents",
-            "website",
-        ));
-        index.insert("incidents", summaries);
-        index.insert("open_count", &summaries.iter().filter(|s| s.open).count());
-        index.insert("facets", &facets(summaries));
-        pages.push((
-            "index.html".to_owned(),
-            self.templates.render("index.html", &index)?,
-        ));
+        let mut jobs = Vec::new();
+        jobs.push(PageJob {
+            path: "index.html".into(),
+            template: "index.html",
+            context: Box::new(move || {
+                let mut index = page_context(page_meta(
+                    site,
+                    &site.title,
+                    &site.description,
+                    "",
+                    "incidents",
+                    "website",
+                ));
+                index.insert("incidents", summaries);
+                index.insert("open_count", &summaries.iter().filter(|s| s.open).count());
+                index.insert("facets", &facets(summaries));
+                index
+            }),
+        });
 
         for (kind, label) in [("tags", "Tags"), ("services", "Services")] {
-            pages.extend(self.term_pages(summaries, kind, label)?);
+            jobs.extend(self.term_jobs(summaries, kind, label));
         }
 
         // The 404 page is served for any missing path, at any depth: its links start at
         // the site's root path instead of being relative.
-        let mut not_found = page_context(page_meta(
-            site,
-            "Page not found",
-            &site.description,
-            "404.html",
-            "",
-            "website",
-        ));
-        not_found.insert("root", &root_path(site.base_url.as_deref()));
-        pages.push((
-            "404.html".to_owned(),
-            self.templates.render("404.html", &not_found)?,
-        ));
-        Ok(pages)
+        jobs.push(PageJob {
+            path: "404.html".into(),
+            template: "404.html",
+            context: Box::new(move || {
+                let mut not_found = page_context(page_meta(
+                    site,
+                    "Page not found",
+                    &site.description,
+                    "404.html",
+                    "",
+                    "website",
+                ));
+                not_found.insert("root", &root_path(site.base_url.as_deref()));
+                not_found
+            }),
+        });
+        jobs
     }
 
     /// `<kind>/index.html` and one page per term.
-    fn term_pages(
-        &self,
-        summaries: &[IncidentSummary],
+    fn term_jobs<'a>(
+        &'a self,
+        summaries: &'a [IncidentSummary],
         kind: &'static str,
-        label: &str,
-    ) -> Result<Vec<(String, String)>, TemplateError> {
+        label: &'static str,
+    ) -> Vec<PageJob<'a>> {
         let site = &self.site;
-        let terms_of = |s: &IncidentSummary| -> Vec<Term> {
-            if kind == "tags" {
-                s.tags.clone()
-            } else {
-                s.services.clone()
-            }
+        let terms_of = |s: &'a IncidentSummary| -> &'a [Term] {
+            if kind == "tags" { &s.tags } else { &s.services }
         };
         // Group by slug so `Redis` and `redis` share a page; the first spelling names it.
-        let mut groups: BTreeMap<String, (String, Vec<&IncidentSummary>)> = BTreeMap::new();
+        let mut groups: BTreeMap<&str, (&str, Vec<&IncidentSummary>)> = BTreeMap::new();
         for summary in summaries {
             for term in terms_of(summary) {
                 let entry = groups
-                    .entry(term.slug)
-                    .or_insert_with(|| (term.name, Vec::new()));
+                    .entry(&term.slug)
+                    .or_insert_with(|| (&term.name, Vec::new()));
                 if !entry.1.iter().any(|s| s.slug == summary.slug) {
                     entry.1.push(summary);
                 }
@@ -207,92 +245,67 @@ impl SiteRenderer {
         let facets: Vec<Facet> = groups
             .iter()
             .map(|(slug, (name, list))| Facet {
-                name: name.clone(),
-                slug: slug.clone(),
+                name: name.to_string(),
+                slug: slug.to_string(),
                 count: list.len(),
             })
             .collect();
-        let mut pages = Vec::new();
-        let mut context = page_context(page_meta(
-            site,
-            label,
-            &format!("{label} of {}", site.title),
-            &format!("{kind}/"),
-            kind,
-            "website",
-        ));
-        context.insert("kind", kind);
-        context.insert("terms", &facets);
-        pages.push((
-            format!("{kind}/index.html"),
-            self.templates.render("terms.html", &context)?,
-        ));
+        let mut jobs = Vec::new();
+        jobs.push(PageJob {
+            path: format!("{kind}/index.html"),
+            template: "terms.html",
+            context: Box::new(move || {
+                let mut context = page_context(page_meta(
+                    site,
+                    label,
+                    &format!("{label} of {}", site.title),
+                    &format!("{kind}/"),
+                    kind,
+                    "website",
+                ));
+                context.insert("kind", kind);
+                context.insert("terms", &facets);
+                context
+            }),
+        });
 
         let singular = if kind == "tags" { "Tag" } else { "Service" };
-        for (slug, (name, list)) in &groups {
+        for (slug, (name, list)) in groups {
             let path = format!("{kind}/{slug}/");
-            let title = format!("{singular}: {name}");
-            let description = format!(
-                "{} incident{} involving {name}.",
-                list.len(),
-                if list.len() == 1 { "" } else { "s" }
-            );
-            let mut context = page_context(page_meta(
-                site,
-                &title,
-                &description,
-                &path,
-                kind,
-                "website",
-            ));
-            context.insert("kind", kind);
-            context.insert(
-                "term",
-                &Term {
-                    name: name.clone(),
-                    slug: slug.clone(),
-                },
-            );
-            context.insert("incidents", list);
-            context.insert("open_count", &list.iter().filter(|s| s.open).count());
-            pages.push((
-                format!("{path}index.html"),
-                self.templates.render("term.html", &context)?,
-            ));
+            jobs.push(PageJob {
+                path: format!("{path}index.html"),
+                template: "term.html",
+                context: Box::new(move || {
+                    let title = format!("{singular}: {name}");
+                    let description = format!(
+                        "{} incident{} involving {name}.",
+                        list.len(),
+                        if list.len() == 1 { "" } else { "s" }
+                    );
+                    let mut context = page_context(page_meta(
+                        site,
+                        &title,
+                        &description,
+                        &path,
+                        kind,
+                        "website",
+                    ));
+                    context.insert("kind", kind);
+                    context.insert(
+                        "term",
+                        &Term {
+                            name: name.to_owned(),
+                            slug: slug.to_owned(),
+                        },
+                    );
+                    context.insert("incidents", &list);
+                    context.insert("open_count", &list.iter().filter(|s| s.open).count());
+                    context
+                }),
+            });
         }
-        Ok(pages)
+        jobs
     }
-}
-
-/// Renders every file of the site. `progress` is called once per incident page.
-pub fn render_site(
-    prepared: &Prepared<'_>,
-    templates: &Templates,
-    site: &SiteInfo,
-    static_overrides: Option<&Path>,
-    progress: &(dyn Fn() + Sync),
-) -> Result<SiteFiles, SiteError> {
-    let renderer = SiteRenderer::new(templates, site, static_overrides)?;
-    let mut out = SiteFiles::default();
-    for (path, content) in renderer.asset_files() {
-        out.add(path.clone(), content.clone());
-    }
-    let pages: Vec<(String, String)> = prepared
-        .pages
-        .par_iter()
-        .map(|page| {
-            let rendered = renderer.incident_page(page)?;
-            progress();
-            Ok(rendered)
-        })
-        .collect::<Result<_, TemplateError>>()?;
-    for (path, html) in pages
-        .into_iter()
-        .chain(renderer.list_pages(&prepared.summaries)?)
-    {
-        out.add(path, html);
-    }
-    Ok(out)
 }
 
 fn page_meta(
@@ -401,6 +414,9 @@ pub enum SiteError {
     /// An asset override could not be read.
     #[error("cannot read asset: {0}")]
     Asset(String),
+    /// A page could not be stored.
+    #[error("cannot write {0}: {1}")]
+    Write(String, std::io::Error),
 }
 
 #[cfg(test)]
