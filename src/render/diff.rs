@@ -180,9 +180,9 @@ fn diff_table_rows(rows: &[DiffRow]) -> String {
     let mut html = String::with_capacity(rows.iter().map(|r| r.html.len() + 120).sum());
     for row in rows {
         if row.kind == "hunk" {
-            let _ = write!(
+            let _ = writeln!(
                 html,
-                "<tr class=\"diff-hunk\"><td colspan=\"3\">{}</td></tr>\n",
+                "<tr class=\"diff-hunk\"><td colspan=\"3\">{}</td></tr>",
                 highlight::escape(&row.html)
             );
             continue;
@@ -193,9 +193,9 @@ fn diff_table_rows(rows: &[DiffRow]) -> String {
             "del" => "-",
             _ => " ",
         };
-        let _ = write!(
+        let _ = writeln!(
             html,
-            "<tr class=\"diff-{}\"><td class=\"ln\">{}</td><td class=\"ln\">{}</td><td class=\"diff-code\"><span class=\"diff-mark\" aria-hidden=\"true\">{mark}</span><code>{}</code></td></tr>\n",
+            "<tr class=\"diff-{}\"><td class=\"ln\">{}</td><td class=\"ln\">{}</td><td class=\"diff-code\"><span class=\"diff-mark\" aria-hidden=\"true\">{mark}</span><code>{}</code></td></tr>",
             row.kind,
             number(row.old),
             number(row.new),
