@@ -200,11 +200,16 @@ pub fn render_outputs(
             Ok(report)
         })
         .collect::<Result<_, BuildError>>()?;
-    let list_pages = renderer.list_pages(&summaries, sink)?;
+    let mut pages: Vec<String> = summaries
+        .iter()
+        .map(|s| format!("{}index.html", s.path))
+        .collect();
+    pages.extend(renderer.list_pages(&summaries, sink)?);
+    renderer.publish_files(&summaries, incidents, &pages, sink)?;
     let (name, index) = report::render_index(&summaries, &templates)?;
     reports.insert(name, index);
     Ok(Rendered {
-        pages: incidents.len() + list_pages,
+        pages: pages.len(),
         reports,
     })
 }

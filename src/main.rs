@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 const EXAMPLES: &str = "\
 Examples:
+  postmortem init                       set up this folder, with a GitHub Pages workflow
   postmortem new \"Redis CLIENT_CLASS option breaks login\" --severity high --tag redis
   postmortem check                      validate every incident file (for CI)
   postmortem check --format json        the same, as JSON lines for editors and tools
@@ -28,6 +29,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Set up a workspace: settings, an example incident and a CI workflow that publishes.
+    Init(cmd::init::Args),
     /// Write a new incident file from a commented skeleton.
     New(cmd::new::Args),
     /// Validate every incident file; exits 1 if any has an error.
@@ -41,6 +44,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init(args) => cmd::init::run(args, &cli.global),
         Command::New(args) => cmd::new::run(args, &cli.global),
         Command::Check(args) => cmd::check::run(args, &cli.global),
         Command::Build(args) => cmd::build::run(args, &cli.global),

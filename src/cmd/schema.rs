@@ -1,4 +1,4 @@
-//! `postmortem schema`: the JSON Schema of incident files, from the model types.
+//! `postmortem schema`: the JSON Schemas derived from the model types.
 
 use std::process::ExitCode;
 
@@ -6,10 +6,18 @@ use super::Global;
 
 /// Arguments of `postmortem schema`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Print the schema of the site's `incidents.json` instead of the incident file format.
+    #[arg(long)]
+    incidents_json: bool,
+}
 
 /// Prints the schema to stdout.
-pub fn run(_: Args, _: &Global) -> anyhow::Result<ExitCode> {
-    println!("{}", postmortem::model::schema_json());
+pub fn run(args: Args, _: &Global) -> anyhow::Result<ExitCode> {
+    if args.incidents_json {
+        println!("{}", postmortem::site::publish::incidents_json_schema());
+    } else {
+        println!("{}", postmortem::model::schema_json());
+    }
     Ok(ExitCode::SUCCESS)
 }

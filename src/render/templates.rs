@@ -24,6 +24,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("terms.html", include_str!("../../templates/terms.html")),
     ("term.html", include_str!("../../templates/term.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     ("report.md", include_str!("../../templates/report.md")),
     (
         "report-macros.md",

@@ -30,6 +30,9 @@ pub struct IncidentSummary {
     pub day: String,
     /// The year, for grouping.
     pub year: i16,
+    /// When the incident last changed, as an RFC 3339 time: its latest timeline entry, else
+    /// its date. Derived from the file only, so builds stay reproducible.
+    pub updated: String,
     /// Severity.
     pub severity: Severity,
     /// Status.
@@ -81,6 +84,7 @@ impl IncidentSummary {
             date: incident.date.to_string(),
             day: day.to_string(),
             year: day.year(),
+            updated: last_update(incident),
             severity: incident.severity,
             status: incident.status,
             status_note: incident.status_note.clone(),
@@ -92,6 +96,26 @@ impl IncidentSummary {
             services: incident.services.iter().map(|s| Term::new(s)).collect(),
         }
     }
+}
+
+/// The latest moment the incident mentions, as RFC 3339 (UTC).
+fn last_update(incident: &Incident) -> String {
+    let start = incident.date.timestamp().or_else(|| {
+        incident
+            .date
+            .date()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp())
+    });
+    incident
+        .timeline
+        .iter()
+        .filter_map(|entry| entry.time.resolve(&incident.date))
+        .chain(start)
+        .max()
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
 }
 
 /// `TypeError: message`, or the message alone.
@@ -113,6 +137,10 @@ pub struct Durations {
     pub mitigate: Option<String>,
     /// Start to resolution.
     pub resolve: Option<String>,
+    /// Start to first detection in minutes, for tools.
+    pub detect_minutes: Option<i64>,
+    /// Start to first mitigation in minutes.
+    pub mitigate_minutes: Option<i64>,
     /// Start to resolution in minutes, for trends and sorting.
     pub resolve_minutes: Option<i64>,
 }
@@ -136,11 +164,17 @@ impl Durations {
                 .map(|t| t.duration_since(start))
                 .filter(|d| !d.is_negative())
         };
-        let resolve = since(EventKind::Resolved);
+        let (detect, mitigate, resolve) = (
+            since(EventKind::Detected),
+            since(EventKind::Mitigated),
+            since(EventKind::Resolved),
+        );
         Self {
-            detect: since(EventKind::Detected).map(human),
-            mitigate: since(EventKind::Mitigated).map(human),
+            detect: detect.map(human),
+            mitigate: mitigate.map(human),
             resolve: resolve.map(human),
+            detect_minutes: detect.map(|d| d.as_mins()),
+            mitigate_minutes: mitigate.map(|d| d.as_mins()),
             resolve_minutes: resolve.map(|d| d.as_mins()),
         }
     }

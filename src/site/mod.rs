@@ -7,6 +7,7 @@
 //! switches links to pretty folder URLs.
 
 pub mod assets;
+pub mod publish;
 pub mod write;
 
 use std::collections::{BTreeMap, HashMap};
@@ -157,19 +158,19 @@ impl SiteRenderer {
     }
 
     /// Renders the pages that list incidents (the index, tag and service pages, the 404
-    /// page) in parallel and hands each to `sink`. Returns how many there were.
+    /// page) in parallel and hands each to `sink`. Returns their paths.
     pub fn list_pages(
         &self,
         summaries: &[IncidentSummary],
         sink: &dyn Sink,
-    ) -> Result<usize, SiteError> {
+    ) -> Result<Vec<String>, SiteError> {
         let jobs = self.list_jobs(summaries);
         jobs.par_iter().try_for_each(|job| {
             let html = self.templates.render(job.template, &(job.context)())?;
             sink.put(&job.path, html.as_bytes())
                 .map_err(|e| SiteError::Write(job.path.clone(), e))
         })?;
-        Ok(jobs.len())
+        Ok(jobs.into_iter().map(|job| job.path).collect())
     }
 
     fn list_jobs<'a>(&'a self, summaries: &'a [IncidentSummary]) -> Vec<PageJob<'a>> {
