@@ -139,6 +139,7 @@ pub fn site_info(
             .or_else(|| workspace.config.base_url.clone()),
         incident_count: incidents.len(),
         version: env!("CARGO_PKG_VERSION"),
+        today: crate::knowledge::actions::today(),
     }
 }
 

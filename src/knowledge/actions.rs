@@ -147,12 +147,14 @@ pub struct ActionCounts {
 
 impl ActionCounts {
     /// Counts `entries`.
-    pub fn of(entries: &[ActionEntry]) -> Self {
-        Self {
-            total: entries.len(),
-            open: entries.iter().filter(|e| e.open).count(),
-            overdue: entries.iter().filter(|e| e.overdue).count(),
+    pub fn of<'a>(entries: impl IntoIterator<Item = &'a ActionEntry>) -> Self {
+        let mut counts = Self::default();
+        for entry in entries {
+            counts.total += 1;
+            counts.open += usize::from(entry.open);
+            counts.overdue += usize::from(entry.overdue);
         }
+        counts
     }
 }
 

@@ -88,7 +88,7 @@ impl Trends {
                 let (bars, total) = by_service(incidents);
                 let shown = if total > bars.len() {
                     format!(
-                        " The {} services with the most incidents of {total}.",
+                        " Showing the {} of {total} services with the most.",
                         bars.len()
                     )
                 } else {

@@ -35,16 +35,25 @@ pub struct Prepared<'a> {
     pub summaries: Vec<IncidentSummary>,
     /// One page per incident, in the same order.
     pub pages: Vec<IncidentPage<'a>>,
+    /// Patterns, action items and trends of all incidents.
+    pub knowledge: crate::knowledge::Knowledge,
 }
 
-/// Derives summaries, related links and highlighted changes for every incident.
+/// Derives summaries, error patterns, related links and highlighted changes for every
+/// incident, and what the incidents say together ([`crate::knowledge`]).
 /// `incidents` should already be sorted the way lists show them.
 pub fn prepare(incidents: &[LoadedIncident]) -> Prepared<'_> {
     let summaries: Vec<IncidentSummary> = incidents.par_iter().map(IncidentSummary::new).collect();
-    let related = view::related_links(incidents, &summaries);
+    let knowledge = crate::knowledge::Knowledge::new(incidents);
+    let related = crate::knowledge::related::related_links(
+        incidents,
+        &summaries,
+        &knowledge.incident_patterns,
+    );
     Prepared {
-        pages: prepare_pages(incidents, &summaries, related),
+        pages: prepare_pages(incidents, &summaries, related, &knowledge.incident_patterns),
         summaries,
+        knowledge,
     }
 }
 
@@ -52,12 +61,14 @@ fn prepare_pages<'a>(
     incidents: &'a [LoadedIncident],
     summaries: &[IncidentSummary],
     related: Vec<Vec<view::RelatedLink>>,
+    patterns: &[crate::knowledge::PatternRef],
 ) -> Vec<IncidentPage<'a>> {
     incidents
         .par_iter()
         .zip(summaries.par_iter())
         .zip(related.into_par_iter())
-        .map(|((loaded, summary), related)| IncidentPage {
+        .zip(patterns.par_iter())
+        .map(|(((loaded, summary), related), pattern)| IncidentPage {
             incident: &loaded.incident,
             summary: summary.clone(),
             changes: loaded
@@ -77,6 +88,7 @@ fn prepare_pages<'a>(
                 .collect(),
             durations: view::Durations::from_incident(&loaded.incident),
             related,
+            pattern: pattern.clone(),
             source: loaded.file.to_string_lossy().replace('\\', "/"),
         })
         .collect()

@@ -24,6 +24,13 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("terms.html", include_str!("../../templates/terms.html")),
     ("term.html", include_str!("../../templates/term.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "patterns.html",
+        include_str!("../../templates/patterns.html"),
+    ),
+    ("pattern.html", include_str!("../../templates/pattern.html")),
+    ("actions.html", include_str!("../../templates/actions.html")),
+    ("trends.html", include_str!("../../templates/trends.html")),
     ("report.md", include_str!("../../templates/report.md")),
     (
         "report-macros.md",

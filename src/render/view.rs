@@ -192,6 +192,8 @@ pub struct IncidentPage<'a> {
     pub durations: Durations,
     /// Other incidents worth reading next.
     pub related: Vec<RelatedLink>,
+    /// The error pattern and how often it was seen.
+    pub pattern: crate::knowledge::PatternRef,
     /// The source file, for "edit this incident".
     pub source: String,
 }

@@ -32,6 +32,8 @@ pub struct SiteInfo {
     pub incident_count: usize,
     /// postmortem's version, for the generator tag.
     pub version: &'static str,
+    /// The day the site is built: action items due before it are overdue.
+    pub today: jiff::civil::Date,
 }
 
 /// The rendered site: file contents keyed by path relative to the site root (`/`-separated).
@@ -177,6 +179,32 @@ impl SiteRenderer {
         Ok(pages)
     }
 
+    /// The knowledge pages: error patterns, action items and trends (see
+    /// [`crate::knowledge::pages`]).
+    pub fn knowledge_pages(
+        &self,
+        knowledge: &crate::knowledge::Knowledge,
+        summaries: &[IncidentSummary],
+    ) -> Result<Vec<(String, String)>, TemplateError> {
+        crate::knowledge::pages::site_pages(knowledge, summaries, self.site.today)
+            .into_iter()
+            .map(|page| {
+                let meta = page_meta(
+                    &self.site,
+                    &page.title,
+                    &page.description,
+                    &page.path,
+                    page.section,
+                    "website",
+                );
+                let mut context = page_context(meta);
+                context.extend(page.context);
+                let html = self.templates.render(page.template, &context)?;
+                Ok((format!("{}index.html", page.path), html))
+            })
+            .collect()
+    }
+
     /// `<kind>/index.html` and one page per term.
     fn term_pages(
         &self,
@@ -289,6 +317,7 @@ pub fn render_site(
     for (path, html) in pages
         .into_iter()
         .chain(renderer.list_pages(&prepared.summaries)?)
+        .chain(renderer.knowledge_pages(&prepared.knowledge, &prepared.summaries)?)
     {
         out.add(path, html);
     }
