@@ -288,6 +288,17 @@ fn text(out: &mut String, class: &str, x: f64, y: f64, anchor: &str, content: &s
     );
 }
 
+/// The label under bar `i` of a time axis (`YYYY-MM` labels): every month while they fit
+/// (at most 12 labels, spaced evenly), else the year at its first bar.
+fn axis_label(bars: &[Bar], i: usize) -> Option<&str> {
+    let year = |i: usize| bars[i].label.split('-').next().unwrap_or_default();
+    if bars.len() > 24 {
+        (i == 0 || year(i) != year(i - 1)).then(|| year(i))
+    } else {
+        (i % bars.len().div_ceil(12) == 0).then(|| bars[i].label.as_str())
+    }
+}
+
 /// Vertical bars along a time axis. With many bars only some labels are drawn (the rest
 /// are in the description and the data table), so the text stays readable.
 fn column_chart(
@@ -302,21 +313,21 @@ fn column_chart(
     } else {
         let (top, plot, bottom) = (22.0, 160.0, 26.0);
         let height = top + plot + bottom;
-        let slot = (WIDTH - 16.0) / bars.len() as f64;
+        const PAD: f64 = 28.0;
+        let slot = (WIDTH - 2.0 * PAD) / bars.len() as f64;
         let width = (slot * 0.7).min(56.0);
         let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
-        let label_every = bars.len().div_ceil(12);
         let mut out = String::new();
         svg_open(&mut out, id, &title, &bars, height);
         let _ = write!(
             out,
-            "<line class=\"axis\" x1=\"8\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\"/>",
-            WIDTH - 8.0,
+            "<line class=\"axis\" x1=\"{PAD}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\"/>",
+            WIDTH - PAD,
             top + plot,
             top + plot
         );
         for (i, bar) in bars.iter().enumerate() {
-            let center = 8.0 + slot * (i as f64 + 0.5);
+            let center = PAD + slot * (i as f64 + 0.5);
             let h = bar.value as f64 / max * plot;
             if bar.value > 0 {
                 bar_rect(
@@ -328,7 +339,8 @@ fn column_chart(
                     h,
                 );
             }
-            if slot >= 28.0 || bar.value == max as u64 {
+            let fits = slot >= bar.text.chars().count() as f64 * 7.0 + 4.0;
+            if fits || bar.value == max as u64 {
                 text(
                     &mut out,
                     "value",
@@ -338,14 +350,14 @@ fn column_chart(
                     &bar.text,
                 );
             }
-            if i % label_every == 0 {
+            if let Some(label) = axis_label(&bars, i) {
                 text(
                     &mut out,
                     "label",
                     center,
                     top + plot + 18.0,
                     "middle",
-                    &bar.label,
+                    label,
                 );
             }
         }
