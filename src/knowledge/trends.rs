@@ -295,7 +295,8 @@ fn axis_label(bars: &[Bar], i: usize) -> Option<&str> {
     if bars.len() > 24 {
         (i == 0 || year(i) != year(i - 1)).then(|| year(i))
     } else {
-        (i % bars.len().div_ceil(12) == 0).then(|| bars[i].label.as_str())
+        i.is_multiple_of(bars.len().div_ceil(12))
+            .then(|| bars[i].label.as_str())
     }
 }
 
