@@ -285,6 +285,12 @@ fn check_notes_a_new_incident_whose_error_was_seen_before() {
         "{err}"
     );
     assert_eq!(err.matches("note:").count(), 1, "{err}");
+    assert!(err.contains("0 errors, 0 warnings, 1 note"), "{err}");
+    let build = ws.run(&["build"]);
+    assert!(
+        !stderr(&build).contains("note:"),
+        "build does not repeat notes"
+    );
 
     let (output, diagnostics) = common::check_json(&ws);
     assert_eq!(output.status.code(), Some(0));
@@ -422,4 +428,36 @@ fn actions_takes_the_day_from_source_date_epoch_and_refuses_broken_files() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn what_users_typed_is_escaped_on_the_knowledge_pages() {
+    let p = "<script>alert(1)</script>";
+    let ws = Workspace::new();
+    ws.incident(
+        "a.yaml",
+        format!(
+            "{}services: [\"{p}\"]\nprevention: [{{ action: \"{p}\", owner: \"{p}\" }}]\n",
+            with_message("2025-07-12", p)
+        ),
+    );
+    let output = ws.run(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for page in [
+        "patterns/index.html",
+        "actions/index.html",
+        "trends/index.html",
+    ] {
+        let html = std::fs::read_to_string(ws.path(&format!("site/{page}"))).unwrap();
+        assert!(!html.contains(p), "{page} has the raw payload");
+        // Shown as text; the patterns page shows it normalised, as `alert(<num>)`.
+        assert!(
+            html.contains("&lt;script&gt;alert("),
+            "{page} shows it as text"
+        );
+        let scripts = Html::parse_document(&html)
+            .select(&Selector::parse("script").unwrap())
+            .count();
+        assert_eq!(scripts, 1, "{page}: only our own script");
+    }
 }

@@ -94,6 +94,46 @@ impl IncidentKnowledge {
 }
 
 #[cfg(test)]
+mod tests {
+    use super::*;
+    use test_support::incident;
+
+    #[test]
+    fn incidents_json_gets_the_pattern_and_related_slugs() {
+        let incidents = [
+            incident("a", "2025-07-12", "unexpected keyword argument 'x'", ""),
+            incident("b", "2025-10-09", "unexpected keyword argument 'y'", ""),
+        ];
+        let knowledge = Knowledge::new(&incidents);
+        let summaries: Vec<_> = incidents
+            .iter()
+            .map(crate::render::IncidentSummary::new)
+            .collect();
+        let related = related::related_links(&incidents, &summaries, &knowledge.incident_patterns);
+        let json = serde_json::to_value(IncidentKnowledge::new(
+            &knowledge.incident_patterns[1],
+            &related[1],
+        ))
+        .unwrap();
+        let slug = &knowledge.patterns[0].slug;
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "pattern": {
+                    "text": "TypeError: unexpected keyword argument <name>",
+                    "slug": slug,
+                    "path": format!("patterns/{slug}/"),
+                    "explicit": false,
+                    "seen_before": 1,
+                    "occurrences": 2,
+                },
+                "related": [{ "slug": "a", "reason": "same error pattern" }],
+            })
+        );
+    }
+}
+
+#[cfg(test)]
 pub(crate) mod test_support {
     use crate::load::LoadedIncident;
 
