@@ -78,7 +78,10 @@ pub fn fingerprint(kind: Option<&str>, message: &str) -> String {
     let Some(kind) = kind else {
         return normalise(first_line);
     };
-    match first_line.strip_prefix(kind.as_str()) {
+    let repeated = first_line
+        .strip_prefix(kind.as_str())
+        .filter(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+    match repeated {
         // The message repeats the type: keep what follows it, with its separator.
         Some(rest) => {
             let rest = normalise(rest);
@@ -266,36 +269,11 @@ fn is_time(word: &str) -> bool {
 
 /// Domains that end host names in error messages: common public top-level domains and the
 /// usual internal ones.
+#[rustfmt::skip]
 const HOST_SUFFIXES: &[&str] = &[
-    "com",
-    "net",
-    "org",
-    "io",
-    "dev",
-    "app",
-    "cloud",
-    "ai",
-    "co",
-    "me",
-    "info",
-    "biz",
-    "us",
-    "uk",
-    "de",
-    "eu",
-    "fr",
-    "nl",
-    "local",
-    "localdomain",
-    "internal",
-    "lan",
-    "corp",
-    "intra",
-    "home",
-    "arpa",
-    "test",
-    "example",
-    "invalid",
+    "com", "net", "org", "io", "dev", "app", "cloud", "ai", "co", "me", "info", "biz", "us",
+    "uk", "de", "eu", "fr", "nl", "local", "localdomain", "internal", "lan", "corp", "intra",
+    "home", "arpa", "test", "example", "invalid",
 ];
 
 fn is_host(word: &str) -> bool {
@@ -595,6 +573,11 @@ mod tests {
             None,
             "Get \"http://orders:8080/healthz\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
             "Get <name>: context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+        ),
+        (
+            Some("Error"),
+            "ErrorBoundary caught an error in <App>",
+            "Error: ErrorBoundary caught an error in <App>",
         ),
         // Ids, hashes and sizes
         (
