@@ -70,7 +70,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             }
             // Notes (recurring error patterns) are for the writer, from `check` and `serve`;
             // a build would repeat them for every recurrence in the history.
-            let diagnostics: Vec<_> = (summary.diagnostics.iter())
+            let diagnostics: Vec<_> = summary
+                .diagnostics
+                .iter()
                 .filter(|d| d.severity != postmortem::diagnostic::Severity::Note)
                 .cloned()
                 .collect();
