@@ -155,6 +155,7 @@ pub fn site_info(
             .or_else(|| workspace.config.base_url.clone()),
         incident_count: incidents.len(),
         version: env!("CARGO_PKG_VERSION"),
+        today: crate::knowledge::actions::today(),
     }
 }
 
@@ -185,13 +186,15 @@ pub fn render_outputs(
         sink.put(path, content)
             .map_err(|e| SiteError::Write(path.clone(), e))?;
     }
-    let (summaries, related) = render::summaries(incidents);
+    let overview = render::overview(incidents);
+    let summaries = &overview.summaries;
     let mut reports: BTreeMap<String, String> = incidents
         .par_iter()
         .zip(summaries.par_iter())
-        .zip(related.into_par_iter())
-        .map(|((loaded, summary), related)| {
-            let page = IncidentPage::new(loaded, summary.clone(), related);
+        .zip(overview.related.par_iter())
+        .zip(overview.knowledge.incident_patterns.par_iter())
+        .map(|(((loaded, summary), related), pattern)| {
+            let page = IncidentPage::new(loaded, summary.clone(), related.clone(), pattern.clone());
             let (path, html) = renderer.incident_page(&page)?;
             sink.put(&path, html.as_bytes())
                 .map_err(|e| SiteError::Write(path, e))?;
@@ -204,9 +207,9 @@ pub fn render_outputs(
         .iter()
         .map(|s| format!("{}index.html", s.path))
         .collect();
-    pages.extend(renderer.list_pages(&summaries, sink)?);
-    renderer.publish_files(&summaries, incidents, &pages, sink)?;
-    let (name, index) = report::render_index(&summaries, &templates)?;
+    pages.extend(renderer.list_pages(summaries, &overview.knowledge, sink)?);
+    renderer.publish_files(&overview, incidents, &pages, sink)?;
+    let (name, index) = report::render_index(summaries, &templates)?;
     reports.insert(name, index);
     Ok(Rendered {
         pages: pages.len(),

@@ -10,10 +10,12 @@
 //!
 //! [`build`] runs the stages in order; the command line only wires arguments to it.
 //!
-//! [`model`] defines the incident format that all stages share.
+//! [`model`] defines the incident format that all stages share; [`knowledge`] derives what
+//! the incidents say together (error patterns, related incidents, action items, trends).
 
 pub mod build;
 pub mod diagnostic;
+pub mod knowledge;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -15,6 +15,7 @@ Examples:
   postmortem check --format json        the same, as JSON lines for editors and tools
   postmortem build                      write reports/ and site/
   postmortem build --base-url https://acme.github.io/incidents/
+  postmortem actions --open --owner sre-team
   postmortem schema > incident.schema.json";
 
 /// Turn structured incident files (YAML) into Markdown reports and a searchable static site.
@@ -39,6 +40,8 @@ enum Command {
     Build(cmd::build::Args),
     /// Print the JSON Schema of incident files.
     Schema(cmd::schema::Args),
+    /// List the action items of every incident, overdue ones marked.
+    Actions(cmd::actions::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args, &cli.global),
         Command::Build(args) => cmd::build::run(args, &cli.global),
         Command::Schema(args) => cmd::schema::run(args, &cli.global),
+        Command::Actions(args) => cmd::actions::run(args, &cli.global),
     };
     match result {
         Ok(code) => code,

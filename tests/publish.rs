@@ -240,6 +240,27 @@ fn incidents_json_matches_its_documented_schema() {
         "{}",
         tls["minutes_to"]
     );
+    assert!(
+        tls["pattern"]["text"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("x509")),
+        "{}",
+        tls["pattern"]
+    );
+    let redis = incidents
+        .iter()
+        .find(|i| i["slug"] == "2025-07-12-redis-client-class-breaks-login")
+        .unwrap();
+    let related: Vec<&str> = redis["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["slug"].as_str())
+        .collect();
+    assert!(
+        related.contains(&"2025-10-09-redis-connection-pool-kwargs-breaks-registration"),
+        "{related:?}"
+    );
 
     // A document that breaks the shape is caught: the schema is not vacuous.
     let mut broken = json.clone();

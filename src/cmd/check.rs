@@ -41,9 +41,14 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                     .iter()
                     .filter(|d| d.severity == Severity::Warning)
                     .count();
+                let notes = loaded.diagnostics.len() - errors - warnings;
+                let notes = match notes {
+                    0 => String::new(),
+                    n => format!(", {n} note{}", plural(n)),
+                };
                 let files = loaded.files;
                 eprintln!(
-                    "checked {files} incident file{}: {errors} error{}, {warnings} warning{}",
+                    "checked {files} incident file{}: {errors} error{}, {warnings} warning{}{notes}",
                     plural(files),
                     plural(errors),
                     plural(warnings)

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each turns its arguments into library calls and prints the
 //! outcome; none of them holds logic of its own.
 
+pub mod actions;
 pub mod build;
 pub mod check;
 pub mod init;

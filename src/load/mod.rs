@@ -3,7 +3,8 @@
 //! Every file is read and parsed independently (in parallel), so one broken file never
 //! hides the problems of another; then the checks that need all incidents at once
 //! (duplicate slugs and ids, `related` links) run over the whole set. The result holds every
-//! incident that parsed and every problem found, so `check` reports all of them in one run.
+//! incident that parsed and every problem found, so `check` reports all of them in one run,
+//! plus a note for each incident whose error was seen in earlier ones.
 
 mod parse;
 mod validate;
@@ -83,6 +84,9 @@ pub fn load_dir(dir: &Path, display: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Load
         }
     }
     loaded.diagnostics.extend(validate_set(&loaded.incidents));
+    loaded
+        .diagnostics
+        .extend(crate::knowledge::recurrence_notes(&loaded.incidents));
     diagnostic::sort(&mut loaded.diagnostics);
     loaded
 }

@@ -549,6 +549,16 @@ pub enum ActionStatus {
 }
 
 impl ActionStatus {
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::InProgress => "in-progress",
+            Self::Done => "done",
+            Self::WontDo => "wont-do",
+        }
+    }
+
     /// Whether the item still needs doing.
     pub fn is_open(self) -> bool {
         matches!(self, Self::Open | Self::InProgress)

@@ -30,9 +30,29 @@ pub fn sort_newest_first(incidents: &mut [LoadedIncident]) {
     });
 }
 
-/// The summary of every incident, in the order given, and for each its related links.
-pub fn summaries(incidents: &[LoadedIncident]) -> (Vec<IncidentSummary>, Vec<Vec<RelatedLink>>) {
+/// What rendering needs to know about all incidents at once, derived once per build.
+pub struct Overview {
+    /// One summary per incident, in the order given.
+    pub summaries: Vec<IncidentSummary>,
+    /// For each incident, the incidents worth reading next and why.
+    pub related: Vec<Vec<RelatedLink>>,
+    /// Patterns, action items and trends of all incidents ([`crate::knowledge`]).
+    pub knowledge: crate::knowledge::Knowledge,
+}
+
+/// Derives the summaries, error patterns and related incidents of every incident.
+/// `incidents` should already be sorted the way lists show them.
+pub fn overview(incidents: &[LoadedIncident]) -> Overview {
     let summaries: Vec<IncidentSummary> = incidents.par_iter().map(IncidentSummary::new).collect();
-    let related = view::related_links(incidents, &summaries);
-    (summaries, related)
+    let knowledge = crate::knowledge::Knowledge::new(incidents);
+    let related = crate::knowledge::related::related_links(
+        incidents,
+        &summaries,
+        &knowledge.incident_patterns,
+    );
+    Overview {
+        summaries,
+        related,
+        knowledge,
+    }
 }

@@ -26,6 +26,13 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    (
+        "patterns.html",
+        include_str!("../../templates/patterns.html"),
+    ),
+    ("pattern.html", include_str!("../../templates/pattern.html")),
+    ("actions.html", include_str!("../../templates/actions.html")),
+    ("trends.html", include_str!("../../templates/trends.html")),
     ("report.md", include_str!("../../templates/report.md")),
     (
         "report-macros.md",

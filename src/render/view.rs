@@ -226,6 +226,8 @@ pub struct IncidentPage<'a> {
     pub durations: Durations,
     /// Other incidents worth reading next.
     pub related: Vec<RelatedLink>,
+    /// The error pattern and how often it was seen.
+    pub pattern: crate::knowledge::PatternRef,
     /// The source file, for "edit this incident".
     pub source: String,
 }
@@ -236,6 +238,7 @@ impl<'a> IncidentPage<'a> {
         loaded: &'a LoadedIncident,
         summary: IncidentSummary,
         related: Vec<RelatedLink>,
+        pattern: crate::knowledge::PatternRef,
     ) -> Self {
         let incident = &loaded.incident;
         Self {
@@ -252,6 +255,7 @@ impl<'a> IncidentPage<'a> {
                 .collect(),
             durations: Durations::from_incident(incident),
             related,
+            pattern,
             source: loaded.file.to_string_lossy().replace('\\', "/"),
         }
     }

@@ -34,6 +34,8 @@ pub struct SiteInfo {
     pub incident_count: usize,
     /// postmortem's version, for the generator tag.
     pub version: &'static str,
+    /// The day the site is built: action items due before it are overdue.
+    pub today: jiff::civil::Date,
 }
 
 /// The rendered site: file contents keyed by path relative to the site root (`/`-separated).
@@ -157,14 +159,16 @@ impl SiteRenderer {
         Ok((format!("{path}index.html"), html))
     }
 
-    /// Renders the pages that list incidents (the index, tag and service pages, the 404
-    /// page) in parallel and hands each to `sink`. Returns their paths.
+    /// Renders the pages that list incidents (the index, tag and service pages, the
+    /// pattern, action and trend pages, the 404 page) in parallel and hands each to `sink`. Returns their paths.
     pub fn list_pages(
         &self,
         summaries: &[IncidentSummary],
+        knowledge: &crate::knowledge::Knowledge,
         sink: &dyn Sink,
     ) -> Result<Vec<String>, SiteError> {
-        let jobs = self.list_jobs(summaries);
+        let mut jobs = self.list_jobs(summaries);
+        jobs.extend(self.knowledge_jobs(knowledge, summaries));
         jobs.par_iter().try_for_each(|job| {
             let html = self.templates.render(job.template, &(job.context)())?;
             sink.put(&job.path, html.as_bytes())
@@ -218,6 +222,35 @@ impl SiteRenderer {
             }),
         });
         jobs
+    }
+
+    /// The knowledge pages: error patterns, action items and trends (see
+    /// [`crate::knowledge::pages`]).
+    fn knowledge_jobs<'a>(
+        &'a self,
+        knowledge: &'a crate::knowledge::Knowledge,
+        summaries: &'a [IncidentSummary],
+    ) -> Vec<PageJob<'a>> {
+        crate::knowledge::pages::site_pages(knowledge, summaries, self.site.today)
+            .into_iter()
+            .map(|page| PageJob {
+                path: format!("{}index.html", page.path),
+                template: page.template,
+                context: Box::new(move || {
+                    let meta = page_meta(
+                        &self.site,
+                        &page.title,
+                        &page.description,
+                        &page.path,
+                        page.section,
+                        "website",
+                    );
+                    let mut context = page_context(meta);
+                    context.extend(page.context.clone());
+                    context
+                }),
+            })
+            .collect()
     }
 
     /// `<kind>/index.html` and one page per term.

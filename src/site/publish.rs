@@ -10,9 +10,10 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{Sink, SiteError, SiteInfo, SiteRenderer};
+use crate::knowledge::IncidentKnowledge;
 use crate::load::LoadedIncident;
 use crate::model::Incident;
-use crate::render::IncidentSummary;
+use crate::render::Overview;
 use crate::render::view::Durations;
 
 /// Version of the `incidents.json` format; raised when a field changes meaning or goes.
@@ -50,6 +51,9 @@ pub struct IncidentRecord<'a> {
     pub updated: &'a str,
     /// Minutes from start to detection, mitigation and resolution, from the timeline.
     pub minutes_to: Minutes,
+    /// The error pattern and the related incidents, as the site shows them.
+    #[serde(flatten)]
+    pub knowledge: IncidentKnowledge,
     /// The incident, as written.
     pub incident: &'a Incident,
 }
@@ -86,14 +90,15 @@ impl SiteRenderer {
     /// names of the files written.
     pub fn publish_files(
         &self,
-        summaries: &[IncidentSummary],
+        overview: &Overview,
         incidents: &[LoadedIncident],
         pages: &[String],
         sink: &dyn Sink,
     ) -> Result<Vec<&'static str>, SiteError> {
         let site = &self.site;
+        let summaries = &overview.summaries;
         let mut files = vec![
-            ("incidents.json", incidents_json(site, summaries, incidents)),
+            ("incidents.json", incidents_json(site, overview, incidents)),
             ("schema.json", crate::model::schema_json() + "\n"),
             ("robots.txt", robots(site)),
         ];
@@ -132,15 +137,18 @@ impl SiteRenderer {
     }
 }
 
-fn incidents_json(
-    site: &SiteInfo,
-    summaries: &[IncidentSummary],
-    incidents: &[LoadedIncident],
-) -> String {
-    let records = summaries
+fn incidents_json(site: &SiteInfo, overview: &Overview, incidents: &[LoadedIncident]) -> String {
+    let records = overview
+        .summaries
         .iter()
         .zip(incidents)
-        .map(|(summary, loaded)| IncidentRecord {
+        .zip(
+            overview
+                .related
+                .iter()
+                .zip(&overview.knowledge.incident_patterns),
+        )
+        .map(|((summary, loaded), (related, pattern))| IncidentRecord {
             slug: &summary.slug,
             source: loaded.file.to_string_lossy().replace('\\', "/"),
             path: &summary.path,
@@ -150,6 +158,7 @@ fn incidents_json(
                 .map(|base| format!("{base}{}", summary.path)),
             updated: &summary.updated,
             minutes_to: (&Durations::from_incident(&loaded.incident)).into(),
+            knowledge: IncidentKnowledge::new(pattern, related),
             incident: &loaded.incident,
         })
         .collect();

@@ -1,0 +1,145 @@
+//! `postmortem actions`: every prevention item and follow-up across incidents, with status,
+//! owner and due date, overdue ones marked.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::bail;
+use jiff::civil::Date;
+use postmortem::diagnostic::Severity;
+use postmortem::knowledge::actions::{self, ActionCounts, ActionEntry, Filter};
+use postmortem::load;
+use postmortem::render::markdown::to_plain_text;
+use serde::Serialize;
+
+use super::{Global, display_from, print_diagnostics};
+
+/// Arguments of `postmortem actions`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Only items still to do (open or in progress).
+    #[arg(long)]
+    open: bool,
+    /// Only items of this owner (case-insensitive), e.g. `sre-team`.
+    #[arg(long, value_name = "NAME")]
+    owner: Option<String>,
+    /// Output format: `human` (one line per item) or `json` (one document for tools).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// The day items are overdue against [default: today, or SOURCE_DATE_EPOCH when set].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    today: Option<Date>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn parse_day(text: &str) -> Result<Date, String> {
+    postmortem::model::Day::parse(text).map(|day| day.0)
+}
+
+/// What `--format json` prints.
+#[derive(Serialize)]
+struct Report<'a> {
+    /// The day overdue items are measured against.
+    today: Date,
+    /// Counts of the items listed.
+    counts: ActionCounts,
+    /// The items, open ones first, earliest due first.
+    actions: Vec<&'a ActionEntry>,
+}
+
+/// Lists the action items; fails if an incident file has errors.
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let (workspace, cwd) = global.workspace()?;
+    let display = display_from(&cwd);
+    let loaded = load::load_dir(&workspace.incidents_dir(), &display);
+    if loaded.error_count() > 0 {
+        let errors: Vec<_> = loaded
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        print_diagnostics(&errors, true);
+        bail!(
+            "{} error{} in incident files; fix them first",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+    }
+    let today = args.today.unwrap_or_else(actions::today);
+    let mut entries = actions::collect(&loaded.incidents);
+    actions::mark_overdue(&mut entries, today);
+    let filter = Filter {
+        open_only: args.open,
+        owner: args.owner,
+    };
+    let shown: Vec<&ActionEntry> = entries.iter().filter(|e| filter.matches(e)).collect();
+    let counts = ActionCounts::of(shown.iter().copied());
+
+    match args.format {
+        Format::Json => {
+            let report = Report {
+                today,
+                counts,
+                actions: shown,
+            };
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Format::Human => {
+            // A reader that stops early (`| head`) is not an error.
+            if let Err(error) = print_lines(&shown)
+                && error.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(error.into());
+            }
+            if !global.quiet {
+                let of_all = if shown.len() < entries.len() {
+                    format!(" (of {})", entries.len())
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "{} action item{}{of_all}: {} open, {} overdue as of {today}",
+                    counts.total,
+                    if counts.total == 1 { "" } else { "s" },
+                    counts.open,
+                    counts.overdue
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per item: overdue mark, due date, status, owner, action, incident.
+fn print_lines(entries: &[&ActionEntry]) -> std::io::Result<()> {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let red = if color {
+        anstyle::AnsiColor::Red.on_default().bold()
+    } else {
+        anstyle::Style::new()
+    };
+    let owner_width = entries
+        .iter()
+        .map(|e| e.owner.as_deref().unwrap_or("-").chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = std::io::stdout().lock();
+    for entry in entries {
+        let mark = if entry.overdue { "overdue" } else { "" };
+        let due = entry.due.map_or("-".to_owned(), |d| d.to_string());
+        let status = entry.status.as_str();
+        let owner = entry.owner.as_deref().unwrap_or("-");
+        let action = to_plain_text(&entry.action).replace('\n', " ");
+        writeln!(
+            out,
+            "{red}{mark:<7}{red:#}  {due:<10}  {status:<11}  {owner:<owner_width$}  {action}  ({})",
+            entry.incident
+        )?;
+    }
+    out.flush()
+}

@@ -1,0 +1,267 @@
+//! Incidents grouped by error pattern, and the note that tells a writer their error was seen
+//! before.
+//!
+//! "Before" is by the incident's date (ties by file name), not by file order, so the note
+//! lands on the later incident however the files are named.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::fingerprint::pattern_of;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::LoadedIncident;
+use crate::workspace::slugify;
+
+/// One error pattern and the incidents that share it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatternGroup {
+    /// The pattern text.
+    pub text: String,
+    /// URL segment: the text slugified, plus a short hash so similar texts never collide.
+    pub slug: String,
+    /// Page path relative to the site root, `patterns/<slug>/`.
+    pub path: String,
+    /// Whether an incident file named it with `error.pattern`.
+    pub explicit: bool,
+    /// Indices of its incidents (into the slice given to [`group`]), oldest first.
+    pub incidents: Vec<usize>,
+    /// Date of the oldest incident.
+    pub first_seen: Date,
+    /// Date of the newest incident.
+    pub last_seen: Date,
+}
+
+/// An incident's pattern, as its page and `incidents.json` show it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+pub struct PatternRef {
+    /// The pattern text.
+    pub text: String,
+    /// URL segment of the pattern page.
+    pub slug: String,
+    /// Pattern page path relative to the site root.
+    pub path: String,
+    /// Whether the incident file named it (`error.pattern`) rather than it being computed.
+    pub explicit: bool,
+    /// How many incidents with this pattern happened before this one.
+    pub seen_before: usize,
+    /// How many incidents have this pattern, this one included.
+    pub occurrences: usize,
+}
+
+/// Groups incidents by pattern. Returns the groups, recurring and recent ones first, and for
+/// each incident (in the order given) its [`PatternRef`].
+pub fn group(incidents: &[LoadedIncident]) -> (Vec<PatternGroup>, Vec<PatternRef>) {
+    let mut groups: Vec<PatternGroup> = Vec::new();
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    for i in chronological(incidents) {
+        let pattern = pattern_of(&incidents[i].incident.error);
+        let date = incidents[i].incident.date.date();
+        let index = *by_text.entry(pattern.text.clone()).or_insert_with(|| {
+            groups.push(PatternGroup {
+                slug: pattern_slug(&pattern.text),
+                path: String::new(),
+                text: pattern.text,
+                explicit: false,
+                incidents: Vec::new(),
+                first_seen: date,
+                last_seen: date,
+            });
+            groups.len() - 1
+        });
+        let group = &mut groups[index];
+        group.explicit |= pattern.explicit;
+        group.incidents.push(i);
+        group.last_seen = date;
+    }
+    groups.sort_by(|a, b| {
+        (b.incidents.len(), b.last_seen, &a.text).cmp(&(a.incidents.len(), a.last_seen, &b.text))
+    });
+
+    let mut refs: Vec<Option<PatternRef>> = vec![None; incidents.len()];
+    for group in &mut groups {
+        group.path = format!("patterns/{}/", group.slug);
+        for (seen_before, &i) in group.incidents.iter().enumerate() {
+            refs[i] = Some(PatternRef {
+                text: group.text.clone(),
+                slug: group.slug.clone(),
+                path: group.path.clone(),
+                explicit: group.explicit,
+                seen_before,
+                occurrences: group.incidents.len(),
+            });
+        }
+    }
+    (groups, refs.into_iter().flatten().collect())
+}
+
+/// Indices of `incidents` from oldest to newest, ties by slug.
+fn chronological(incidents: &[LoadedIncident]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..incidents.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| (incidents[i].incident.date.sort_key(), &incidents[i].slug);
+        key(a).cmp(&key(b))
+    });
+    order
+}
+
+/// `typeerror-...-name-1a2b3c4d`: readable, and unique per pattern text.
+fn pattern_slug(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let mut words = slugify(text);
+    if words.len() > 60 {
+        words.truncate(60);
+        if let Some(end) = words.rfind('-') {
+            words.truncate(end);
+        }
+    }
+    format!("{words}-{hash}")
+}
+
+/// Notes for incidents whose error matches earlier incidents' pattern, e.g.
+/// ``error matches pattern `…` seen in 2 earlier incidents: a, b``. An incident that
+/// already lists every earlier one in `related` gets none: its writer knows.
+pub fn recurrence_notes(incidents: &[LoadedIncident]) -> Vec<Diagnostic> {
+    let (groups, refs) = group(incidents);
+    let by_text: HashMap<&str, &PatternGroup> =
+        groups.iter().map(|g| (g.text.as_str(), g)).collect();
+    let mut notes = Vec::new();
+    for (loaded, pattern) in incidents.iter().zip(&refs) {
+        if pattern.seen_before == 0 {
+            continue;
+        }
+        let earlier: Vec<&LoadedIncident> = by_text[pattern.text.as_str()].incidents
+            [..pattern.seen_before]
+            .iter()
+            .map(|&i| &incidents[i])
+            .collect();
+        let listed = |other: &LoadedIncident| {
+            loaded.incident.related.iter().any(|r| {
+                r.value == other.slug
+                    || other
+                        .incident
+                        .id
+                        .as_ref()
+                        .is_some_and(|id| id.value == r.value)
+            })
+        };
+        if earlier.iter().all(|other| listed(other)) {
+            continue;
+        }
+        let count = earlier.len();
+        let mut names: Vec<&str> = earlier.iter().map(|o| o.slug.as_str()).take(5).collect();
+        let more = count.saturating_sub(names.len());
+        let and_more = format!("and {more} more");
+        if more > 0 {
+            names.push(&and_more);
+        }
+        notes.push(
+            Diagnostic::file_error(
+                &loaded.file,
+                format!(
+                    "error matches pattern `{}` seen in {count} earlier incident{}: {}",
+                    pattern.text,
+                    if count == 1 { "" } else { "s" },
+                    names.join(", ")
+                ),
+            )
+            .with_severity(Severity::Note)
+            .with_help(
+                "if it is the same failure, read how it was fixed then, and add the earlier \
+                 incidents to `related:` (which also silences this note)",
+            ),
+        );
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::test_support::incident;
+
+    #[test]
+    fn groups_by_pattern_oldest_first_and_counts_earlier_ones() {
+        let incidents = [
+            incident(
+                "c",
+                "2025-10-09",
+                "got an unexpected keyword argument 'b'",
+                "",
+            ),
+            incident("other", "2025-08-01", "disk full", ""),
+            incident(
+                "a",
+                "2025-07-12",
+                "got an unexpected keyword argument 'a'",
+                "",
+            ),
+        ];
+        let (groups, refs) = group(&incidents);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(
+            groups[0].text,
+            "TypeError: got an unexpected keyword argument <name>"
+        );
+        assert_eq!(groups[0].incidents, [2, 0], "oldest first");
+        assert_eq!(groups[0].first_seen.to_string(), "2025-07-12");
+        assert_eq!(groups[0].last_seen.to_string(), "2025-10-09");
+        assert!(
+            groups[0]
+                .path
+                .starts_with("patterns/typeerror-got-an-unexpected-keyword-argument-name-")
+        );
+        assert_eq!((refs[0].seen_before, refs[0].occurrences), (1, 2));
+        assert_eq!((refs[2].seen_before, refs[2].occurrences), (0, 2));
+        assert_eq!((refs[1].seen_before, refs[1].occurrences), (0, 1));
+    }
+
+    #[test]
+    fn recurrence_note_names_the_earlier_incidents_unless_already_related() {
+        let incidents = [
+            incident(
+                "new",
+                "2025-12-01",
+                "got an unexpected keyword argument 'z'",
+                "",
+            ),
+            incident(
+                "old-1",
+                "2025-07-12",
+                "got an unexpected keyword argument 'x'",
+                "",
+            ),
+            incident(
+                "old-2",
+                "2025-10-09",
+                "got an unexpected keyword argument 'y'",
+                "related: [old-1]\n",
+            ),
+        ];
+        let notes = recurrence_notes(&incidents);
+        let messages: Vec<(&str, &str)> = notes
+            .iter()
+            .map(|n| (n.file.to_str().unwrap(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [(
+                "new.yaml",
+                "error matches pattern `TypeError: got an unexpected keyword argument <name>` seen in 2 earlier incidents: old-1, old-2"
+            )]
+        );
+        assert!(notes.iter().all(|n| n.severity == Severity::Note));
+    }
+
+    #[test]
+    fn slugs_are_readable_and_distinct() {
+        let a = pattern_slug("Error: a b");
+        let b = pattern_slug("Error: a:b");
+        assert!(a.starts_with("error-a-b-") && b.starts_with("error-a-b-"));
+        assert_ne!(a, b);
+        assert!(pattern_slug(&"word ".repeat(40)).len() <= 60 + 9);
+    }
+}

@@ -1,0 +1,288 @@
+//! Related incidents: the few other incidents worth reading next, each with the reason.
+//!
+//! Ranking, best first:
+//! 1. the same error pattern: the same failure again, the most useful thing to read;
+//! 2. what the writers linked themselves (`related`, in either direction);
+//! 3. a score of what the two share: each changed file weighs 4, each service 3, each tag 1.
+//!
+//! An incident is shown when it shares the pattern, is linked, or scores at least 3 (a file,
+//! a service, or three tags). A term that more than 100 incidents carry says little about any
+//! two of them and is not counted; this also keeps the work linear in the number of
+//! incidents. At most five are shown, but never fewer than the incident itself lists.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use super::patterns::PatternRef;
+use crate::load::LoadedIncident;
+use crate::render::view::{self, IncidentSummary, RelatedLink};
+use crate::workspace::slugify;
+
+/// How many related incidents a page shows, unless the writers linked more.
+pub const MAX_RELATED: usize = 5;
+/// The least score of shared terms that makes two incidents related.
+const MIN_SCORE: usize = 3;
+/// Terms carried by more incidents than this are not counted.
+const MAX_SHARERS: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Term {
+    Pattern,
+    File,
+    Service,
+    Tag,
+}
+
+impl Term {
+    fn weight(self) -> usize {
+        match self {
+            Self::Pattern => 0,
+            Self::File => 4,
+            Self::Service => 3,
+            Self::Tag => 1,
+        }
+    }
+}
+
+/// What an incident shares with another.
+#[derive(Default)]
+struct Shared<'a> {
+    same_pattern: bool,
+    /// Why the writers linked them, either way.
+    linked: Option<&'a str>,
+    /// Whether this incident's own `related` names the other.
+    listed: bool,
+    files: Vec<&'a str>,
+    services: Vec<&'a str>,
+    tags: Vec<&'a str>,
+}
+
+impl Shared<'_> {
+    fn score(&self) -> usize {
+        self.files.len() * Term::File.weight()
+            + self.services.len() * Term::Service.weight()
+            + self.tags.len() * Term::Tag.weight()
+    }
+
+    fn reason(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if self.same_pattern {
+            parts.push("same error pattern".into());
+        }
+        if let Some(linked) = self.linked {
+            parts.push(linked.into());
+        }
+        for (label, names) in [
+            ("both change", &self.files),
+            ("shared services:", &self.services),
+            ("shared tags:", &self.tags),
+        ] {
+            if !names.is_empty() {
+                parts.push(format!("{label} {}", names.join(", ")));
+            }
+        }
+        parts.join("; ")
+    }
+}
+
+/// The terms of an incident: `(kind, key to match on, name to show)`.
+fn terms<'a>(loaded: &'a LoadedIncident, pattern: &'a PatternRef) -> Vec<(Term, String, &'a str)> {
+    let incident = &loaded.incident;
+    let mut terms = vec![(Term::Pattern, pattern.slug.clone(), pattern.text.as_str())];
+    let files = incident.changes.iter().map(|c| {
+        let path = c.file.trim().trim_start_matches("./");
+        (Term::File, path.replace('\\', "/"), path)
+    });
+    let services = incident
+        .services
+        .iter()
+        .map(|s| (Term::Service, slugify(s), s.as_str()));
+    let tags = incident
+        .tags
+        .iter()
+        .map(|t| (Term::Tag, slugify(t), t.as_str()));
+    for term in files.chain(services).chain(tags) {
+        if !terms
+            .iter()
+            .any(|(kind, key, _)| (*kind, key) == (term.0, &term.1))
+        {
+            terms.push(term);
+        }
+    }
+    terms
+}
+
+/// For each incident (in the order given), its related incidents, best first. `summaries`
+/// and `patterns` are in the same order as `incidents`.
+pub fn related_links(
+    incidents: &[LoadedIncident],
+    summaries: &[IncidentSummary],
+    patterns: &[PatternRef],
+) -> Vec<Vec<RelatedLink>> {
+    let terms: Vec<Vec<(Term, String, &str)>> = incidents
+        .iter()
+        .zip(patterns)
+        .map(|(loaded, pattern)| terms(loaded, pattern))
+        .collect();
+    let mut sharers: HashMap<(Term, &str), Vec<usize>> = HashMap::new();
+    for (i, list) in terms.iter().enumerate() {
+        for (kind, key, _) in list {
+            sharers.entry((*kind, key.as_str())).or_default().push(i);
+        }
+    }
+    let linked = view::related_links(incidents, summaries);
+    // Slugs and ids, as `related` may name either.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, loaded) in incidents.iter().enumerate() {
+        index.insert(&loaded.slug, i);
+        if let Some(id) = &loaded.incident.id {
+            index.entry(&id.value).or_insert(i);
+        }
+    }
+
+    (0..incidents.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut shared: BTreeMap<usize, Shared> = BTreeMap::new();
+            for (kind, key, name) in &terms[i] {
+                let others = &sharers[&(*kind, key.as_str())];
+                if *kind != Term::Pattern && others.len() > MAX_SHARERS {
+                    continue;
+                }
+                for &j in others.iter().filter(|&&j| j != i) {
+                    let entry = shared.entry(j).or_default();
+                    match kind {
+                        Term::Pattern => entry.same_pattern = true,
+                        Term::File => entry.files.push(name),
+                        Term::Service => entry.services.push(name),
+                        Term::Tag => entry.tags.push(name),
+                    }
+                }
+            }
+            for link in &linked[i] {
+                if let Some(&j) = index.get(link.incident.slug.as_str()) {
+                    shared.entry(j).or_default().linked = Some(link.reason.as_str());
+                }
+            }
+            for name in &incidents[i].incident.related {
+                if let Some(entry) = index
+                    .get(name.value.as_str())
+                    .and_then(|j| shared.get_mut(j))
+                {
+                    entry.listed = true;
+                }
+            }
+            let mut candidates: Vec<(usize, Shared)> = shared
+                .into_iter()
+                .filter(|(_, s)| s.same_pattern || s.linked.is_some() || s.score() >= MIN_SCORE)
+                .collect();
+            candidates.sort_by_cached_key(|(j, s)| {
+                (
+                    Reverse(s.same_pattern),
+                    Reverse(s.linked.is_some()),
+                    Reverse(s.score()),
+                    Reverse(incidents[*j].incident.date.sort_key()),
+                    *j,
+                )
+            });
+            let mut links = Vec::new();
+            for (j, s) in candidates {
+                if s.listed || links.len() < MAX_RELATED {
+                    links.push(RelatedLink {
+                        incident: summaries[j].clone(),
+                        reason: s.reason(),
+                    });
+                }
+            }
+            links
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::patterns;
+    use crate::knowledge::test_support::incident;
+
+    fn related(incidents: &[LoadedIncident]) -> Vec<Vec<(String, String)>> {
+        let summaries: Vec<IncidentSummary> = incidents.iter().map(IncidentSummary::new).collect();
+        let (_, refs) = patterns::group(incidents);
+        related_links(incidents, &summaries, &refs)
+            .into_iter()
+            .map(|links| {
+                links
+                    .into_iter()
+                    .map(|l| (l.incident.slug, l.reason))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn same_pattern_first_then_links_then_what_is_shared() {
+        let incidents = [
+            incident(
+                "a",
+                "2025-07-12",
+                "unexpected keyword argument 'x'",
+                "services: [auth, cache]\ntags: [redis]\n",
+            ),
+            incident(
+                "b",
+                "2025-10-09",
+                "unexpected keyword argument 'y'",
+                "services: [registration]\n",
+            ),
+            incident(
+                "c",
+                "2025-11-01",
+                "disk full",
+                "services: [Cache, auth]\ntags: [redis]\n",
+            ),
+            incident("d", "2025-11-02", "oom", "tags: [redis]\nrelated: [a]\n"),
+            incident("e", "2025-11-03", "oom killed", "tags: [redis, cache]\n"),
+        ];
+        let got = related(&incidents);
+        assert_eq!(
+            got[0],
+            [
+                ("b".to_owned(), "same error pattern".to_owned()),
+                (
+                    "d".into(),
+                    "lists this incident as related; shared tags: redis".into()
+                ),
+                (
+                    "c".into(),
+                    "shared services: auth, cache; shared tags: redis".into()
+                ),
+            ],
+            "e shares only one tag with a: not enough"
+        );
+        assert_eq!(
+            got[3],
+            [(
+                "a".to_owned(),
+                "listed as related; shared tags: redis".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn at_most_five_unless_linked() {
+        let mut incidents: Vec<LoadedIncident> = (0..8)
+            .map(|n| incident(&format!("s{n}"), "2025-01-01", "boom", "services: [api]\n"))
+            .collect();
+        incidents.push(incident(
+            "linker",
+            "2025-01-01",
+            "other",
+            "related: [s0, s1, s2, s3, s4, s5, s6]\n",
+        ));
+        let got = related(&incidents);
+        assert_eq!(got[0].len(), MAX_RELATED);
+        assert_eq!(got[8].len(), 7, "everything the writer linked is kept");
+    }
+}
