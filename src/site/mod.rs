@@ -163,7 +163,19 @@ impl SiteRenderer {
         summaries: &[IncidentSummary],
         sink: &dyn Sink,
     ) -> Result<usize, SiteError> {
-        let jobs = self.list_jobs(summaries);
+        self.list_pages_where(summaries, sink, &|_| true)
+    }
+
+    /// Like [`SiteRenderer::list_pages`], but only the pages whose path `keep` accepts:
+    /// after one incident changed, `serve` re-renders only the lists it appears in.
+    pub fn list_pages_where(
+        &self,
+        summaries: &[IncidentSummary],
+        sink: &dyn Sink,
+        keep: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<usize, SiteError> {
+        let mut jobs = self.list_jobs(summaries);
+        jobs.retain(|job| keep(&job.path));
         jobs.par_iter().try_for_each(|job| {
             let html = self.templates.render(job.template, &(job.context)())?;
             sink.put(&job.path, html.as_bytes())
