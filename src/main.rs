@@ -14,6 +14,7 @@ Examples:
   postmortem check --format json        the same, as JSON lines for editors and tools
   postmortem build                      write reports/ and site/
   postmortem build --base-url https://acme.github.io/incidents/
+  postmortem serve --open               preview at http://127.0.0.1:3000/, live reload
   postmortem schema > incident.schema.json";
 
 /// Turn structured incident files (YAML) into Markdown reports and a searchable static site.
@@ -34,6 +35,10 @@ enum Command {
     Check(cmd::check::Args),
     /// Build the Markdown reports and the static site.
     Build(cmd::build::Args),
+    /// Build, serve the site on 127.0.0.1, rebuild on every change and reload the browser.
+    Serve(cmd::serve::Args),
+    /// Build, then rebuild on every change (without a server).
+    Watch(cmd::watch::Args),
     /// Print the JSON Schema of incident files.
     Schema(cmd::schema::Args),
 }
@@ -44,6 +49,8 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::run(args, &cli.global),
         Command::Check(args) => cmd::check::run(args, &cli.global),
         Command::Build(args) => cmd::build::run(args, &cli.global),
+        Command::Serve(args) => cmd::serve::run(args, &cli.global),
+        Command::Watch(args) => cmd::watch::run(args, &cli.global),
         Command::Schema(args) => cmd::schema::run(args, &cli.global),
     };
     match result {

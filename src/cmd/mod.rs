@@ -5,6 +5,8 @@ pub mod build;
 pub mod check;
 pub mod new;
 pub mod schema;
+pub mod serve;
+pub mod watch;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

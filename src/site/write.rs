@@ -431,7 +431,10 @@ mod tests {
         fs::write(dir.path().join("mine.md"), "hand written").unwrap();
         let text = format!("{MARKER} x -->\nA");
         assert!(write_report(dir.path(), "a.md", &text).unwrap());
-        assert!(!write_report(dir.path(), "a.md", &text).unwrap(), "unchanged");
+        assert!(
+            !write_report(dir.path(), "a.md", &text).unwrap(),
+            "unchanged"
+        );
         let err = write_report(dir.path(), "mine.md", &text).unwrap_err();
         assert!(matches!(err, WriteError::ForeignReport(_)), "{err}");
         assert!(!remove_report(dir.path(), "mine.md").unwrap());

@@ -1,0 +1,58 @@
+// postmortem serve: live reload and the error overlay. The preview server adds this to
+// the HTML it serves; it is never part of a built site.
+//
+// The server sends its state over server-sent events whenever a rebuild finishes:
+// `build` moves when the site's files changed, `error` holds the diagnostics of a broken
+// save. The page reloads in place (scroll position kept) when `build` moved or an error
+// was fixed, and shows the overlay, which the server rendered hidden, while there is an
+// error. Error text is only ever set with textContent, never parsed as HTML.
+(function (build) {
+  "use strict";
+  var overlay = document.getElementById("postmortem-overlay");
+  var key = "postmortem-scroll:" + location.pathname;
+  var hadError = !!(overlay && !overlay.hidden);
+
+  var saved = null;
+  try {
+    saved = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+  } catch (e) { /* storage disabled: reload without keeping the position */ }
+  if (saved) {
+    var xy = saved.split(",");
+    var restore = function () { window.scrollTo(Number(xy[0]) || 0, Number(xy[1]) || 0); };
+    restore();
+    window.addEventListener("load", restore);
+  }
+
+  if (overlay) {
+    var close = overlay.querySelector("button");
+    if (close) close.addEventListener("click", function () { overlay.hidden = true; });
+  }
+
+  function show(text) {
+    hadError = true;
+    if (!overlay) return;
+    overlay.querySelector("pre").textContent = text;
+    overlay.hidden = false;
+  }
+
+  function reload() {
+    try {
+      sessionStorage.setItem(key, window.scrollX + "," + window.scrollY);
+    } catch (e) { /* see above */ }
+    location.reload();
+  }
+
+  if (!window.EventSource) return;
+  var source = new EventSource("/__postmortem/events");
+  source.addEventListener("state", function (event) {
+    var state;
+    try { state = JSON.parse(event.data); } catch (e) { return; }
+    if (state.error) {
+      show(state.error);
+    } else if (state.build !== build || hadError) {
+      source.close();
+      reload();
+    }
+  });
+})(__POSTMORTEM_BUILD__);
