@@ -194,6 +194,21 @@ fn an_open_page_follows_saves_without_a_manual_reload() {
             |v| v == &json!([true, "Fixed in the editor"]),
         )
         .await;
+
+        // The index lists the incident: it follows a new title too (it is rendered after
+        // the incident's own page, and reloads when its turn comes).
+        client
+            .goto(&format!("{}/", server.base))
+            .await
+            .expect("open the index");
+        ws.incident("a.yaml", incident("Listed under a new title", &long));
+        wait_until(
+            &client,
+            "the index to list the new title",
+            "return document.body.textContent.indexOf('Listed under a new title') >= 0",
+            |v| v == true,
+        )
+        .await;
         client.close().await.expect("close the browser");
     });
     assert_eq!(server.interrupt().code(), Some(0));

@@ -173,6 +173,26 @@ fn escape(text: &str) -> String {
 }
 
 #[test]
+fn a_broken_first_build_serves_the_error_until_fixed() {
+    let ws = Workspace::new();
+    ws.incident("a.yaml", "title: [unclosed\n");
+    let server = Running::serve(&ws, &[]);
+    server.wait_for("the error", || !server.status()["error"].is_null());
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 404, "no site yet");
+    assert!(
+        page.body.contains("incidents/a.yaml:1:"),
+        "overlay: {}",
+        page.body
+    );
+    assert!(!ws.path("site").exists(), "nothing written");
+
+    ws.incident("a.yaml", incident("First title", "Alpha summary."));
+    server.wait_for_page(PAGE, "<h1>First title</h1>");
+    assert_eq!(server.interrupt().code(), Some(0));
+}
+
+#[test]
 fn no_request_leaves_the_site_folder() {
     let ws = workspace();
     ws.write("secret.txt", "TOP SECRET");

@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use postmortem::serve::server::{self, Live, Port};
 use postmortem::serve::{self, Report};
 
-use super::watch::{print_report, session, shutdown_signal, start_watching};
+use super::watch::{Shutdown, print_report, session, start_watching};
 use super::{Global, display_from};
 
 /// The port tried first when none is given.
@@ -42,6 +42,12 @@ pub struct Args {
 
 /// Serves until Ctrl-C; exits 0 then.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the server")?;
+    let shutdown = runtime.block_on(async { Shutdown::listen() })?;
     let (_, cwd) = global.workspace()?;
     let mut session = session(global)?;
     let watching = start_watching(&session, args.poll)?;
@@ -75,12 +81,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     if args.open {
         open_browser(&url);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the server")?;
-    let served = runtime.block_on(server::serve(bound, Arc::clone(&live), shutdown_signal()));
+    let served = runtime.block_on(server::serve(bound, Arc::clone(&live), shutdown.wait()));
     stop.store(true, Ordering::Relaxed);
     cancel.store(true, Ordering::Relaxed);
     let _ = rebuilds.join();
@@ -109,20 +110,36 @@ fn announce(args: &Args, bound: &server::Bound, quiet: bool) {
     }
 }
 
-/// Tells open pages what happened.
+/// Tells open pages what happened: which pages changed, so only those reload.
 fn publish(live: &Live, report: &Report<'_>) {
-    let Report::Rebuilt(outcome, session) = report else {
-        return;
-    };
-    live.set_site(session.site_dir());
-    live.update(|state| {
-        state.rebuilds = outcome.number;
-        state.incidents = session.incident_count();
-        if outcome.site_changed() {
+    match report {
+        Report::Warning(_) => {}
+        Report::Pages(pages) => live.update(|state| {
             state.build += 1;
+            state.changed = pages.to_vec();
+            state.everything = false;
+        }),
+        Report::Rebuilt(outcome, session) => {
+            live.set_site(session.site_dir());
+            live.update(|state| {
+                state.rebuilds = outcome.number;
+                state.incidents = session.incident_count();
+                state.error = outcome.result.as_ref().err().map(|f| f.text());
+                let Ok(rebuilt) = &outcome.result else {
+                    return;
+                };
+                if rebuilt.full.is_some() {
+                    state.build += 1;
+                    state.changed.clear();
+                    state.everything = true;
+                } else if !rebuilt.pages.is_empty() {
+                    state.build += 1;
+                    state.changed = rebuilt.pages.clone();
+                    state.everything = false;
+                }
+            });
         }
-        state.error = outcome.result.as_ref().err().map(|f| f.text());
-    });
+    }
 }
 
 /// Opens `url` with the desktop's opener, without waiting for it.

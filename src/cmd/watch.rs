@@ -22,6 +22,11 @@ pub struct Args {
 
 /// Builds, then rebuilds on every change until Ctrl-C; exits 0 then.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the signal handler")?;
+    let shutdown = runtime.block_on(async { Shutdown::listen() })?;
     let mut session = session(global)?;
     let watching = start_watching(&session, args.poll)?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -36,7 +41,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     if !global.quiet {
         eprintln!("watching for changes; press Ctrl-C to stop");
     }
-    wait_for_ctrl_c()?;
+    runtime.block_on(shutdown.wait());
     stop.store(true, Ordering::Relaxed);
     cancel.store(true, Ordering::Relaxed);
     let _ = rebuilds.join();
@@ -60,30 +65,42 @@ pub fn start_watching(session: &Session, poll: bool) -> anyhow::Result<Watching>
     })
 }
 
-/// Blocks until Ctrl-C (or SIGTERM on Unix).
-pub fn wait_for_ctrl_c() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the signal handler")?;
-    runtime.block_on(shutdown_signal());
-    Ok(())
+/// Ctrl-C (and SIGTERM on Unix), caught from the moment [`Shutdown::listen`] returns, so
+/// a Ctrl-C right after start-up still stops cleanly instead of killing the process.
+pub struct Shutdown {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
 }
 
-/// Completes on Ctrl-C, or on SIGTERM on Unix.
-pub async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
+impl Shutdown {
+    /// Starts listening; call inside a tokio runtime.
+    pub fn listen() -> anyhow::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt()).context("cannot catch Ctrl-C")?,
+                terminate: signal(SignalKind::terminate()).context("cannot catch SIGTERM")?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    /// Completes on the first signal.
+    pub async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Prints what the rebuild loop reports: diagnostics as `check` prints them, then one line
@@ -91,6 +108,7 @@ pub async fn shutdown_signal() {
 pub fn print_report(report: &Report<'_>, quiet: bool, kept: &str) {
     match report {
         Report::Warning(message) => eprintln!("warning: {message}"),
+        Report::Pages(_) => {}
         Report::Rebuilt(outcome, _) => print_outcome(outcome, quiet, kept),
     }
 }

@@ -1,19 +1,19 @@
 //! The rebuild state of `serve` and `watch`: what was loaded and what is on disk, so that
 //! one saved file costs one page, not the whole site.
 //!
-//! A [`Session`] keeps every parsed incident in memory, plus, for each incident, what the
-//! pages that list it show of it (its summary) and what its own page shows of others (its
-//! related links). On each change it
+//! A [`Session`] keeps every parsed incident in memory ([`Sources`]) and, for each
+//! incident, what the site shows of it: the hash of its summary (what the index and term
+//! pages list), its term pages, and its own page's related links. On each change it
 //!
 //! 1. re-scans the incidents folder and re-parses the files whose size or time changed (or
 //!    that an event named), so a missed or late event cannot leave a file stale;
 //! 2. validates the whole set again, exactly as `check` does; on any error nothing is
 //!    written and the last good site stays;
 //! 3. re-renders the pages of the changed incidents and of incidents whose related links
-//!    changed, and the list pages that show a changed summary (index, the old and new tag
-//!    and service pages, the term indexes), with their reports;
-//! 4. writes only the files whose bytes changed, each atomically, and removes the pages
-//!    and reports of incidents that are gone.
+//!    changed, and writes them at once (the page a user looks at comes first); then the
+//!    list pages that show a changed summary (index, the old and new tag and service pages,
+//!    the term indexes), the reports, and removes what is gone;
+//! 4. writes only the files whose bytes changed, each atomically.
 //!
 //! Rendered pages are not kept: at 10,000 incidents that would be gigabytes. A 64-bit hash
 //! of each file written is enough to skip unchanged ones. A change to a template or to
@@ -21,26 +21,30 @@
 //! full rebuild through [`build::write_all`], the same code as `postmortem build`.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::Mutex;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::build::{self, BuildOptions, Outputs};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::load::{self, LoadedIncident};
-use crate::render::{self, IncidentPage, IncidentSummary, RelatedLink, Templates, report};
+use crate::load::LoadedIncident;
+use crate::render::{IncidentPage, IncidentSummary, RelatedLink, Templates, report, view};
 use crate::site::write::{self, write_atomically};
 use crate::site::{SiteFiles, SiteInfo, SiteRenderer};
 use crate::workspace::{self, CONFIG_FILE, Workspace};
 
+use super::sources::Sources;
 use super::watch::{Change, WatchRoots};
+
+/// Called once the changed incidents' own pages are on disk, with their paths (relative
+/// to the site), before the list pages and reports follow.
+pub type EarlyPages<'a> = dyn FnMut(&[String]) + 'a;
 
 /// The state of a live preview: the loaded incidents and what was last written.
 pub struct Session {
@@ -49,25 +53,12 @@ pub struct Session {
     options: BuildOptions,
     workspace: Workspace,
     templates: Option<Templates>,
-    /// The latest version of every incident file that parses.
-    incidents: Vec<LoadedIncident>,
-    /// Size and modification time of every incident file seen, to notice changes.
-    stamps: HashMap<PathBuf, Stamp>,
-    /// Files whose latest version does not parse, with the reason.
-    broken: BTreeMap<PathBuf, Diagnostic>,
-    /// Warnings of each file, shown again while they last.
-    warnings: HashMap<PathBuf, Vec<Diagnostic>>,
-    /// Slugs whose file changed since the site was last written.
-    dirty: BTreeSet<String>,
-    /// Files re-read since the site was last written, for the report line.
-    touched: BTreeSet<PathBuf>,
+    sources: Sources,
     /// Why the next successful rebuild must render everything, if it must.
     full_reason: Option<String>,
     /// What is on disk; `None` until the first good build.
     site: Option<Site>,
     rebuilds: u64,
-    /// Files re-read by the current rebuild.
-    reread: usize,
     /// The failure last reported, so an unchanged one is not reported again.
     last_error: Option<String>,
     cancel: Arc<AtomicBool>,
@@ -88,26 +79,47 @@ struct Site {
 
 /// What the site shows of one incident.
 struct Shown {
-    /// As listed on the index and term pages (and on related incidents' pages).
-    summary: IncidentSummary,
+    /// Hash of its summary: what the index, term pages and related links show of it.
     summary_hash: u64,
+    /// Its page, e.g. `incidents/a/index.html`.
+    page: String,
+    /// The tag and service pages that list it.
+    terms: Vec<TermPage>,
     /// Its own page's related links: `(slug, reason)`.
     related: Vec<(String, String)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
+/// A tag or service page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct TermPage {
+    kind: &'static str,
+    slug: String,
 }
 
-impl Stamp {
-    fn of(path: &Path) -> Option<Self> {
-        let meta = fs::metadata(path).ok()?;
-        Some(Self {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        })
+impl TermPage {
+    fn of(summary: &IncidentSummary) -> Vec<Self> {
+        let tags = summary.tags.iter().map(|t| ("tags", t));
+        let services = summary.services.iter().map(|t| ("services", t));
+        tags.chain(services)
+            .map(|(kind, term)| Self {
+                kind,
+                slug: term.slug.clone(),
+            })
+            .collect()
+    }
+
+    /// As `SiteRenderer` writes it.
+    fn path(&self) -> String {
+        format!("{}/{}/index.html", self.kind, self.slug)
+    }
+
+    fn lists(&self, summary: &IncidentSummary) -> bool {
+        let terms = if self.kind == "tags" {
+            &summary.tags
+        } else {
+            &summary.services
+        };
+        terms.iter().any(|t| t.slug == self.slug)
     }
 }
 
@@ -127,11 +139,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Whether the files of the site changed, so open pages should reload.
+    /// Whether the files of the site changed (open pages may need to reload).
     pub fn site_changed(&self) -> bool {
         self.result
             .as_ref()
-            .is_ok_and(|r| r.written + r.removed > 0)
+            .is_ok_and(|r| r.full.is_some() || r.written + r.removed > 0)
     }
 }
 
@@ -152,6 +164,9 @@ pub struct Rebuilt {
     pub written: usize,
     /// Files removed because their incident or term is gone.
     pub removed: usize,
+    /// Pages (paths relative to the site) written or removed after the early ones were
+    /// announced; empty after a full rebuild, where every page may have changed.
+    pub pages: Vec<String>,
     /// Time until the changed incidents' pages were on disk.
     pub first_page: Option<Duration>,
 }
@@ -180,6 +195,14 @@ impl Failure {
     }
 }
 
+fn other(error: impl std::fmt::Display) -> Failure {
+    Failure::Other(error.to_string())
+}
+
+fn template(error: impl std::fmt::Display) -> Failure {
+    Failure::Other(format!("template error: {error}"))
+}
+
 impl Session {
     /// A session for the workspace found from `cwd` (or at `explicit_root`), as
     /// `Workspace::discover` finds it. Nothing is read or written until [`Session::rebuild`].
@@ -195,16 +218,10 @@ impl Session {
             options,
             workspace,
             templates: None,
-            incidents: Vec::new(),
-            stamps: HashMap::new(),
-            broken: BTreeMap::new(),
-            warnings: HashMap::new(),
-            dirty: BTreeSet::new(),
-            touched: BTreeSet::new(),
+            sources: Sources::default(),
             full_reason: Some("first build".into()),
             site: None,
             rebuilds: 0,
-            reread: 0,
             last_error: None,
             cancel: Arc::new(AtomicBool::new(false)),
         })
@@ -217,10 +234,9 @@ impl Session {
 
     /// The folders to watch and the output folders to ignore.
     pub fn watch_roots(&self) -> WatchRoots {
-        let outputs = build::outputs(&self.workspace, &self.options).ok();
-        let (site, reports) = match outputs {
-            Some(o) => (o.site, o.reports),
-            None => (self.workspace.output_dir(), self.workspace.reports_dir()),
+        let (site, reports) = match build::outputs(&self.workspace, &self.options) {
+            Ok(outputs) => (outputs.site, outputs.reports),
+            Err(_) => (self.workspace.output_dir(), self.workspace.reports_dir()),
         };
         WatchRoots {
             root: self.workspace.root.clone(),
@@ -245,34 +261,33 @@ impl Session {
         self.site.as_ref().map_or(0, |s| s.incident_count)
     }
 
-    /// Brings the site up to date with the files on disk. The first call builds everything.
-    /// Returns `None` when nothing changed (an event for a file whose content is the same).
-    pub fn rebuild(&mut self, change: &Change) -> Option<Outcome> {
+    /// Brings the site up to date with the files on disk; the first call builds
+    /// everything. `early` hears about the changed incidents' pages as soon as they are
+    /// written. Returns `None` when there is nothing new to tell (a re-scan that found no
+    /// change, or the same failure again).
+    pub fn rebuild(&mut self, change: &Change, early: &mut EarlyPages<'_>) -> Option<Outcome> {
         let start = Instant::now();
         self.cancel.store(false, Ordering::Relaxed);
-        self.reread = 0;
-        let result = self.update(change);
+        let (reread, result) = self.update(change, early);
         let error = result.as_ref().err().map(Failure::text);
-        // Report saves, settings changes, renders and a failure that changed; not a
-        // re-scan that found nothing new (which `--poll` does every second).
+        // Report saves, settings changes, renders and a failure that changed.
         let news = change.settings
-            || self.reread > 0
+            || reread > 0
             || matches!(&result, Ok(Some(_)))
             || error != self.last_error;
         if !news {
             return None;
         }
         self.last_error = error;
-        let warnings: Vec<Diagnostic> = self
-            .touched
+        let warnings = self.sources.warnings();
+        let changed = self
+            .sources
+            .touched()
             .iter()
-            .filter_map(|path| self.warnings.get(path))
-            .flatten()
-            .cloned()
+            .map(|p| workspace::display_path(p, &self.cwd))
             .collect();
-        let changed = self.touched.iter().map(|p| self.display(p)).collect();
         if result.is_ok() {
-            self.touched.clear();
+            self.sources.mark_written();
         }
         let number = self.rebuilds;
         self.rebuilds += 1;
@@ -285,32 +300,42 @@ impl Session {
         })
     }
 
-    /// Loads what changed and renders what it affects. `Ok(None)`: nothing to do.
-    fn update(&mut self, change: &Change) -> Result<Option<Rebuilt>, Failure> {
-        if change.settings || self.templates.is_none() {
-            self.reload_settings()?;
+    /// Loads what changed and renders what it affects: the number of files read again,
+    /// and what was rendered (`None`: nothing to render).
+    fn update(
+        &mut self,
+        change: &Change,
+        early: &mut EarlyPages<'_>,
+    ) -> (usize, Result<Option<Rebuilt>, Failure>) {
+        if (change.settings || self.templates.is_none())
+            && let Err(failure) = self.reload_settings()
+        {
+            return (0, Err(failure));
         }
-        self.refresh_incidents(&change.paths)?;
-        let mut diagnostics: Vec<Diagnostic> = self.broken.values().cloned().collect();
-        diagnostics.extend(load::validate_set(&self.incidents));
+        let dir = self.workspace.incidents_dir();
+        let reread = match self.sources.refresh(&dir, &change.paths, &self.cwd) {
+            Ok(reread) => reread,
+            Err(diagnostic) => return (0, Err(Failure::Invalid(vec![diagnostic]))),
+        };
+        let diagnostics = self.sources.diagnostics();
         if diagnostic::error_count(&diagnostics) > 0 {
-            diagnostic::sort(&mut diagnostics);
-            return Err(Failure::Invalid(diagnostics));
+            return (reread, Err(Failure::Invalid(diagnostics)));
         }
         let count_changed = self
             .site
             .as_ref()
-            .is_some_and(|s| s.incident_count != self.incidents.len());
+            .is_some_and(|s| s.incident_count != self.sources.incidents().len());
         if count_changed && self.full_reason.is_none() {
             self.full_reason = Some("number of incidents changed; every page shows it".into());
         }
-        if let Some(reason) = self.full_reason.clone() {
-            return self.render_full(reason).map(Some);
-        }
-        if self.dirty.is_empty() {
-            return Ok(None);
-        }
-        self.render_changed().map(Some)
+        let rendered = if let Some(reason) = self.full_reason.clone() {
+            self.render_full(reason).map(Some)
+        } else if self.sources.dirty().is_empty() {
+            Ok(None)
+        } else {
+            self.render_changed(early).map(Some)
+        };
+        (reread, rendered)
     }
 
     /// Re-reads `postmortem.toml` and the templates; a later good rebuild renders everything.
@@ -318,89 +343,14 @@ impl Session {
         let workspace = Workspace::discover(&self.cwd, self.explicit_root.as_deref())
             .map_err(|d| Failure::Invalid(vec![d]))?;
         if workspace.incidents_dir() != self.workspace.incidents_dir() {
-            // Another folder of incidents: forget the old one entirely.
-            self.incidents.clear();
-            self.stamps.clear();
-            self.broken.clear();
-            self.warnings.clear();
+            self.sources.clear(); // another folder of incidents
         }
         self.workspace = workspace;
         self.full_reason
             .get_or_insert_with(|| "templates or settings changed".into());
-        let templates = Templates::load(Some(&self.workspace.templates_dir()))
-            .map_err(|e| Failure::Other(format!("template error: {e}")))?;
+        let templates = Templates::load(Some(&self.workspace.templates_dir())).map_err(template)?;
         self.templates = Some(templates);
         Ok(())
-    }
-
-    /// Re-scans the incidents folder and re-parses new and changed files (by size and
-    /// time, and every file in `named`), dropping the ones that are gone.
-    fn refresh_incidents(&mut self, named: &BTreeSet<PathBuf>) -> Result<(), Failure> {
-        let dir = self.workspace.incidents_dir();
-        let files = load::discover(&dir).map_err(|d| Failure::Invalid(vec![d]))?;
-        let present: HashSet<&PathBuf> = files.iter().collect();
-        let gone: Vec<PathBuf> = self
-            .stamps
-            .keys()
-            .filter(|p| !present.contains(p))
-            .cloned()
-            .collect();
-        self.reread += gone.len();
-        for path in gone {
-            self.forget(&path);
-            self.touched.insert(path);
-        }
-        let stale: Vec<(PathBuf, Option<Stamp>)> = files
-            .iter()
-            .map(|path| (path, Stamp::of(path)))
-            .filter(|(path, stamp)| {
-                named.contains(*path) || stamp.is_none() || self.stamps.get(*path) != stamp.as_ref()
-            })
-            .map(|(path, stamp)| (path.clone(), stamp))
-            .collect();
-        let cwd = &self.cwd;
-        let parsed: Vec<_> = stale
-            .into_par_iter()
-            .map(|(path, stamp)| {
-                let result = load::load_file(&path, &workspace::display_path(&path, cwd));
-                (path, stamp, result)
-            })
-            .collect();
-        self.reread += parsed.len();
-        for (path, stamp, result) in parsed {
-            self.forget(&path);
-            if let Some(stamp) = stamp {
-                self.stamps.insert(path.clone(), stamp);
-            }
-            match result {
-                Ok(loaded) => {
-                    self.warnings
-                        .insert(path.clone(), load::language_warnings(&loaded));
-                    self.dirty.insert(loaded.slug.clone());
-                    self.incidents.push(loaded);
-                }
-                Err(diagnostic) => {
-                    self.broken.insert(path.clone(), diagnostic);
-                }
-            }
-            self.touched.insert(path);
-        }
-        Ok(())
-    }
-
-    /// Drops everything known about one file.
-    fn forget(&mut self, path: &Path) {
-        self.stamps.remove(path);
-        self.broken.remove(path);
-        self.warnings.remove(path);
-        if let Some(i) = self.incidents.iter().position(|l| l.path == path) {
-            let loaded = self.incidents.swap_remove(i);
-            self.dirty.insert(loaded.slug);
-        }
-    }
-
-    fn display(&self, path: &Path) -> PathBuf {
-        workspace::display_path(path, &self.cwd)
     }
 
     /// Renders and writes everything, as `postmortem build` does, and remembers it.
@@ -409,10 +359,10 @@ impl Session {
         let templates = self
             .templates
             .clone()
-            .ok_or_else(|| Failure::Other("templates not loaded".into()))?;
-        let outputs = build::outputs(&self.workspace, &self.options)
-            .map_err(|e| Failure::Other(e.to_string()))?;
-        render::sort_newest_first(&mut self.incidents);
+            .ok_or_else(|| other("templates not loaded"))?;
+        let outputs = build::outputs(&self.workspace, &self.options).map_err(other)?;
+        self.sources.sort();
+        let incidents = self.sources.incidents();
         let hashes = Mutex::new(HashMap::new());
         let cancel = &self.cancel;
         let tap = |path: &str, content: &[u8]| {
@@ -432,44 +382,45 @@ impl Session {
             &self.options,
             &outputs,
             &templates,
-            &self.incidents,
+            incidents,
             &tap,
             &|| {},
         )
-        .map_err(|e| Failure::Other(e.to_string()))?;
-        let info = build::site_info(&self.workspace, &self.options, &self.incidents);
+        .map_err(other)?;
+        let info = build::site_info(&self.workspace, &self.options, incidents);
         let (renderer, templates) = self.renderer(&templates, &info)?;
-        let (summaries, related) = render::summaries(&self.incidents);
+        let summaries = self.sources.summaries();
+        let related = view::related_links(incidents, summaries);
         let shown = summaries
-            .into_iter()
-            .zip(related)
-            .map(|(summary, related)| (summary.slug.clone(), Shown::new(summary, &related)))
+            .iter()
+            .zip(&related)
+            .map(|(summary, related)| (summary.slug.clone(), Shown::new(summary, related)))
             .collect();
         self.site = Some(Site {
             outputs,
             templates,
             renderer,
-            incident_count: self.incidents.len(),
+            incident_count: incidents.len(),
             shown,
             files: hashes.into_inner().unwrap_or_default(),
         });
-        self.dirty.clear();
         self.full_reason = None;
-        self.refresh_search(&[], &[]);
+        refresh_search(&[], &[]);
         Ok(Rebuilt {
             full: Some(reason),
-            incidents: self.incidents.len(),
-            incident_pages: self.incidents.len(),
-            list_pages: written.pages.saturating_sub(self.incidents.len()),
-            reports: self.incidents.len() + 1,
+            incidents: incidents.len(),
+            incident_pages: incidents.len(),
+            list_pages: written.pages.saturating_sub(incidents.len()),
+            reports: incidents.len() + 1,
             written: written.pages + written.reports.written,
             removed: written.reports.removed,
+            pages: Vec::new(),
             first_page: Some(start.elapsed()),
         })
     }
 
-    /// The renderer for single pages, and the templates for reports, as a full build
-    /// sets them up.
+    /// The renderer for single pages, and the templates for reports, set up as a full
+    /// build sets them up.
     fn renderer(
         &self,
         templates: &Templates,
@@ -478,122 +429,167 @@ impl Session {
         let mut templates = templates.clone();
         templates.set_global("site", info);
         let static_dir = self.workspace.templates_dir().join("static");
-        let renderer = SiteRenderer::new(&templates, info, Some(&static_dir))
-            .map_err(|e| Failure::Other(e.to_string()))?;
+        let renderer = SiteRenderer::new(&templates, info, Some(&static_dir)).map_err(other)?;
         Ok((renderer, templates))
     }
 
     /// Renders what the dirty incidents affect and writes what changed.
-    fn render_changed(&mut self) -> Result<Rebuilt, Failure> {
+    fn render_changed(&mut self, early: &mut EarlyPages<'_>) -> Result<Rebuilt, Failure> {
         let start = Instant::now();
         let Some(site) = self.site.as_mut() else {
-            return Err(Failure::Other("no site to update".into()));
+            return Err(other("no site to update"));
         };
-        render::sort_newest_first(&mut self.incidents);
-        let plan = Plan::new(site, &self.incidents, &self.dirty);
-
-        // Render everything first: if a template fails on the new data, nothing is written.
-        let pages: Vec<(String, String, (String, String))> = plan
-            .pages
-            .par_iter()
-            .map(|&i| {
-                let page = IncidentPage::new(
-                    &self.incidents[i],
-                    plan.summaries[i].clone(),
-                    plan.related[i].clone(),
-                );
-                let (path, html) = site.renderer.incident_page(&page)?;
-                let report = report::render_report(&page, &site.templates)?;
-                Ok((path, html, report))
-            })
-            .collect::<Result<_, render::TemplateError>>()
-            .map_err(|e| Failure::Other(format!("template error: {e}")))?;
-        let lists = Mutex::new(SiteFiles::default());
-        let list_pages = site
-            .renderer
-            .list_pages_where(&plan.summaries, &lists, &|path| plan.lists.contains(path))
-            .map_err(|e| Failure::Other(e.to_string()))?;
-        let index = if list_pages > 0 {
-            Some(
-                report::render_index(&plan.summaries, &site.templates)
-                    .map_err(|e| Failure::Other(format!("template error: {e}")))?,
-            )
-        } else {
-            None
-        };
-
-        let mut rebuilt = Rebuilt {
-            incidents: self.incidents.len(),
-            incident_pages: pages.len(),
-            list_pages,
-            reports: pages.len() + usize::from(index.is_some()),
-            ..Rebuilt::default()
-        };
-        for (path, html, _) in &pages {
-            rebuilt.written += usize::from(site.put(path, html.as_bytes())?);
-        }
-        rebuilt.first_page = Some(start.elapsed());
-        let lists = lists.into_inner().unwrap_or_default();
-        for (path, content) in &lists.files {
-            rebuilt.written += usize::from(site.put(path, content)?);
-        }
-        let reports_dir = site.outputs.reports.clone();
-        for (name, text) in pages.iter().map(|(_, _, r)| r).chain(index.as_ref()) {
-            let changed = write::write_report(&reports_dir, name, text)
-                .map_err(|e| Failure::Other(e.to_string()))?;
-            rebuilt.written += usize::from(changed);
-        }
-        let mut removed_pages = Vec::new();
-        for page in &plan.removed_pages {
-            if site.remove(page)? {
-                removed_pages.push(page.clone());
+        self.sources.sort();
+        let (incidents, summaries) = (self.sources.incidents(), self.sources.summaries());
+        let plan = Plan::new(site, incidents, summaries, self.sources.dirty());
+        let mut removed = Vec::new();
+        let mut rebuilt = match site.apply(incidents, summaries, &plan, start, early, &mut removed)
+        {
+            Ok(rebuilt) => rebuilt,
+            Err(failure) => {
+                // Some files may be new and some old: the next good rebuild renders all.
+                self.full_reason = Some("the previous rebuild stopped half-way".into());
+                return Err(failure);
             }
-        }
-        for slug in &plan.removed {
-            let name = format!("{slug}.md");
-            rebuilt.removed += usize::from(
-                write::remove_report(&reports_dir, &name)
-                    .map_err(|e| Failure::Other(e.to_string()))?,
-            );
-        }
-        rebuilt.removed += removed_pages.len();
-
+        };
+        rebuilt.incidents = incidents.len();
         for &i in &plan.pages {
-            let summary = plan.summaries[i].clone();
-            site.shown
-                .insert(summary.slug.clone(), Shown::new(summary, &plan.related[i]));
+            site.shown.insert(
+                summaries[i].slug.clone(),
+                Shown::new(&summaries[i], &plan.related[i]),
+            );
         }
         for slug in &plan.removed {
             site.shown.remove(slug);
         }
-        let mut changed_pages: Vec<String> = pages.into_iter().map(|(p, _, _)| p).collect();
-        changed_pages.extend(lists.files.into_keys());
-        self.refresh_search(&changed_pages, &removed_pages);
-        self.dirty.clear();
+        refresh_search(&rebuilt.pages, &removed);
         Ok(rebuilt)
-    }
-
-    /// Where the search index (pagefind, added on the `search` branch) is brought up to
-    /// date after a rebuild: `changed` pages were rendered (written or not), `removed` ones
-    /// are gone; both empty after a full rebuild, whose pages are all new. Called after the
-    /// list pages, so the page a user looks at is never held up by indexing; the index may
-    /// follow a moment later. Does nothing until search exists.
-    fn refresh_search(&self, changed: &[String], removed: &[String]) {
-        let _ = (changed, removed);
     }
 }
 
+/// Where the search index (pagefind, added on the `search` branch) is brought up to date
+/// after a rebuild: `changed` pages were written, `removed` ones are gone; both are empty
+/// after a full rebuild, whose pages are all new. Called after the list pages, so the page
+/// a user looks at never waits for indexing; the index may follow a moment later. Does
+/// nothing until search exists.
+fn refresh_search(changed: &[String], removed: &[String]) {
+    let _ = (changed, removed);
+}
+
 impl Shown {
-    fn new(summary: IncidentSummary, related: &[RelatedLink]) -> Self {
+    fn new(summary: &IncidentSummary, related: &[RelatedLink]) -> Self {
         Self {
-            summary_hash: summary_hash(&summary),
-            summary,
+            summary_hash: summary_hash(summary),
+            page: format!("{}index.html", summary.path),
+            terms: TermPage::of(summary),
             related: related_keys(related),
         }
     }
 }
 
 impl Site {
+    /// Renders and writes what `plan` says, in the order that shows a change soonest:
+    /// incident pages (then `early` hears of them), list pages, reports, removals.
+    fn apply(
+        &mut self,
+        incidents: &[LoadedIncident],
+        summaries: &[IncidentSummary],
+        plan: &Plan,
+        start: Instant,
+        early: &mut EarlyPages<'_>,
+        removed: &mut Vec<String>,
+    ) -> Result<Rebuilt, Failure> {
+        let mut rebuilt = Rebuilt::default();
+        let pages = self.render_incidents(incidents, summaries, plan)?;
+        let mut first = Vec::new();
+        for page in &pages {
+            if self.put(&page.path, page.html.as_bytes())? {
+                first.push(page.path.clone());
+            }
+        }
+        rebuilt.first_page = Some(start.elapsed());
+        rebuilt.incident_pages = pages.len();
+        rebuilt.written = first.len();
+        if !first.is_empty() {
+            early(&first);
+        }
+
+        let lists = Mutex::new(SiteFiles::default());
+        rebuilt.list_pages = self
+            .renderer
+            .list_pages_where(summaries, &lists, &|path| plan.lists.contains(path))
+            .map_err(other)?;
+        for (path, content) in lists.into_inner().unwrap_or_default().files {
+            if self.put(&path, &content)? {
+                rebuilt.pages.push(path);
+            }
+        }
+
+        let mut reports: Vec<(String, String)> = pages.into_iter().map(|p| p.report).collect();
+        if rebuilt.list_pages > 0 {
+            reports.push(report::render_index(summaries, &self.templates).map_err(template)?);
+        }
+        rebuilt.reports = reports.len();
+        let reports_written = self.write_reports(&reports)?;
+        *removed = self.remove_gone(plan)?;
+        rebuilt.removed = removed.len() + self.remove_reports(plan)?;
+        rebuilt.written += rebuilt.pages.len() + reports_written;
+        rebuilt.pages.extend(removed.iter().cloned());
+        Ok(rebuilt)
+    }
+
+    /// The pages and reports of the incidents in `plan`, rendered in parallel.
+    fn render_incidents(
+        &self,
+        incidents: &[LoadedIncident],
+        summaries: &[IncidentSummary],
+        plan: &Plan,
+    ) -> Result<Vec<RenderedIncident>, Failure> {
+        plan.pages
+            .par_iter()
+            .map(|&i| {
+                let page =
+                    IncidentPage::new(&incidents[i], summaries[i].clone(), plan.related[i].clone());
+                let (path, html) = self.renderer.incident_page(&page)?;
+                let report = report::render_report(&page, &self.templates)?;
+                Ok(RenderedIncident { path, html, report })
+            })
+            .collect::<Result<_, crate::render::TemplateError>>()
+            .map_err(template)
+    }
+
+    /// Writes reports whose text changed; returns how many.
+    fn write_reports(&self, reports: &[(String, String)]) -> Result<usize, Failure> {
+        let mut written = 0;
+        for (name, text) in reports {
+            written +=
+                usize::from(write::write_report(&self.outputs.reports, name, text).map_err(other)?);
+        }
+        Ok(written)
+    }
+
+    /// Removes the pages of incidents and terms that are gone; returns them.
+    fn remove_gone(&mut self, plan: &Plan) -> Result<Vec<String>, Failure> {
+        let mut removed = Vec::new();
+        for page in &plan.removed_pages {
+            if self.remove(page)? {
+                removed.push(page.clone());
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Removes the reports of incidents that are gone; returns how many.
+    fn remove_reports(&self, plan: &Plan) -> Result<usize, Failure> {
+        let mut removed = 0;
+        for slug in &plan.removed {
+            let name = format!("{slug}.md");
+            removed +=
+                usize::from(write::remove_report(&self.outputs.reports, &name).map_err(other)?);
+        }
+        Ok(removed)
+    }
+
     /// Writes one file of the site unless the same bytes are already there.
     fn put(&mut self, path: &str, content: &[u8]) -> Result<bool, Failure> {
         let digest = hash(content);
@@ -603,14 +599,14 @@ impl Site {
         }
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)
-                .map_err(|e| Failure::Other(format!("cannot write {}: {e}", parent.display())))?;
+                .map_err(|e| other(format!("cannot write {}: {e}", parent.display())))?;
         }
-        write_atomically(&target, content).map_err(|e| Failure::Other(e.to_string()))?;
+        write_atomically(&target, content).map_err(other)?;
         self.files.insert(path.to_owned(), digest);
         Ok(true)
     }
 
-    /// Removes one page of the site and its folder, if it is now empty.
+    /// Removes one page of the site and its folder, if that is now empty.
     fn remove(&mut self, path: &str) -> Result<bool, Failure> {
         self.files.remove(path);
         let target = self.outputs.site.join(path);
@@ -622,18 +618,21 @@ impl Site {
                 Ok(true)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(Failure::Other(format!(
-                "cannot remove {}: {e}",
-                target.display()
-            ))),
+            Err(e) => Err(other(format!("cannot remove {}: {e}", target.display()))),
         }
     }
 }
 
+/// An incident's page and report, rendered.
+struct RenderedIncident {
+    path: String,
+    html: String,
+    /// File name and Markdown.
+    report: (String, String),
+}
+
 /// What an incremental rebuild renders.
 struct Plan {
-    /// Summaries of all incidents, newest first.
-    summaries: Vec<IncidentSummary>,
     /// Related links of all incidents.
     related: Vec<Vec<RelatedLink>>,
     /// Indices of the incidents whose page is rendered.
@@ -647,34 +646,29 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(site: &Site, incidents: &[LoadedIncident], dirty: &BTreeSet<String>) -> Self {
-        // Summaries are cheap but not free at 10,000: recompute only the dirty ones.
-        let summaries: Vec<IncidentSummary> = incidents
-            .par_iter()
-            .map(|loaded| match site.shown.get(&loaded.slug) {
-                Some(shown) if !dirty.contains(&loaded.slug) => shown.summary.clone(),
-                _ => IncidentSummary::new(loaded),
-            })
-            .collect();
-        let related = render::view::related_links(incidents, &summaries);
-        let present: HashSet<&str> = incidents.iter().map(|l| l.slug.as_str()).collect();
+    fn new(
+        site: &Site,
+        incidents: &[LoadedIncident],
+        summaries: &[IncidentSummary],
+        dirty: &BTreeSet<String>,
+    ) -> Self {
+        let related = view::related_links(incidents, summaries);
+        let present: HashSet<&str> = summaries.iter().map(|s| s.slug.as_str()).collect();
         let removed: Vec<String> = dirty
             .iter()
             .filter(|slug| !present.contains(slug.as_str()))
             .cloned()
             .collect();
 
-        // Incidents whose summary (what lists and related links show) changed or is gone.
+        // Incidents whose summary (what lists and related links show) changed or went.
         let mut relisted: HashSet<&str> = removed.iter().map(String::as_str).collect();
-        for summary in &summaries {
-            if dirty.contains(&summary.slug) {
-                let before = site.shown.get(&summary.slug).map(|s| s.summary_hash);
-                if before != Some(summary_hash(summary)) {
-                    relisted.insert(&summary.slug);
-                }
+        for summary in summaries.iter().filter(|s| dirty.contains(&s.slug)) {
+            let before = site.shown.get(&summary.slug).map(|s| s.summary_hash);
+            if before != Some(summary_hash(summary)) {
+                relisted.insert(&summary.slug);
             }
         }
-        let pages: Vec<usize> = (0..incidents.len())
+        let pages: Vec<usize> = (0..summaries.len())
             .filter(|&i| {
                 let slug = &summaries[i].slug;
                 dirty.contains(slug)
@@ -688,38 +682,14 @@ impl Plan {
             })
             .collect();
 
-        let mut lists = HashSet::new();
-        let mut removed_pages = Vec::new();
-        if !relisted.is_empty() {
-            lists
-                .extend(["index.html", "tags/index.html", "services/index.html"].map(String::from));
-            let existing = term_pages(summaries.iter());
-            let before = term_pages(
-                relisted
-                    .iter()
-                    .filter_map(|slug| site.shown.get(*slug))
-                    .map(|s| &s.summary),
-            );
-            let after = term_pages(
-                summaries
-                    .iter()
-                    .filter(|s| relisted.contains(s.slug.as_str())),
-            );
-            for path in before.union(&after) {
-                if existing.contains(path) {
-                    lists.insert(path.clone());
-                } else {
-                    removed_pages.push(path.clone());
-                }
-            }
-        }
-        for slug in &removed {
-            if let Some(shown) = site.shown.get(slug) {
-                removed_pages.push(format!("{}index.html", shown.summary.path));
-            }
-        }
+        let (lists, mut removed_pages) = Self::lists(site, summaries, &relisted);
+        removed_pages.extend(
+            removed
+                .iter()
+                .filter_map(|slug| site.shown.get(slug))
+                .map(|shown| shown.page.clone()),
+        );
         Self {
-            summaries,
             related,
             pages,
             lists,
@@ -727,21 +697,38 @@ impl Plan {
             removed_pages,
         }
     }
-}
 
-/// The tag and service pages that list these incidents (paths as `SiteRenderer` writes
-/// them).
-fn term_pages<'a>(summaries: impl Iterator<Item = &'a IncidentSummary>) -> HashSet<String> {
-    let mut pages = HashSet::new();
-    for summary in summaries {
-        for term in &summary.tags {
-            pages.insert(format!("tags/{}/index.html", term.slug));
+    /// The list pages that show the `relisted` incidents, before or after the change, and
+    /// the term pages that no longer list anything.
+    fn lists(
+        site: &Site,
+        summaries: &[IncidentSummary],
+        relisted: &HashSet<&str>,
+    ) -> (HashSet<String>, Vec<String>) {
+        let mut lists = HashSet::new();
+        let mut gone = Vec::new();
+        if relisted.is_empty() {
+            return (lists, gone);
         }
-        for term in &summary.services {
-            pages.insert(format!("services/{}/index.html", term.slug));
+        lists.extend(["index.html", "tags/index.html", "services/index.html"].map(String::from));
+        let before = relisted
+            .iter()
+            .filter_map(|slug| site.shown.get(*slug))
+            .flat_map(|shown| shown.terms.iter().cloned());
+        let after = summaries
+            .iter()
+            .filter(|s| relisted.contains(s.slug.as_str()))
+            .flat_map(TermPage::of);
+        let terms: HashSet<TermPage> = before.chain(after).collect();
+        for term in terms {
+            if summaries.iter().any(|s| term.lists(s)) {
+                lists.insert(term.path());
+            } else {
+                gone.push(term.path());
+            }
         }
+        (lists, gone)
     }
-    pages
 }
 
 fn related_keys(related: &[RelatedLink]) -> Vec<(String, String)> {

@@ -14,6 +14,7 @@
 
 pub mod incremental;
 pub mod server;
+mod sources;
 pub mod watch;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,6 +26,9 @@ pub use watch::{Change, Mode, WatchRoots, Watcher};
 
 /// What the loop tells its caller.
 pub enum Report<'a> {
+    /// The pages of the changed incidents are written (paths relative to the site); the
+    /// rest of the rebuild follows.
+    Pages(&'a [String]),
     /// A rebuild finished (or failed).
     Rebuilt(&'a Outcome, &'a Session),
     /// A watcher problem; the loop goes on.
@@ -71,12 +75,12 @@ pub fn run(
         settings: true,
         ..Change::default()
     };
-    rebuild(session, &mut watching, &first, report);
+    rebuild(session, &mut watching, &first, stop, report);
     let idle_rescan = (watching.mode == Mode::Poll).then_some(watch::POLL_RESCAN);
     while let Some(change) = watch::next_change(&watching.changes, STOP_TICK, idle_rescan, &|| {
         stop.load(Ordering::Relaxed)
     }) {
-        rebuild(session, &mut watching, &change, report);
+        rebuild(session, &mut watching, &change, stop, report);
     }
 }
 
@@ -84,16 +88,22 @@ fn rebuild(
     session: &mut Session,
     watching: &mut Watching,
     change: &Change,
+    stop: &AtomicBool,
     report: &mut dyn FnMut(Report<'_>),
 ) {
     // Watch a re-created folder before scanning it, so no file written into it is missed.
     watching.watcher.set_roots(session.watch_roots());
-    if let Some(outcome) = session.rebuild(change) {
+    if let Some(outcome) = session.rebuild(change, &mut |pages| report(Report::Pages(pages))) {
+        if stop.load(Ordering::Relaxed) {
+            return; // stopped by Ctrl-C half-way: nothing to tell
+        }
         report(Report::Rebuilt(&outcome, session));
     }
     // postmortem.toml may have moved the folders; files already in a new one sent nothing.
     if watching.watcher.set_roots(session.watch_roots())
-        && let Some(outcome) = session.rebuild(&Change::default())
+        && let Some(outcome) = session.rebuild(&Change::default(), &mut |pages| {
+            report(Report::Pages(pages))
+        })
     {
         report(Report::Rebuilt(&outcome, session));
     }

@@ -60,6 +60,11 @@ pub struct LiveState {
     pub incidents: usize,
     /// The diagnostics of the last rebuild, while it failed.
     pub error: Option<String>,
+    /// Pages (relative to the site, e.g. `incidents/a/index.html`) that changed when
+    /// `build` last moved: only they reload...
+    pub changed: Vec<String>,
+    /// ...unless everything may have changed.
+    pub everything: bool,
 }
 
 /// State shared between the rebuild loop and the server.
@@ -246,13 +251,16 @@ async fn events(
 
 /// Any other path: a file of the site, checked to stay inside it.
 async fn site_file(State(live): State<Arc<Live>>, mut request: Request) -> Response {
+    // The state before the file: a page read after a rebuild but tagged with the build
+    // before it reloads once more; the other order could miss a change.
+    let state = live.state();
     let root = live.site();
     let head = request.method() == Method::HEAD;
     let Some(relative) = request_path(request.uri().path()) else {
-        return not_found(&live, &root, head).await;
+        return not_found(&state, &root, head).await;
     };
     if !stays_inside(&root, &relative) {
-        return not_found(&live, &root, head).await;
+        return not_found(&state, &root, head).await;
     }
     for name in [
         header::IF_MODIFIED_SINCE,
@@ -275,20 +283,25 @@ async fn site_file(State(live): State<Arc<Live>>, mut request: Request) -> Respo
                     | io::ErrorKind::NotADirectory
             ) =>
         {
-            return not_found(&live, &root, head).await;
+            return not_found(&state, &root, head).await;
         }
         Err(error) => {
             return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response();
         }
     };
     if response.status() == StatusCode::NOT_FOUND {
-        return not_found(&live, &root, head).await;
+        return not_found(&state, &root, head).await;
     }
-    finish(response, &relative, &live, head).await
+    finish(response, &relative, &state, head).await
 }
 
 /// Content type, caching and, for HTML, the live-reload script.
-async fn finish(mut response: Response, relative: &Path, live: &Live, head: bool) -> Response {
+async fn finish(
+    mut response: Response,
+    relative: &Path,
+    state: &LiveState,
+    head: bool,
+) -> Response {
     if let Some(kind) = content_type(relative) {
         response
             .headers_mut()
@@ -310,14 +323,14 @@ async fn finish(mut response: Response, relative: &Path, live: &Live, head: bool
             return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response();
         }
     };
-    let html = inject(&String::from_utf8_lossy(&bytes), &live.state());
+    let html = inject(&String::from_utf8_lossy(&bytes), state, false);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(html))
 }
 
 /// The site's 404 page (with the script, so it too reloads), or a note that there is no
 /// site yet.
-async fn not_found(live: &Live, root: &Path, head: bool) -> Response {
+async fn not_found(state: &LiveState, root: &Path, head: bool) -> Response {
     let page = Path::new("404.html");
     let html = if stays_inside(root, page) {
         tokio::fs::read_to_string(root.join(page)).await.ok()
@@ -328,7 +341,7 @@ async fn not_found(live: &Live, root: &Path, head: bool) -> Response {
     let mut response = if head {
         (StatusCode::NOT_FOUND, Body::empty()).into_response()
     } else {
-        (StatusCode::NOT_FOUND, inject(&html, &live.state())).into_response()
+        (StatusCode::NOT_FOUND, inject(&html, state, true)).into_response()
     };
     let headers = response.headers_mut();
     headers.insert(
@@ -395,10 +408,13 @@ fn content_type(path: &Path) -> Option<&'static str> {
 }
 
 /// `html` with the live-reload script and the (hidden unless failing) error overlay
-/// before `</body>`.
-pub fn inject(html: &str, state: &LiveState) -> String {
+/// before `</body>`. A `not_found` page reloads on any change: its page may exist now.
+pub fn inject(html: &str, state: &LiveState, not_found: bool) -> String {
     let overlay = overlay(state.error.as_deref());
-    let script = LIVE_JS.replace("__POSTMORTEM_BUILD__", &state.build.to_string());
+    let script = LIVE_JS.replace(
+        "__POSTMORTEM_PAGE__",
+        &format!("{}, {not_found}", state.build),
+    );
     let snippet = format!("{overlay}<script>{script}</script>");
     match rfind_ignore_case(html, "</body>") {
         Some(at) => format!("{}{snippet}{}", &html[..at], &html[at..]),
@@ -484,12 +500,13 @@ mod tests {
             error: Some("a.yaml:1:1: error: <script>alert(1)</script>".into()),
             ..LiveState::default()
         };
-        let html = inject("<p></body></p><x></BODY></html>", &state);
+        let html = inject("<p></body></p><x></BODY></html>", &state, false);
         assert!(html.ends_with("</BODY></html>"), "{html}");
-        assert!(html.contains("})(7);"));
+        assert!(html.contains("})(7, false);"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(!html.contains("<script>alert(1)"));
-        let ok = inject("<p>x</p>", &LiveState::default());
+        let ok = inject("<p>x</p>", &LiveState::default(), true);
+        assert!(ok.contains("})(0, true);"));
         assert!(ok.contains("id=\"postmortem-overlay\" role=\"alert\" hidden"));
     }
 
