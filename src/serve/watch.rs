@@ -31,12 +31,15 @@ use notify_debouncer_full::{
 
 /// How long the debouncer holds an event to pair it with related ones (a rename's halves).
 const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How often the debouncer looks for events old enough to hand over.
+const DEBOUNCE_TICK: Duration = Duration::from_millis(5);
 /// A rebuild starts once no event came for this long...
 pub const QUIET: Duration = Duration::from_millis(30);
 /// ...or this long after the first event of a burst, whichever comes first.
 pub const MAX_WAIT: Duration = Duration::from_millis(300);
-/// How often `--poll` looks at the files.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
+/// How often `--poll` looks at the files (a `stat` of each: 10,000 files twice a second is
+/// a few percent of a core).
+pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// What to watch, and what to ignore.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,10 +225,10 @@ impl Watcher {
             }
         };
         let inner = match mode {
-            Mode::Native => Inner::Native(new_debouncer(DEBOUNCE, None, handler)?),
+            Mode::Native => Inner::Native(new_debouncer(DEBOUNCE, Some(DEBOUNCE_TICK), handler)?),
             Mode::Poll => Inner::Poll(new_debouncer_opt(
-                DEBOUNCE.max(Duration::from_millis(20)),
-                None,
+                DEBOUNCE,
+                Some(DEBOUNCE_TICK),
                 handler,
                 NoCache,
                 notify::Config::default().with_poll_interval(POLL_INTERVAL),
@@ -319,7 +322,7 @@ fn identity(path: &Path) -> Option<Identity> {
 /// With `--poll`, the incidents are also re-scanned this often when no event came: notify's
 /// poller compares modification times in whole seconds, so a second save within the same
 /// second as the one before sends no event. The re-scan compares exact times and sizes.
-pub const POLL_RESCAN: Duration = Duration::from_secs(1);
+pub const POLL_RESCAN: Duration = Duration::from_secs(2);
 
 /// Waits for the next change and for the burst it starts to settle: returns once no event
 /// came for [`QUIET`], or [`MAX_WAIT`] after the first one. `None` when `stop` says so or
