@@ -79,7 +79,8 @@ fn a_saved_change_shows_in_the_served_page_and_its_lists() {
     server.wait_for("one line per rebuild, saying what and how long", || {
         server.stderr().lines().any(|line| {
             line.contains("rebuild 1 (incidents/a.yaml) in ")
-                && line.contains(" ms: 1 incident page, ")
+                && line.contains(" ms (page in ")
+                && line.contains("): 1 incident page, ")
         })
     });
     assert_eq!(server.interrupt().code(), Some(0));

@@ -138,15 +138,6 @@ pub struct Outcome {
     pub warnings: Vec<Diagnostic>,
 }
 
-impl Outcome {
-    /// Whether the files of the site changed (open pages may need to reload).
-    pub fn site_changed(&self) -> bool {
-        self.result
-            .as_ref()
-            .is_ok_and(|r| r.full.is_some() || r.written + r.removed > 0)
-    }
-}
-
 /// What a successful rebuild rendered and wrote.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Rebuilt {
