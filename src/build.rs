@@ -73,23 +73,7 @@ pub fn build(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| workspace.output_dir());
-    let reports_dir = options
-        .reports
-        .clone()
-        .unwrap_or_else(|| workspace.reports_dir());
-    let protected = [
-        workspace.root.as_path(),
-        &workspace.incidents_dir(),
-        &workspace.templates_dir(),
-        &reports_dir,
-    ]
-    .map(Path::to_path_buf);
-    let protected: Vec<&Path> = protected.iter().map(PathBuf::as_path).collect();
-    write::check_output_dir(&out, &protected)?;
+    let outputs = outputs(workspace, options)?;
 
     let mut phases = Vec::new();
     let mut lap = Instant::now();
@@ -106,27 +90,121 @@ pub fn build(
     render::sort_newest_first(&mut incidents);
 
     let templates = Templates::load(Some(&workspace.templates_dir()))?;
-    let info = site_info(workspace, options, &incidents);
     progress(Progress::Start(incidents.len()));
-    let staging = write::Staging::create(&out)?;
-    let rendered = render_outputs(workspace, &templates, &info, &incidents, &staging, &|| {
-        progress(Progress::Page)
-    })?;
-    phase("render");
-    // Everything rendered: only now does anything visible change.
-    staging.commit()?;
-    let report_stats = write::write_reports(&rendered.reports, &reports_dir)?;
-    phase("write");
+    let written = write_all(
+        workspace,
+        options,
+        &outputs,
+        &templates,
+        &incidents,
+        &|_, _| Ok(()),
+        &|| progress(Progress::Page),
+    )?;
+    phases.push(("render", written.render));
+    phases.push(("write", written.write));
     progress(Progress::Done);
     Ok(BuildSummary {
         incidents: incidents.len(),
-        pages: rendered.pages,
-        reports: report_stats,
+        pages: written.pages,
+        reports: written.reports,
         diagnostics: loaded.diagnostics,
         elapsed: start.elapsed(),
         phases,
-        out,
+        out: outputs.site,
     })
+}
+
+/// The folders a build writes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outputs {
+    /// The site folder.
+    pub site: PathBuf,
+    /// The reports folder.
+    pub reports: PathBuf,
+}
+
+/// Where `options` say to write, checked: the site folder must be one we may replace.
+pub fn outputs(workspace: &Workspace, options: &BuildOptions) -> Result<Outputs, WriteError> {
+    let site = options
+        .out
+        .clone()
+        .unwrap_or_else(|| workspace.output_dir());
+    let reports = options
+        .reports
+        .clone()
+        .unwrap_or_else(|| workspace.reports_dir());
+    let protected = [
+        workspace.root.as_path(),
+        &workspace.incidents_dir(),
+        &workspace.templates_dir(),
+        &reports,
+    ]
+    .map(Path::to_path_buf);
+    let protected: Vec<&Path> = protected.iter().map(PathBuf::as_path).collect();
+    write::check_output_dir(&site, &protected)?;
+    Ok(Outputs { site, reports })
+}
+
+/// Sees every site file as a full build writes it (`serve` keeps a hash of each, to skip
+/// unchanged files later); an error stops the build, and then nothing visible changes.
+pub type Tap<'a> = dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync + 'a;
+
+/// What [`write_all`] did.
+#[derive(Debug)]
+pub struct Written {
+    /// HTML pages written.
+    pub pages: usize,
+    /// What happened to the reports.
+    pub reports: ReportStats,
+    /// Time spent rendering into the staging folder.
+    pub render: Duration,
+    /// Time spent swapping the site in and writing reports.
+    pub write: Duration,
+}
+
+/// Renders and writes everything from loaded, valid incidents sorted newest first: the
+/// site into a staging folder that replaces the old site only once every page rendered,
+/// then the reports. Shared by `build` and the full rebuilds of `serve`.
+pub fn write_all(
+    workspace: &Workspace,
+    options: &BuildOptions,
+    outputs: &Outputs,
+    templates: &Templates,
+    incidents: &[LoadedIncident],
+    tap: &Tap<'_>,
+    on_page: &(dyn Fn() + Sync),
+) -> Result<Written, BuildError> {
+    let start = Instant::now();
+    let info = site_info(workspace, options, incidents);
+    let staging = write::Staging::create(&outputs.site)?;
+    let sink = Tapped {
+        sink: &staging,
+        tap,
+    };
+    let rendered = render_outputs(workspace, templates, &info, incidents, &sink, on_page)?;
+    let render = start.elapsed();
+    // Everything rendered: only now does anything visible change.
+    staging.commit()?;
+    let reports = write::write_reports(&rendered.reports, &outputs.reports)?;
+    Ok(Written {
+        pages: rendered.pages,
+        reports,
+        render,
+        write: start.elapsed() - render,
+    })
+}
+
+/// A sink that shows every file to a [`Tap`] before storing it.
+struct Tapped<'a> {
+    sink: &'a dyn Sink,
+    tap: &'a Tap<'a>,
+}
+
+impl Sink for Tapped<'_> {
+    fn put(&self, path: &str, content: &[u8]) -> std::io::Result<()> {
+        (self.tap)(path, content)?;
+        self.sink.put(path, content)
+    }
 }
 
 /// Progress of a build, for a progress bar.

@@ -9,6 +9,8 @@
 //! 4. [`site`] lays out the pages and writes them to disk, atomically.
 //!
 //! [`build`] runs the stages in order; the command line only wires arguments to it.
+//! [`serve`] keeps the stages' results in memory to rebuild only what a change affects,
+//! for the live preview.
 //!
 //! [`model`] defines the incident format that all stages share; [`knowledge`] derives what
 //! the incidents say together (error patterns, related incidents, action items, trends).
@@ -19,5 +21,6 @@ pub mod knowledge;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod workspace;

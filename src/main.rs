@@ -16,6 +16,7 @@ Examples:
   postmortem build                      write reports/ and site/
   postmortem build --base-url https://acme.github.io/incidents/
   postmortem actions --open --owner sre-team
+  postmortem serve --open               preview at http://127.0.0.1:3000/, live reload
   postmortem schema > incident.schema.json";
 
 /// Turn structured incident files (YAML) into Markdown reports and a searchable static site.
@@ -38,6 +39,10 @@ enum Command {
     Check(cmd::check::Args),
     /// Build the Markdown reports and the static site.
     Build(cmd::build::Args),
+    /// Build, serve the site on 127.0.0.1, rebuild on every change and reload the browser.
+    Serve(cmd::serve::Args),
+    /// Build, then rebuild on every change (without a server).
+    Watch(cmd::watch::Args),
     /// Print the JSON Schema of incident files.
     Schema(cmd::schema::Args),
     /// List the action items of every incident, overdue ones marked.
@@ -51,6 +56,8 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::run(args, &cli.global),
         Command::Check(args) => cmd::check::run(args, &cli.global),
         Command::Build(args) => cmd::build::run(args, &cli.global),
+        Command::Serve(args) => cmd::serve::run(args, &cli.global),
+        Command::Watch(args) => cmd::watch::run(args, &cli.global),
         Command::Schema(args) => cmd::schema::run(args, &cli.global),
         Command::Actions(args) => cmd::actions::run(args, &cli.global),
     };

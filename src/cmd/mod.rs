@@ -7,6 +7,8 @@ pub mod check;
 pub mod init;
 pub mod new;
 pub mod schema;
+pub mod serve;
+pub mod watch;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

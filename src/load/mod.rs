@@ -18,7 +18,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::model::Incident;
 
 pub use parse::{MAX_FILE_BYTES, closest, parse_incident};
-pub use validate::{slug_problem, validate_set};
+pub use validate::{language_warnings, slug_problem, validate_set};
 
 /// An incident together with where it came from.
 #[derive(Debug, Clone)]

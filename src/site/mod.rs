@@ -167,8 +167,21 @@ impl SiteRenderer {
         knowledge: &crate::knowledge::Knowledge,
         sink: &dyn Sink,
     ) -> Result<Vec<String>, SiteError> {
+        self.list_pages_where(summaries, knowledge, sink, &|_| true)
+    }
+
+    /// Like [`SiteRenderer::list_pages`], but only the pages whose path `keep` accepts:
+    /// after one incident changed, `serve` re-renders only the lists it appears in.
+    pub fn list_pages_where(
+        &self,
+        summaries: &[IncidentSummary],
+        knowledge: &crate::knowledge::Knowledge,
+        sink: &dyn Sink,
+        keep: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Vec<String>, SiteError> {
         let mut jobs = self.list_jobs(summaries);
         jobs.extend(self.knowledge_jobs(knowledge, summaries));
+        jobs.retain(|job| keep(&job.path));
         jobs.par_iter().try_for_each(|job| {
             let html = self.templates.render(job.template, &(job.context)())?;
             sink.put(&job.path, html.as_bytes())

@@ -243,6 +243,29 @@ pub fn write_reports(
     Ok(stats)
 }
 
+/// Writes one report into `dir` unless it is already up to date (`Ok(false)`), under the
+/// same rule as [`write_reports`]: a file without the marker is never overwritten.
+pub fn write_report(dir: &Path, name: &str, text: &str) -> Result<bool, WriteError> {
+    let path = dir.join(name);
+    match fs::read(&path) {
+        Ok(old) if old == text.as_bytes() => return Ok(false),
+        Ok(_) if !is_generated(&path) => return Err(WriteError::ForeignReport(path)),
+        _ => {}
+    }
+    fs::create_dir_all(dir).map_err(io_error(dir))?;
+    write_atomically(&path, text.as_bytes()).map(|()| true)
+}
+
+/// Removes the report `name` from `dir` if postmortem wrote it; says whether it did.
+pub fn remove_report(dir: &Path, name: &str) -> Result<bool, WriteError> {
+    let path = dir.join(name);
+    if !path.is_file() || !is_generated(&path) {
+        return Ok(false);
+    }
+    fs::remove_file(&path).map_err(io_error(&path))?;
+    Ok(true)
+}
+
 /// Whether a file starts with the report marker.
 fn is_generated(path: &Path) -> bool {
     use std::io::Read;
@@ -399,6 +422,27 @@ mod tests {
         assert!(
             !dir.path().join("a.md").exists(),
             "nothing written when refused"
+        );
+    }
+
+    #[test]
+    fn single_reports_respect_the_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("mine.md"), "hand written").unwrap();
+        let text = format!("{MARKER} x -->\nA");
+        assert!(write_report(dir.path(), "a.md", &text).unwrap());
+        assert!(
+            !write_report(dir.path(), "a.md", &text).unwrap(),
+            "unchanged"
+        );
+        let err = write_report(dir.path(), "mine.md", &text).unwrap_err();
+        assert!(matches!(err, WriteError::ForeignReport(_)), "{err}");
+        assert!(!remove_report(dir.path(), "mine.md").unwrap());
+        assert!(remove_report(dir.path(), "a.md").unwrap());
+        assert!(!dir.path().join("a.md").exists());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("mine.md")).unwrap(),
+            "hand written"
         );
     }
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: throwaway workspaces and running the binary.
 #![allow(dead_code)]
 
+pub mod serve;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

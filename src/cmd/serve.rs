@@ -1,0 +1,166 @@
+//! `postmortem serve`: build, serve the site, rebuild on every change and reload the
+//! browser. The same rebuild loop as `watch`, plus the preview server.
+//!
+//! The first line on stdout is the address, so scripts and tests can read it:
+//! `Serving site at http://127.0.0.1:3000/`. Everything else goes to stderr.
+
+use std::io::Write as _;
+use std::net::IpAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context as _;
+use postmortem::serve::server::{self, Live, Port};
+use postmortem::serve::{self, Report};
+
+use super::watch::{Shutdown, print_report, session, start_watching};
+use super::{Global, display_from};
+
+/// The port tried first when none is given.
+const DEFAULT_PORT: u16 = 3000;
+
+/// Arguments of `postmortem serve`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Port to listen on; 0 picks any free port. Without it, 3000 or the next free one is
+    /// used; with it, a busy port is an error.
+    #[arg(long, short, value_name = "N")]
+    port: Option<u16>,
+    /// Address to listen on. The default only accepts connections from this computer;
+    /// 0.0.0.0 serves the site to anyone who can reach it.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Poll for changes instead of relying on file events (network mounts, containers,
+    /// some macOS setups).
+    #[arg(long)]
+    poll: bool,
+}
+
+/// Serves until Ctrl-C; exits 0 then.
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the server")?;
+    let shutdown = runtime.block_on(async { Shutdown::listen() })?;
+    let (_, cwd) = global.workspace()?;
+    let mut session = session(global)?;
+    let watching = start_watching(&session, args.poll)?;
+    let port = match args.port {
+        Some(port) => Port::Exactly(port),
+        None => Port::Preferred(DEFAULT_PORT),
+    };
+    let bound = server::bind(args.bind, port)?;
+    let url = format!("http://{}/", bound.addr);
+    let site = display_from(&cwd)(&session.site_dir());
+    println!("Serving {} at {url}", site.display());
+    std::io::stdout()
+        .flush()
+        .context("cannot write to stdout")?;
+    announce(&args, &bound, global.quiet);
+
+    let live = Live::new(session.site_dir());
+    let stop = Arc::new(AtomicBool::new(false));
+    let cancel = session.cancel_flag();
+    let rebuilds = {
+        let live = Arc::clone(&live);
+        let stop = Arc::clone(&stop);
+        let quiet = global.quiet;
+        std::thread::spawn(move || {
+            serve::run(&mut session, watching, &stop, &mut |report| {
+                print_report(&report, quiet, "still serving the last good site");
+                publish(&live, &report);
+            });
+        })
+    };
+    if args.open {
+        open_browser(&url);
+    }
+    let served = runtime.block_on(server::serve(bound, Arc::clone(&live), shutdown.wait()));
+    stop.store(true, Ordering::Relaxed);
+    cancel.store(true, Ordering::Relaxed);
+    let _ = rebuilds.join();
+    served.context("the server stopped")?;
+    if !global.quiet {
+        eprintln!("stopped");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Says who can connect and whether the port moved.
+fn announce(args: &Args, bound: &server::Bound, quiet: bool) {
+    if let Some(wanted) = bound.moved_from {
+        eprintln!(
+            "note: port {wanted} is in use; serving on port {} instead",
+            bound.addr.port()
+        );
+    }
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this computer can read the site",
+            args.bind
+        );
+    } else if !quiet {
+        eprintln!("only this computer can connect (--bind 0.0.0.0 to share); press Ctrl-C to stop");
+    }
+}
+
+/// Tells open pages what happened: which pages changed, so only those reload.
+fn publish(live: &Live, report: &Report<'_>) {
+    match report {
+        Report::Warning(_) => {}
+        Report::Pages(pages) => live.update(|state| {
+            state.build += 1;
+            state.changed = pages.to_vec();
+            state.everything = false;
+        }),
+        Report::Rebuilt(outcome, session) => {
+            live.set_site(session.site_dir());
+            live.update(|state| {
+                state.rebuilds = outcome.number;
+                state.incidents = session.incident_count();
+                state.error = outcome.result.as_ref().err().map(|f| f.text());
+                let Ok(rebuilt) = &outcome.result else {
+                    return;
+                };
+                if rebuilt.full.is_some() {
+                    state.build += 1;
+                    state.changed.clear();
+                    state.everything = true;
+                } else if !rebuilt.pages.is_empty() {
+                    state.build += 1;
+                    state.changed = rebuilt.pages.clone();
+                    state.everything = false;
+                }
+            });
+        }
+    }
+}
+
+/// Opens `url` with the desktop's opener, without waiting for it.
+fn open_browser(url: &str) {
+    let opener: (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let spawned = std::process::Command::new(opener.0)
+        .args(&opener.1)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = spawned {
+        eprintln!(
+            "warning: cannot open a browser ({}: {e}); open {url}",
+            opener.0
+        );
+    }
+}

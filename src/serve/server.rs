@@ -1,0 +1,541 @@
+//! The preview server: the built site over HTTP, plus live reload.
+//!
+//! Files are served by tower-http's `ServeDir` behind axum; this module adds what a
+//! preview of a user's files needs on top:
+//!
+//! - **Containment.** `ServeDir` rejects `..` but follows symlinks wherever they point, so
+//!   every request path is decoded and checked here first (no `..`, no encoded `/` or `\`,
+//!   no drive letters), and the file it names is canonicalised and must lie inside the
+//!   canonical site folder. Anything else is the site's 404 page, with status 404.
+//! - **Freshness.** Pages change several times a second while someone types; HTTP dates
+//!   have one-second resolution, so conditional requests could be answered "not modified"
+//!   with a stale page. Validators are stripped and every response says `no-store`.
+//! - **Live reload.** HTML responses (and only those, and only here, never in what `build`
+//!   writes) get a small script and a hidden error overlay before `</body>`. The script
+//!   listens to `/__postmortem/events` (server-sent events of [`LiveState`]) and reloads the
+//!   page in place when the site changed, or shows the overlay while a save is broken.
+//!   `/__postmortem/status` returns the same state as JSON, for tools and tests. Incident
+//!   slugs start with a letter or digit, so these paths never shadow a page.
+//! - **Content types** for the search bundle (`.pf_meta`, `.pf_index`, `.pf_fragment`,
+//!   `.pagefind`: binary) and `.wasm`, which browsers only compile when labelled so.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpListener as StdListener};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::{Stream, StreamExt};
+use percent_encoding::percent_decode_str;
+use serde::Serialize;
+use tokio::sync::watch;
+use tower_http::services::ServeDir;
+
+use crate::render::highlight::escape;
+
+/// Path of the server-sent events stream.
+pub const EVENTS_PATH: &str = "/__postmortem/events";
+/// Path of the state as JSON.
+pub const STATUS_PATH: &str = "/__postmortem/status";
+
+const LIVE_JS: &str = include_str!("live.js");
+
+/// What open pages need to know about the site.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct LiveState {
+    /// Moves whenever the site's files changed; open pages reload when it does.
+    pub build: u64,
+    /// Rebuilds since the first build, successful or not.
+    pub rebuilds: u64,
+    /// Incidents in the site served.
+    pub incidents: usize,
+    /// The diagnostics of the last rebuild, while it failed.
+    pub error: Option<String>,
+    /// Pages (relative to the site, e.g. `incidents/a/index.html`) that changed when
+    /// `build` last moved: only they reload...
+    pub changed: Vec<String>,
+    /// ...unless everything may have changed.
+    pub everything: bool,
+}
+
+/// State shared between the rebuild loop and the server.
+pub struct Live {
+    state: watch::Sender<LiveState>,
+    site: RwLock<PathBuf>,
+    stop: watch::Sender<bool>,
+}
+
+impl Live {
+    /// Serves `site`.
+    pub fn new(site: PathBuf) -> Arc<Self> {
+        Arc::new(Self {
+            state: watch::Sender::new(LiveState::default()),
+            site: RwLock::new(site),
+            stop: watch::Sender::new(false),
+        })
+    }
+
+    /// Changes the state and tells every open page.
+    pub fn update(&self, change: impl FnOnce(&mut LiveState)) {
+        self.state.send_modify(change);
+    }
+
+    /// The current state.
+    pub fn state(&self) -> LiveState {
+        self.state.borrow().clone()
+    }
+
+    /// Serves another folder (`output` changed in postmortem.toml).
+    pub fn set_site(&self, site: PathBuf) {
+        if let Ok(mut current) = self.site.write() {
+            *current = site;
+        }
+    }
+
+    fn site(&self) -> PathBuf {
+        self.site
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Ends the event streams, so that a graceful shutdown does not wait for open tabs.
+    pub fn shut_down(&self) {
+        self.stop.send_replace(true);
+    }
+
+    async fn stopped(&self) {
+        let mut stop = self.stop.subscribe();
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    }
+}
+
+/// Which port to listen on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Port {
+    /// This one, or the next free one of the following few; said aloud when moved.
+    Preferred(u16),
+    /// Exactly this one: the user asked for it, so a busy port is an error. 0 is any.
+    Exactly(u16),
+}
+
+/// A listening socket.
+pub struct Bound {
+    listener: StdListener,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The preferred port, when it was busy and another was taken.
+    pub moved_from: Option<u16>,
+}
+
+/// How many ports after a busy preferred one are tried.
+const PORT_TRIES: u16 = 20;
+
+/// Binds `ip` and `port`.
+pub fn bind(ip: IpAddr, port: Port) -> io::Result<Bound> {
+    let (first, tries) = match port {
+        Port::Preferred(port) => (port, PORT_TRIES),
+        Port::Exactly(port) => (port, 1),
+    };
+    let mut last_error = None;
+    for offset in 0..tries {
+        let Some(candidate) = first.checked_add(offset) else {
+            break;
+        };
+        match StdListener::bind((ip, candidate)) {
+            Ok(listener) => {
+                let addr = listener.local_addr()?;
+                return Ok(Bound {
+                    listener,
+                    addr,
+                    moved_from: (offset > 0).then_some(first),
+                });
+            }
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse => last_error = Some(e),
+            Err(e) => return Err(bind_error(ip, candidate, e)),
+        }
+    }
+    let error = last_error.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrInUse));
+    Err(match port {
+        Port::Exactly(p) => io::Error::new(
+            error.kind(),
+            format!(
+                "port {p} on {ip} is in use by another program; choose another with --port, \
+                 or --port 0 for any free port"
+            ),
+        ),
+        Port::Preferred(p) => io::Error::new(
+            error.kind(),
+            format!(
+                "ports {p} to {} on {ip} are all in use; choose one with --port, or --port 0 \
+                 for any free port",
+                p.saturating_add(PORT_TRIES - 1)
+            ),
+        ),
+    })
+}
+
+fn bind_error(ip: IpAddr, port: u16, error: io::Error) -> io::Error {
+    io::Error::new(
+        error.kind(),
+        format!("cannot listen on {ip} port {port}: {error}"),
+    )
+}
+
+/// The routes of the preview server.
+pub fn router(live: Arc<Live>) -> Router {
+    Router::new()
+        .route(EVENTS_PATH, get(events))
+        .route(STATUS_PATH, get(status))
+        .fallback(site_file)
+        .with_state(live)
+}
+
+/// Serves until `signal` completes, then stops taking requests, ends the event streams
+/// and waits a moment for requests in flight.
+pub async fn serve(
+    bound: Bound,
+    live: Arc<Live>,
+    signal: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    bound.listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(bound.listener)?;
+    let on_signal = Arc::clone(&live);
+    let server =
+        axum::serve(listener, router(Arc::clone(&live))).with_graceful_shutdown(async move {
+            signal.await;
+            on_signal.shut_down();
+        });
+    tokio::select! {
+        result = server => result,
+        () = async {
+            live.stopped().await;
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        } => Ok(()),
+    }
+}
+
+async fn status(State(live): State<Arc<Live>>) -> Response {
+    let mut response = axum::Json(live.state()).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+async fn events(
+    State(live): State<Arc<Live>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let updates = live.state.subscribe();
+    let stream = futures_util::stream::unfold((updates, true), |(mut updates, first)| async move {
+        if !first && updates.changed().await.is_err() {
+            return None;
+        }
+        let state = updates.borrow_and_update().clone();
+        let event = Event::default()
+            .event("state")
+            .retry(Duration::from_millis(500))
+            .data(serde_json::to_string(&state).unwrap_or_default());
+        Some((Ok(event), (updates, false)))
+    });
+    let stop = async move { live.stopped().await };
+    Sse::new(stream.take_until(Box::pin(stop))).keep_alive(KeepAlive::default())
+}
+
+/// Any other path: a file of the site, checked to stay inside it.
+async fn site_file(State(live): State<Arc<Live>>, mut request: Request) -> Response {
+    // The state before the file: a page read after a rebuild but tagged with the build
+    // before it reloads once more; the other order could miss a change.
+    let state = live.state();
+    let root = live.site();
+    let head = request.method() == Method::HEAD;
+    let Some(relative) = request_path(request.uri().path()) else {
+        return not_found(&state, &root, head).await;
+    };
+    if !stays_inside(&root, &relative) {
+        return not_found(&state, &root, head).await;
+    }
+    for name in [
+        header::IF_MODIFIED_SINCE,
+        header::IF_UNMODIFIED_SINCE,
+        header::IF_NONE_MATCH,
+        header::IF_MATCH,
+        header::IF_RANGE,
+    ] {
+        request.headers_mut().remove(name);
+    }
+    let response = match ServeDir::new(&root).try_call(request).await {
+        Ok(response) => response.map(Body::new),
+        // What `ServeDir` itself answers with 404: missing, unreadable, or a file used as
+        // a folder (ENOTDIR).
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::NotFound
+                    | io::ErrorKind::PermissionDenied
+                    | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return not_found(&state, &root, head).await;
+        }
+        Err(error) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response();
+        }
+    };
+    if response.status() == StatusCode::NOT_FOUND {
+        return not_found(&state, &root, head).await;
+    }
+    finish(response, &relative, &state, head).await
+}
+
+/// Content type, caching and, for HTML, the live-reload script.
+async fn finish(
+    mut response: Response,
+    relative: &Path,
+    state: &LiveState,
+    head: bool,
+) -> Response {
+    if let Some(kind) = content_type(relative) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    }
+    no_store(response.headers_mut());
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html || head || response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response();
+        }
+    };
+    let html = inject(&String::from_utf8_lossy(&bytes), state, false);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html))
+}
+
+/// The site's 404 page (with the script, so it too reloads), or a note that there is no
+/// site yet.
+async fn not_found(state: &LiveState, root: &Path, head: bool) -> Response {
+    let page = Path::new("404.html");
+    let html = if stays_inside(root, page) {
+        tokio::fs::read_to_string(root.join(page)).await.ok()
+    } else {
+        None
+    };
+    let html = html.unwrap_or_else(|| NO_PAGE.to_owned());
+    let mut response = if head {
+        (StatusCode::NOT_FOUND, Body::empty()).into_response()
+    } else {
+        (StatusCode::NOT_FOUND, inject(&html, state, true)).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    no_store(headers);
+    response
+}
+
+/// Shown for unknown paths while the site has no 404 page (before the first good build).
+const NO_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>Not found</title></head><body><h1>Not found</h1><p>There is no page here, or the \
+site has not been built yet; this page reloads when it is.</p></body></html>";
+
+fn no_store(headers: &mut HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+}
+
+/// The decoded path of a request, relative to the site, or `None` if any segment tries to
+/// leave it: `..`, an encoded separator (`%2f`, `%5c`), a NUL or a drive letter. Empty and
+/// `.` segments are skipped, so `//etc/passwd` is `etc/passwd` inside the site.
+pub fn request_path(path: &str) -> Option<PathBuf> {
+    let mut relative = PathBuf::new();
+    for segment in path.split('/') {
+        let decoded = percent_decode_str(segment).decode_utf8().ok()?;
+        match &*decoded {
+            "" | "." => {}
+            ".." => return None,
+            name if name.contains(['/', '\\', '\0', ':']) => return None,
+            name => relative.push(name),
+        }
+    }
+    Some(relative)
+}
+
+/// Whether `relative` (and the `index.html` served for a folder) resolves, after
+/// following symlinks, to a file inside `root`. Paths that do not exist pass: `ServeDir`
+/// answers them with 404.
+pub fn stays_inside(root: &Path, relative: &Path) -> bool {
+    let Ok(root) = root.canonicalize() else {
+        return true; // no site: nothing can be served from it
+    };
+    let inside = |path: &Path| match path.canonicalize() {
+        Ok(real) => real.starts_with(&root),
+        Err(_) => path.symlink_metadata().is_err(), // a dangling link is refused too
+    };
+    let target = root.join(relative);
+    inside(&target) && (!target.is_dir() || inside(&target.join("index.html")))
+}
+
+/// Types `ServeDir` would not guess, or guess too vaguely.
+fn content_type(path: &Path) -> Option<&'static str> {
+    match path.extension()?.to_str()? {
+        "wasm" => Some("application/wasm"),
+        "pf_meta" | "pf_index" | "pf_fragment" | "pagefind" => Some("application/octet-stream"),
+        "js" | "mjs" => Some("text/javascript; charset=utf-8"),
+        _ => None,
+    }
+}
+
+/// `html` with the live-reload script and the (hidden unless failing) error overlay
+/// before `</body>`. A `not_found` page reloads on any change: its page may exist now.
+pub fn inject(html: &str, state: &LiveState, not_found: bool) -> String {
+    let overlay = overlay(state.error.as_deref());
+    let script = LIVE_JS.replace(
+        "__POSTMORTEM_PAGE__",
+        &format!("{}, {not_found}", state.build),
+    );
+    let snippet = format!("{overlay}<script>{script}</script>");
+    match rfind_ignore_case(html, "</body>") {
+        Some(at) => format!("{}{snippet}{}", &html[..at], &html[at..]),
+        None => format!("{html}{snippet}"),
+    }
+}
+
+/// The error overlay; every byte of `error` is escaped.
+fn overlay(error: Option<&str>) -> String {
+    format!(
+        "<div id=\"postmortem-overlay\" role=\"alert\"{hidden} style=\"position:fixed;inset:0;\
+z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(24,24,27,.94);\
+color:#fafafa;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace\">\
+<button type=\"button\" aria-label=\"Hide\" style=\"float:right;font:inherit;cursor:pointer\">\
+hide</button><p style=\"margin:0 0 1rem;color:#fca5a5;font-weight:bold\">postmortem: the last \
+change broke the build. This is the last good version of the page; it reloads when the \
+file is fixed.</p><pre style=\"white-space:pre-wrap;margin:0\">{text}</pre></div>",
+        hidden = if error.is_some() { "" } else { " hidden" },
+        text = escape(error.unwrap_or_default()),
+    )
+}
+
+fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    let bytes = haystack.as_bytes();
+    let needle = needle.as_bytes();
+    (0..=bytes.len().checked_sub(needle.len())?)
+        .rev()
+        .find(|&i| bytes[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused() {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/%2e%2e/etc/passwd",
+            "/incidents/..%2f..%2fetc/passwd",
+            "/%2fetc%2fpasswd",
+            "/..%5c..%5cwindows",
+            "/C:/Windows/win.ini",
+            "/a%00b",
+        ] {
+            assert_eq!(request_path(bad), None, "{bad}");
+        }
+        assert_eq!(
+            request_path("//etc/passwd"),
+            Some(PathBuf::from("etc/passwd"))
+        );
+        assert_eq!(
+            request_path("/incidents/a%20b/./index.html"),
+            Some(PathBuf::from("incidents/a b/index.html"))
+        );
+        assert_eq!(request_path("/"), Some(PathBuf::new()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_site_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("inside")).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+        std::fs::write(site.join("inside/index.html"), "ok").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join("leak.txt")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), site.join("up")).unwrap();
+        std::os::unix::fs::symlink(site.join("inside/index.html"), site.join("ok.html")).unwrap();
+        assert!(!stays_inside(&site, Path::new("leak.txt")));
+        assert!(!stays_inside(&site, Path::new("up/secret.txt")));
+        assert!(!stays_inside(&site, Path::new("up")));
+        assert!(stays_inside(&site, Path::new("ok.html")));
+        assert!(stays_inside(&site, Path::new("inside")));
+        assert!(stays_inside(&site, Path::new("missing.html")));
+    }
+
+    #[test]
+    fn script_goes_before_the_last_body_end_and_errors_are_escaped() {
+        let state = LiveState {
+            build: 7,
+            error: Some("a.yaml:1:1: error: <script>alert(1)</script>".into()),
+            ..LiveState::default()
+        };
+        let html = inject("<p></body></p><x></BODY></html>", &state, false);
+        assert!(html.ends_with("</BODY></html>"), "{html}");
+        assert!(html.contains("})(7, false);"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!html.contains("<script>alert(1)"));
+        let ok = inject("<p>x</p>", &LiveState::default(), true);
+        assert!(ok.contains("})(0, true);"));
+        assert!(ok.contains("id=\"postmortem-overlay\" role=\"alert\" hidden"));
+    }
+
+    #[test]
+    fn search_bundle_types() {
+        assert_eq!(
+            content_type(Path::new("pagefind/wasm.en.pagefind")),
+            Some("application/octet-stream")
+        );
+        assert_eq!(
+            content_type(Path::new("pagefind/index/en_1.pf_index")),
+            Some("application/octet-stream")
+        );
+        assert_eq!(
+            content_type(Path::new("pagefind/x.wasm")),
+            Some("application/wasm")
+        );
+        assert_eq!(content_type(Path::new("index.html")), None);
+    }
+
+    #[test]
+    fn a_busy_exact_port_is_an_error_and_a_preferred_one_moves() {
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        let taken = bind(ip, Port::Exactly(0)).unwrap();
+        let port = taken.addr.port();
+        let err = bind(ip, Port::Exactly(port)).err().expect("busy");
+        assert!(err.to_string().contains("in use"), "{err}");
+        let moved = bind(ip, Port::Preferred(port)).unwrap();
+        assert_eq!(moved.moved_from, Some(port));
+        assert_ne!(moved.addr.port(), port);
+    }
+}

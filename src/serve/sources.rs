@@ -1,0 +1,256 @@
+//! The incident files as last read, kept up to date by re-scanning the folder.
+//!
+//! Every file's size and modification time are remembered; a re-scan re-parses only the
+//! files whose stamp changed (or that an event named, in case two saves fell within the
+//! clock's resolution), notices files that appeared or went, and records which slugs
+//! changed since the site was last written. The scan follows the same rules as
+//! [`load::discover`] (hidden entries skipped, symlinks followed), without re-reading
+//! unchanged files, so a save in a folder of 10,000 costs one parse and a `stat` each.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::load::{self, LoadedIncident};
+use crate::render::{self, IncidentSummary};
+use crate::workspace;
+
+/// Size and modification time: a file whose stamp is unchanged is not read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Self {
+        Self {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+}
+
+/// Every incident file of the folder, parsed or not.
+#[derive(Default)]
+pub struct Sources {
+    /// The latest version of every file that parses.
+    incidents: Vec<LoadedIncident>,
+    /// The summary of each incident, in the same order.
+    summaries: Vec<IncidentSummary>,
+    /// Where each file's incident is in `incidents`.
+    index: HashMap<PathBuf, usize>,
+    stamps: HashMap<PathBuf, Stamp>,
+    /// Files whose latest version does not parse, with the reason.
+    broken: BTreeMap<PathBuf, Diagnostic>,
+    /// Warnings of each file, shown again while they last.
+    warnings: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// Slugs whose file changed (or went) since [`Sources::mark_written`].
+    dirty: BTreeSet<String>,
+    /// Files read again, or gone, since [`Sources::mark_written`].
+    touched: BTreeSet<PathBuf>,
+}
+
+impl Sources {
+    /// Forgets everything: the next refresh reads every file.
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Re-scans `dir` and re-parses what changed. `named` files are re-parsed even if
+    /// their stamp looks the same. Returns how many files were read again or went.
+    pub fn refresh(
+        &mut self,
+        dir: &Path,
+        named: &BTreeSet<PathBuf>,
+        cwd: &Path,
+    ) -> Result<usize, Diagnostic> {
+        let found = scan(dir)?;
+        let gone: Vec<PathBuf> = self
+            .stamps
+            .keys()
+            .filter(|path| !found.contains_key(*path))
+            .cloned()
+            .collect();
+        let stale: Vec<(PathBuf, Stamp)> = found
+            .into_iter()
+            .filter(|(path, stamp)| named.contains(path) || self.stamps.get(path) != Some(stamp))
+            .collect();
+        let count = gone.len() + stale.len();
+        for path in gone {
+            self.forget(&path);
+            self.touched.insert(path);
+        }
+        let parsed: Vec<_> = stale
+            .into_par_iter()
+            .map(|(path, stamp)| {
+                let result =
+                    load::load_file(&path, &workspace::display_path(&path, cwd)).map(|loaded| {
+                        let summary = IncidentSummary::new(&loaded);
+                        (loaded, summary)
+                    });
+                (path, stamp, result)
+            })
+            .collect();
+        for (path, stamp, result) in parsed {
+            self.forget(&path);
+            self.stamps.insert(path.clone(), stamp);
+            match result {
+                Ok((loaded, summary)) => self.insert(loaded, summary),
+                Err(diagnostic) => {
+                    self.broken.insert(path.clone(), diagnostic);
+                }
+            }
+            self.touched.insert(path);
+        }
+        Ok(count)
+    }
+
+    fn insert(&mut self, loaded: LoadedIncident, summary: IncidentSummary) {
+        self.warnings
+            .insert(loaded.path.clone(), load::language_warnings(&loaded));
+        self.dirty.insert(loaded.slug.clone());
+        self.index.insert(loaded.path.clone(), self.incidents.len());
+        self.incidents.push(loaded);
+        self.summaries.push(summary);
+    }
+
+    /// Drops everything known about one file.
+    fn forget(&mut self, path: &Path) {
+        self.stamps.remove(path);
+        self.broken.remove(path);
+        self.warnings.remove(path);
+        let Some(i) = self.index.remove(path) else {
+            return;
+        };
+        let loaded = self.incidents.swap_remove(i);
+        self.summaries.swap_remove(i);
+        if let Some(moved) = self.incidents.get(i) {
+            self.index.insert(moved.path.clone(), i);
+        }
+        self.dirty.insert(loaded.slug);
+    }
+
+    /// Every problem, as `check` reports it: parse errors, then the checks across files.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut diagnostics: Vec<Diagnostic> = self.broken.values().cloned().collect();
+        diagnostics.extend(load::validate_set(&self.incidents));
+        diagnostic::sort(&mut diagnostics);
+        diagnostics
+    }
+
+    /// Sorts the incidents newest first, as every list shows them, keeping each summary
+    /// beside its incident.
+    pub fn sort(&mut self) {
+        let mut summaries: HashMap<PathBuf, IncidentSummary> = self
+            .incidents
+            .iter()
+            .map(|loaded| loaded.path.clone())
+            .zip(self.summaries.drain(..))
+            .collect();
+        render::sort_newest_first(&mut self.incidents);
+        self.summaries = self
+            .incidents
+            .iter()
+            .map(|loaded| {
+                summaries
+                    .remove(&loaded.path)
+                    .unwrap_or_else(|| IncidentSummary::new(loaded))
+            })
+            .collect();
+        self.index = self
+            .incidents
+            .iter()
+            .enumerate()
+            .map(|(i, loaded)| (loaded.path.clone(), i))
+            .collect();
+    }
+
+    /// The incidents that parse, newest first after [`Sources::sort`].
+    pub fn incidents(&self) -> &[LoadedIncident] {
+        &self.incidents
+    }
+
+    /// Their summaries, in the same order.
+    pub fn summaries(&self) -> &[IncidentSummary] {
+        &self.summaries
+    }
+
+    /// Slugs changed since the site was last written.
+    pub fn dirty(&self) -> &BTreeSet<String> {
+        &self.dirty
+    }
+
+    /// Files read again since the site was last written.
+    pub fn touched(&self) -> &BTreeSet<PathBuf> {
+        &self.touched
+    }
+
+    /// Warnings of the files read again since the site was last written.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        self.touched
+            .iter()
+            .filter_map(|path| self.warnings.get(path))
+            .flatten()
+            .cloned()
+            .collect()
+    }
+
+    /// The site now shows every file as read.
+    pub fn mark_written(&mut self) {
+        self.dirty.clear();
+        self.touched.clear();
+    }
+}
+
+/// Every incident file under `dir` with its stamp; the same files as [`load::discover`].
+fn scan(dir: &Path) -> Result<HashMap<PathBuf, Stamp>, Diagnostic> {
+    if !dir.is_dir() {
+        // Exactly what `check` says about it.
+        return Err(load::discover(dir)
+            .err()
+            .unwrap_or_else(|| Diagnostic::file_error(dir, "incidents folder not found")));
+    }
+    let mut found = HashMap::new();
+    let mut visited = HashSet::new();
+    scan_into(dir, &mut found, &mut visited)
+        .map_err(|e| Diagnostic::file_error(dir, format!("cannot list folder: {e}")))?;
+    Ok(found)
+}
+
+fn scan_into(
+    dir: &Path,
+    found: &mut HashMap<PathBuf, Stamp>,
+    visited: &mut HashSet<PathBuf>,
+) -> std::io::Result<()> {
+    // A symlink may lead back up: each real folder is listed once.
+    if !visited.insert(dir.canonicalize()?) {
+        return Ok(());
+    }
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let file_type = entry.file_type()?;
+        let meta = if file_type.is_symlink() {
+            match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(_) => continue, // a dangling link is no file
+            }
+        } else {
+            entry.metadata()?
+        };
+        if meta.is_dir() {
+            scan_into(&path, found, visited)?;
+        } else if meta.is_file() && load::is_incident_file(&path) {
+            found.insert(path, Stamp::of(&meta));
+        }
+    }
+    Ok(())
+}
