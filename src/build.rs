@@ -175,7 +175,7 @@ pub fn write_all(
     on_page: &(dyn Fn() + Sync),
 ) -> Result<Written, BuildError> {
     let start = Instant::now();
-    let info = site_info(workspace, options, incidents);
+    let info = site_info(workspace, options);
     let staging = write::Staging::create(&outputs.site)?;
     let sink = Tapped {
         sink: &staging,
@@ -219,11 +219,7 @@ pub enum Progress {
 }
 
 /// Site-wide values from the workspace settings and the command line.
-pub fn site_info(
-    workspace: &Workspace,
-    options: &BuildOptions,
-    incidents: &[LoadedIncident],
-) -> SiteInfo {
+pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
     SiteInfo {
         title: workspace.config.title.clone(),
         description: workspace.config.description.clone(),
@@ -231,7 +227,6 @@ pub fn site_info(
             .base_url
             .clone()
             .or_else(|| workspace.config.base_url.clone()),
-        incident_count: incidents.len(),
         version: env!("CARGO_PKG_VERSION"),
         today: crate::knowledge::actions::today(),
     }

@@ -17,8 +17,7 @@
 //!
 //! Rendered pages are not kept: at 10,000 incidents that would be gigabytes. A 64-bit hash
 //! of each file written is enough to skip unchanged ones. A change to a template or to
-//! `postmortem.toml`, or to the number of incidents (every page's footer counts them), is a
-//! full rebuild through [`build::write_all`], the same code as `postmortem build`.
+//! `postmortem.toml` is a full rebuild through [`build::write_all`], the same code as `postmortem build`.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -317,13 +316,6 @@ impl Session {
         if diagnostic::error_count(&diagnostics) > 0 {
             return (reread, Err(Failure::Invalid(diagnostics)));
         }
-        let count_changed = self
-            .site
-            .as_ref()
-            .is_some_and(|s| s.incident_count != self.sources.incidents().len());
-        if count_changed && self.full_reason.is_none() {
-            self.full_reason = Some("number of incidents changed; every page shows it".into());
-        }
         let rendered = if let Some(reason) = self.full_reason.clone() {
             self.render_full(reason).map(Some)
         } else if self.sources.dirty().is_empty() {
@@ -383,7 +375,7 @@ impl Session {
             &|| {},
         )
         .map_err(other)?;
-        let info = build::site_info(&self.workspace, &self.options, incidents);
+        let info = build::site_info(&self.workspace, &self.options);
         let (renderer, templates) = self.renderer(&templates, &info)?;
         let overview = render::overview(incidents);
         let shown = overview
@@ -452,6 +444,7 @@ impl Session {
             }
         };
         rebuilt.incidents = incidents.len();
+        site.incident_count = incidents.len();
         for &i in &plan.pages {
             site.shown.insert(
                 summaries[i].slug.clone(),

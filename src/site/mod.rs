@@ -30,8 +30,6 @@ pub struct SiteInfo {
     pub description: String,
     /// Absolute URL the site is published at, ending in `/`.
     pub base_url: Option<String>,
-    /// Number of incidents.
-    pub incident_count: usize,
     /// postmortem's version, for the generator tag.
     pub version: &'static str,
     /// The day the site is built: action items due before it are overdue.
