@@ -17,7 +17,8 @@
 //!
 //! Rendered pages are not kept: at 10,000 incidents that would be gigabytes. A 64-bit hash
 //! of each file written is enough to skip unchanged ones. A change to a template or to
-//! `postmortem.toml` is a full rebuild through [`build::write_all`], the same code as `postmortem build`.
+//! `postmortem.toml` is a full rebuild through [`build::write_all`], the same code as
+//! `postmortem build`.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
