@@ -27,7 +27,7 @@ pub struct Global {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print more detail, such as every file written.
+    /// Print more detail, such as how long each stage took.
     #[arg(short, long, global = true)]
     pub verbose: bool,
 }
