@@ -3,7 +3,6 @@
 //! Loading and rendering are pure and happen in memory; only the last step writes, after
 //! every check has passed, so a failed build changes nothing on disk.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -176,16 +175,30 @@ pub fn write_all(
 ) -> Result<Written, BuildError> {
     let start = Instant::now();
     let info = site_info(workspace, options);
+    let report_names: Vec<String> = incidents.iter().map(|i| format!("{}.md", i.slug)).collect();
+    let names = report_names
+        .iter()
+        .map(String::as_str)
+        .chain([report::INDEX]);
+    let report_staging = write::ReportStaging::create(&outputs.reports, names)?;
     let staging = write::Staging::create(&outputs.site)?;
     let sink = Tapped {
         sink: &staging,
         tap,
     };
-    let rendered = render_outputs(workspace, templates, &info, incidents, &sink, on_page)?;
+    let rendered = render_outputs(
+        workspace,
+        templates,
+        &info,
+        incidents,
+        &sink,
+        &report_staging,
+        on_page,
+    )?;
     let render = start.elapsed();
     // Everything rendered: only now does anything visible change.
     staging.commit()?;
-    let reports = write::write_reports(&rendered.reports, &outputs.reports)?;
+    let reports = report_staging.commit()?;
     Ok(Written {
         pages: rendered.pages,
         reports,
@@ -232,23 +245,22 @@ pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
     }
 }
 
-/// What rendering produced besides the pages handed to the sink.
+/// What rendering produced besides the files handed to the sinks.
 pub struct Rendered {
     /// Number of HTML pages.
     pub pages: usize,
-    /// The Markdown reports, by file name.
-    pub reports: BTreeMap<String, String>,
 }
 
-/// Renders the site into `sink` and the reports into memory, from sorted incidents. Each
-/// incident is prepared (highlighted), rendered and handed over in one parallel pass, then
-/// dropped, so memory holds the loaded incidents and the reports, not the whole site.
+/// Renders the site into `sink` and the Markdown reports into `reports`, from sorted
+/// incidents. Each incident is prepared (highlighted), rendered and handed over in one
+/// parallel pass, then dropped, so memory holds the loaded incidents, not the whole site.
 pub fn render_outputs(
     workspace: &Workspace,
     templates: &Templates,
     info: &SiteInfo,
     incidents: &[LoadedIncident],
     sink: &dyn Sink,
+    reports: &dyn Sink,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<Rendered, BuildError> {
     let mut templates = templates.clone();
@@ -261,7 +273,7 @@ pub fn render_outputs(
     }
     let overview = render::overview(incidents);
     let summaries = &overview.summaries;
-    let mut reports: BTreeMap<String, String> = incidents
+    incidents
         .par_iter()
         .zip(summaries.par_iter())
         .zip(overview.related.par_iter())
@@ -271,11 +283,14 @@ pub fn render_outputs(
             let (path, html) = renderer.incident_page(&page)?;
             sink.put(&path, html.as_bytes())
                 .map_err(|e| SiteError::Write(path, e))?;
-            let report = report::render_report(&page, &templates)?;
+            let (name, text) = report::render_report(&page, &templates)?;
+            reports
+                .put(&name, text.as_bytes())
+                .map_err(|e| SiteError::Write(name, e))?;
             on_page();
-            Ok(report)
+            Ok(())
         })
-        .collect::<Result<_, BuildError>>()?;
+        .collect::<Result<(), BuildError>>()?;
     let mut pages: Vec<String> = summaries
         .iter()
         .map(|s| format!("{}index.html", s.path))
@@ -283,9 +298,8 @@ pub fn render_outputs(
     pages.extend(renderer.list_pages(summaries, &overview.knowledge, sink)?);
     renderer.publish_files(&overview, incidents, &pages, sink)?;
     let (name, index) = report::render_index(summaries, &templates)?;
-    reports.insert(name, index);
-    Ok(Rendered {
-        pages: pages.len(),
-        reports,
-    })
+    reports
+        .put(&name, index.as_bytes())
+        .map_err(|e| SiteError::Write(name, e))?;
+    Ok(Rendered { pages: pages.len() })
 }

@@ -65,13 +65,17 @@ pub fn color() -> bool {
 
 /// Prints diagnostics to stderr, errors first, optionally dropping notes and warnings.
 pub fn print_diagnostics(diagnostics: &[Diagnostic], quiet: bool) {
+    use std::io::Write as _;
     let color = color();
+    // Buffered: a history with thousands of notes is one write, not thousands.
+    let mut out = std::io::BufWriter::new(std::io::stderr().lock());
     for diagnostic in diagnostics {
         if quiet && diagnostic.severity != Severity::Error {
             continue;
         }
-        eprintln!("{}\n", diagnostic.render(color));
+        let _ = writeln!(out, "{}\n", diagnostic.render(color));
     }
+    let _ = out.flush();
 }
 
 /// Prints a fatal error and its causes.

@@ -13,8 +13,9 @@ use super::actions::{self, ActionCounts, ActionEntry};
 use super::patterns::PatternGroup;
 use crate::render::view::IncidentSummary;
 
-/// One page to render.
-pub struct Page {
+/// One page to render. Its values are built only when it is rendered, so a 10,000-incident
+/// site never holds the values of every pattern page at once.
+pub struct Page<'a> {
     /// Path relative to the site root, ending in `/`.
     pub path: String,
     /// Title.
@@ -25,8 +26,8 @@ pub struct Page {
     pub section: &'static str,
     /// Template name.
     pub template: &'static str,
-    /// The page's own values.
-    pub context: Context,
+    /// Builds the page's own values.
+    pub context: Box<dyn Fn() -> Context + Send + Sync + 'a>,
 }
 
 /// A pattern with its incidents, newest first.
@@ -64,33 +65,42 @@ impl<'a> PatternView<'a> {
 
 /// Every knowledge page. `summaries` are in the order `knowledge` was derived from;
 /// `today` decides which action items are overdue.
-pub fn site_pages(knowledge: &Knowledge, summaries: &[IncidentSummary], today: Date) -> Vec<Page> {
+pub fn site_pages<'a>(
+    knowledge: &'a Knowledge,
+    summaries: &'a [IncidentSummary],
+    today: Date,
+) -> Vec<Page<'a>> {
     let mut pages = Vec::new();
-    let views: Vec<PatternView> = knowledge
+    let recurring = knowledge
         .patterns
         .iter()
-        .map(|g| PatternView::new(g, summaries))
-        .collect();
-    let (recurring, single): (Vec<&PatternView>, Vec<&PatternView>) =
-        views.iter().partition(|v| v.count > 1);
-    let mut context = Context::new();
-    context.insert("recurring", &recurring);
-    context.insert("single", &single);
+        .filter(|g| g.incidents.len() > 1)
+        .count();
     pages.push(Page {
         path: "patterns/".into(),
         title: "Error patterns".into(),
         description: format!(
-            "{} error patterns, {} of them seen more than once.",
-            views.len(),
-            recurring.len()
+            "{} error patterns, {recurring} of them seen more than once.",
+            knowledge.patterns.len(),
         ),
         section: "patterns",
         template: "patterns.html",
-        context,
+        context: Box::new(move || {
+            let views: Vec<PatternView> = knowledge
+                .patterns
+                .iter()
+                .map(|g| PatternView::new(g, summaries))
+                .collect();
+            let (recurring, single): (Vec<&PatternView>, Vec<&PatternView>) =
+                views.iter().partition(|v| v.count > 1);
+            let mut context = Context::new();
+            context.insert("recurring", &recurring);
+            context.insert("single", &single);
+            context
+        }),
     });
-    for view in &views {
-        let mut context = Context::new();
-        context.insert("pattern", view);
+    for group in &knowledge.patterns {
+        let view = PatternView::new(group, summaries);
         pages.push(Page {
             path: view.path.to_owned(),
             title: format!("Pattern: {}", view.text),
@@ -103,20 +113,19 @@ pub fn site_pages(knowledge: &Knowledge, summaries: &[IncidentSummary], today: D
             ),
             section: "patterns",
             template: "pattern.html",
-            context,
+            context: Box::new(move || {
+                let mut context = Context::new();
+                context.insert("pattern", &PatternView::new(group, summaries));
+                context
+            }),
         });
     }
 
-    let mut entries = knowledge.actions.clone();
-    actions::mark_overdue(&mut entries, today);
-    let counts = ActionCounts::of(&entries);
-    let (open, closed): (Vec<&ActionEntry>, Vec<&ActionEntry>) =
-        entries.iter().partition(|e| e.open);
-    let mut context = Context::new();
-    context.insert("today", &today);
-    context.insert("counts", &counts);
-    context.insert("open", &open);
-    context.insert("closed", &closed);
+    let counts = {
+        let mut entries = knowledge.actions.clone();
+        actions::mark_overdue(&mut entries, today);
+        ActionCounts::of(&entries)
+    };
     pages.push(Page {
         path: "actions/".into(),
         title: "Action items".into(),
@@ -126,19 +135,32 @@ pub fn site_pages(knowledge: &Knowledge, summaries: &[IncidentSummary], today: D
         ),
         section: "actions",
         template: "actions.html",
-        context,
+        context: Box::new(move || {
+            let mut entries = knowledge.actions.clone();
+            actions::mark_overdue(&mut entries, today);
+            let (open, closed): (Vec<&ActionEntry>, Vec<&ActionEntry>) =
+                entries.iter().partition(|e| e.open);
+            let mut context = Context::new();
+            context.insert("today", &today);
+            context.insert("counts", &ActionCounts::of(&entries));
+            context.insert("open", &open);
+            context.insert("closed", &closed);
+            context
+        }),
     });
 
-    let mut context = Context::new();
-    context.insert("charts", &knowledge.trends.charts);
-    context.insert("incident_count", &summaries.len());
     pages.push(Page {
         path: "trends/".into(),
         title: "Trends".into(),
         description: "Incidents per month, by severity and by service, and time to resolve.".into(),
         section: "trends",
         template: "trends.html",
-        context,
+        context: Box::new(move || {
+            let mut context = Context::new();
+            context.insert("charts", &knowledge.trends.charts);
+            context.insert("incident_count", &summaries.len());
+            context
+        }),
     });
     pages
 }

@@ -191,7 +191,7 @@ pub fn related_links(
             for (j, s) in candidates {
                 if s.listed || links.len() < MAX_RELATED {
                     links.push(RelatedLink {
-                        incident: summaries[j].clone(),
+                        incident: (&summaries[j]).into(),
                         reason: s.reason(),
                     });
                 }

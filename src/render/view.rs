@@ -197,9 +197,40 @@ pub fn human(duration: SignedDuration) -> String {
 #[derive(Debug, Clone, Serialize)]
 pub struct RelatedLink {
     /// The other incident.
-    pub incident: IncidentSummary,
+    pub incident: IncidentRef,
     /// Why it is related, e.g. "listed as related".
     pub reason: String,
+}
+
+/// What a link to another incident shows of it. Small on purpose: every incident carries
+/// up to five of these, and at 10,000 incidents whole summaries would cost 75 MB.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct IncidentRef {
+    /// File name without extension.
+    pub slug: String,
+    /// Page path relative to the site root.
+    pub path: String,
+    /// Title as written.
+    pub title: String,
+    /// The calendar day.
+    pub day: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Status.
+    pub status: Status,
+}
+
+impl From<&IncidentSummary> for IncidentRef {
+    fn from(summary: &IncidentSummary) -> Self {
+        Self {
+            slug: summary.slug.clone(),
+            path: summary.path.clone(),
+            title: summary.title.clone(),
+            day: summary.day.clone(),
+            severity: summary.severity,
+            status: summary.status,
+        }
+    }
 }
 
 /// A known issue with its changes ready to show.
@@ -299,7 +330,7 @@ pub fn related_links(
             .any(|l| l.incident.slug == summaries[to].slug)
         {
             links[from].push(RelatedLink {
-                incident: summaries[to].clone(),
+                incident: (&summaries[to]).into(),
                 reason: reason.into(),
             });
         }

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use crate::model::{Severity, Status};
 use crate::render::view::{IncidentSummary, Term};
@@ -177,7 +177,14 @@ impl SiteRenderer {
         sink: &dyn Sink,
         keep: &(dyn Fn(&str) -> bool + Sync),
     ) -> Result<Vec<String>, SiteError> {
-        let mut jobs = self.list_jobs(summaries);
+        // Each summary becomes a template value once; every list shares it (tera values
+        // are reference-counted), instead of serialising it again for each page it is on.
+        let rows: Vec<Value> = summaries
+            .par_iter()
+            .map(Value::try_from_serializable)
+            .collect::<Result<_, _>>()
+            .map_err(|e| TemplateError(e.to_string()))?;
+        let mut jobs = self.list_jobs(summaries, &rows);
         jobs.extend(self.knowledge_jobs(knowledge, summaries));
         jobs.retain(|job| keep(&job.path));
         jobs.par_iter().try_for_each(|job| {
@@ -188,7 +195,11 @@ impl SiteRenderer {
         Ok(jobs.into_iter().map(|job| job.path).collect())
     }
 
-    fn list_jobs<'a>(&'a self, summaries: &'a [IncidentSummary]) -> Vec<PageJob<'a>> {
+    fn list_jobs<'a>(
+        &'a self,
+        summaries: &'a [IncidentSummary],
+        rows: &'a [Value],
+    ) -> Vec<PageJob<'a>> {
         let site = &self.site;
         let mut jobs = Vec::new();
         jobs.push(PageJob {
@@ -203,7 +214,7 @@ impl SiteRenderer {
                     "incidents",
                     "website",
                 ));
-                index.insert("incidents", summaries);
+                index.insert_value("incidents", Value::from(rows.to_vec()));
                 index.insert("open_count", &summaries.iter().filter(|s| s.open).count());
                 index.insert("facets", &facets(summaries));
                 index
@@ -211,7 +222,7 @@ impl SiteRenderer {
         });
 
         for (kind, label) in [("tags", "Tags"), ("services", "Services")] {
-            jobs.extend(self.term_jobs(summaries, kind, label));
+            jobs.extend(self.term_jobs(summaries, rows, kind, label));
         }
 
         // The 404 page is served for any missing path, at any depth: its links start at
@@ -257,7 +268,7 @@ impl SiteRenderer {
                         "website",
                     );
                     let mut context = page_context(meta);
-                    context.extend(page.context.clone());
+                    context.extend((page.context)());
                     context
                 }),
             })
@@ -268,6 +279,7 @@ impl SiteRenderer {
     fn term_jobs<'a>(
         &'a self,
         summaries: &'a [IncidentSummary],
+        rows: &'a [Value],
         kind: &'static str,
         label: &'static str,
     ) -> Vec<PageJob<'a>> {
@@ -276,14 +288,14 @@ impl SiteRenderer {
             if kind == "tags" { &s.tags } else { &s.services }
         };
         // Group by slug so `Redis` and `redis` share a page; the first spelling names it.
-        let mut groups: BTreeMap<&str, (&str, Vec<&IncidentSummary>)> = BTreeMap::new();
-        for summary in summaries {
+        let mut groups: BTreeMap<&str, (&str, Vec<usize>)> = BTreeMap::new();
+        for (i, summary) in summaries.iter().enumerate() {
             for term in terms_of(summary) {
                 let entry = groups
                     .entry(&term.slug)
                     .or_insert_with(|| (&term.name, Vec::new()));
-                if !entry.1.iter().any(|s| s.slug == summary.slug) {
-                    entry.1.push(summary);
+                if entry.1.last() != Some(&i) {
+                    entry.1.push(i);
                 }
             }
         }
@@ -343,8 +355,12 @@ impl SiteRenderer {
                             slug: slug.to_owned(),
                         },
                     );
-                    context.insert("incidents", &list);
-                    context.insert("open_count", &list.iter().filter(|s| s.open).count());
+                    let listed: Vec<Value> = list.iter().map(|&i| rows[i].clone()).collect();
+                    context.insert_value("incidents", Value::from(listed));
+                    context.insert(
+                        "open_count",
+                        &list.iter().filter(|&&i| summaries[i].open).count(),
+                    );
                     context
                 }),
             });

@@ -9,7 +9,6 @@
 //! Reports are files among the user's own: only files that start with the report marker
 //! are replaced or removed, and unchanged reports are not rewritten.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -193,58 +192,110 @@ pub struct ReportStats {
     pub removed: usize,
 }
 
-/// Writes reports into `dir`: new and changed files are replaced atomically, reports of
-/// incidents that no longer exist are removed; files without the marker are never touched
-/// (and overwriting one is refused before anything is written).
-pub fn write_reports(
-    reports: &BTreeMap<String, String>,
-    dir: &Path,
-) -> Result<ReportStats, WriteError> {
-    let mut stats = ReportStats::default();
-    let mut stale = Vec::new();
-    match fs::read_dir(dir) {
-        Ok(entries) => {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if !name.ends_with(".md") || !path.is_file() {
-                    continue;
-                }
-                let generated = is_generated(&path);
-                if reports.contains_key(&name) {
-                    if !generated {
-                        return Err(WriteError::ForeignReport(path));
-                    }
-                } else if generated {
-                    stale.push(path);
-                }
+/// Reports being written. Each goes into a staging folder beside the reports folder as soon
+/// as it is rendered (so a build never holds every report in memory); [`ReportStaging::commit`]
+/// then moves the changed ones into place, one rename each, and removes generated reports
+/// of incidents that are gone. Files without the marker are checked before anything is
+/// rendered and never touched; dropped uncommitted, it leaves the reports folder as it was.
+pub struct ReportStaging {
+    dir: PathBuf,
+    staging: PathBuf,
+    committed: bool,
+}
+
+impl ReportStaging {
+    /// Prepares to write the reports `names` into `dir`; refuses if one of them exists there
+    /// and was not written by postmortem.
+    pub fn create<'a>(
+        dir: &Path,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, WriteError> {
+        for name in names {
+            let path = dir.join(name);
+            if path.is_file() && !is_generated(&path) {
+                return Err(WriteError::ForeignReport(path));
             }
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io_error(dir)(e)),
-    }
-    fs::create_dir_all(dir).map_err(io_error(dir))?;
-    let written: Vec<bool> = reports
-        .par_iter()
-        .map(|(name, text)| {
-            let path = dir.join(name);
-            if fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
-                return Ok(false);
-            }
-            write_atomically(&path, text.as_bytes()).map(|()| true)
+        let dir = absolute(dir);
+        let parent = dir.parent().unwrap_or(Path::new("/"));
+        fs::create_dir_all(parent).map_err(io_error(parent))?;
+        let staging = parent.join(format!(".{}.new-{}", folder_name(&dir), std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
+        }
+        fs::create_dir(&staging).map_err(io_error(&staging))?;
+        Ok(Self {
+            dir,
+            staging,
+            committed: false,
         })
-        .collect::<Result<_, WriteError>>()?;
-    stats.written = written.iter().filter(|w| **w).count();
-    stats.unchanged = written.len() - stats.written;
-    for path in stale {
-        fs::remove_file(&path).map_err(io_error(&path))?;
-        stats.removed += 1;
     }
-    Ok(stats)
+
+    /// Moves every changed report into place and removes stale generated ones.
+    pub fn commit(mut self) -> Result<ReportStats, WriteError> {
+        fs::create_dir_all(&self.dir).map_err(io_error(&self.dir))?;
+        let staged: Vec<PathBuf> = fs::read_dir(&self.staging)
+            .map_err(io_error(&self.staging))?
+            .flatten()
+            .map(|entry| entry.path())
+            .collect();
+        let names: std::collections::HashSet<std::ffi::OsString> = staged
+            .iter()
+            .filter_map(|p| p.file_name().map(Into::into))
+            .collect();
+        let moved: Vec<bool> = staged
+            .par_iter()
+            .map(|from| {
+                let Some(name) = from.file_name() else {
+                    return Ok(false);
+                };
+                let to = self.dir.join(name);
+                let new = fs::read(from).map_err(io_error(from))?;
+                if fs::read(&to).is_ok_and(|old| old == new) {
+                    return Ok(false);
+                }
+                fs::rename(from, &to).map_err(io_error(&to))?;
+                Ok(true)
+            })
+            .collect::<Result<_, WriteError>>()?;
+        let mut stats = ReportStats {
+            written: moved.iter().filter(|m| **m).count(),
+            unchanged: moved.iter().filter(|m| !**m).count(),
+            removed: 0,
+        };
+        for entry in fs::read_dir(&self.dir)
+            .map_err(io_error(&self.dir))?
+            .flatten()
+        {
+            let path = entry.path();
+            let is_report = path.extension().is_some_and(|e| e == "md") && path.is_file();
+            if is_report && !names.contains(&entry.file_name()) && is_generated(&path) {
+                fs::remove_file(&path).map_err(io_error(&path))?;
+                stats.removed += 1;
+            }
+        }
+        self.committed = true;
+        let _ = fs::remove_dir_all(&self.staging);
+        Ok(stats)
+    }
+}
+
+impl Sink for ReportStaging {
+    fn put(&self, name: &str, content: &[u8]) -> io::Result<()> {
+        fs::write(self.staging.join(name), content)
+    }
+}
+
+impl Drop for ReportStaging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 /// Writes one report into `dir` unless it is already up to date (`Ok(false)`), under the
-/// same rule as [`write_reports`]: a file without the marker is never overwritten.
+/// same rule as [`ReportStaging`]: a file without the marker is never overwritten.
 pub fn write_report(dir: &Path, name: &str, text: &str) -> Result<bool, WriteError> {
     let path = dir.join(name);
     match fs::read(&path) {
@@ -327,6 +378,7 @@ fn home_dir() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn write_site(files: &[(&str, &str)], out: &Path) {
         let staging = Staging::create(out).unwrap();
@@ -406,6 +458,18 @@ mod tests {
         assert!(check_output_dir(&root.join("site"), &[root.join("incidents").as_path()]).is_ok());
     }
 
+    /// Stages and commits `reports` into `dir`, as a build does.
+    fn write_reports(
+        reports: &BTreeMap<String, String>,
+        dir: &Path,
+    ) -> Result<ReportStats, WriteError> {
+        let staging = ReportStaging::create(dir, reports.keys().map(String::as_str))?;
+        for (name, text) in reports {
+            staging.put(name, text.as_bytes()).unwrap();
+        }
+        staging.commit()
+    }
+
     #[test]
     fn reports_never_touch_foreign_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -444,6 +508,27 @@ mod tests {
             fs::read_to_string(dir.path().join("mine.md")).unwrap(),
             "hand written"
         );
+    }
+
+    #[test]
+    fn uncommitted_reports_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = dir.path().join("reports");
+        fs::create_dir(&reports).unwrap();
+        fs::write(reports.join("a.md"), format!("{MARKER} x -->\nold")).unwrap();
+        let staging = ReportStaging::create(&reports, ["a.md"]).unwrap();
+        staging.put("a.md", b"new").unwrap();
+        drop(staging);
+        assert_eq!(
+            fs::read_to_string(reports.join("a.md")).unwrap(),
+            format!("{MARKER} x -->\nold")
+        );
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["reports"], "no staging folder left behind");
     }
 
     #[test]
