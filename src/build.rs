@@ -12,6 +12,7 @@ use crate::load::{self, LoadedIncident};
 use rayon::prelude::*;
 
 use crate::render::{self, IncidentPage, TemplateError, Templates, report};
+use crate::search::{self, BundleStats, SearchError, SearchRecord};
 use crate::site::write::{self, ReportStats, WriteError};
 use crate::site::{Sink, SiteError, SiteInfo, SiteRenderer};
 use crate::workspace::Workspace;
@@ -44,6 +45,8 @@ pub struct BuildSummary {
     pub phases: Vec<(&'static str, Duration)>,
     /// Where the site went.
     pub out: PathBuf,
+    /// What the search index took.
+    pub search: BundleStats,
 }
 
 /// Why a build failed. In every case the previous output is untouched.
@@ -61,6 +64,9 @@ pub enum BuildError {
     /// Output could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// The search index could not be built.
+    #[error(transparent)]
+    Search(#[from] SearchError),
 }
 
 /// Loads, validates, renders and writes the site and reports of `workspace`.
@@ -126,6 +132,7 @@ pub fn build(
         elapsed: start.elapsed(),
         phases,
         out,
+        search: rendered.search,
     })
 }
 
@@ -164,11 +171,14 @@ pub struct Rendered {
     pub pages: usize,
     /// The Markdown reports, by file name.
     pub reports: BTreeMap<String, String>,
+    /// The search bundle written with the pages.
+    pub search: BundleStats,
 }
 
 /// Renders the site into `sink` and the reports into memory, from sorted incidents. Each
 /// incident is prepared (highlighted), rendered and handed over in one parallel pass, then
-/// dropped, so memory holds the loaded incidents and the reports, not the whole site.
+/// dropped, so memory holds the loaded incidents and the reports, not the whole site. The
+/// search bundle is built last from a small record per incident and goes to the same sink.
 pub fn render_outputs(
     workspace: &Workspace,
     templates: &Templates,
@@ -186,7 +196,8 @@ pub fn render_outputs(
             .map_err(|e| SiteError::Write(path.clone(), e))?;
     }
     let (summaries, related) = render::summaries(incidents);
-    let mut reports: BTreeMap<String, String> = incidents
+    let pretty_urls = info.base_url.is_some();
+    let (mut reports, records): (BTreeMap<String, String>, Vec<SearchRecord>) = incidents
         .par_iter()
         .zip(summaries.par_iter())
         .zip(related.into_par_iter())
@@ -196,15 +207,20 @@ pub fn render_outputs(
             sink.put(&path, html.as_bytes())
                 .map_err(|e| SiteError::Write(path, e))?;
             let report = report::render_report(&page, &templates)?;
+            let record = SearchRecord::new(loaded, summary, pretty_urls);
             on_page();
-            Ok(report)
+            Ok((report, record))
         })
-        .collect::<Result<_, BuildError>>()?;
+        .collect::<Result<Vec<_>, BuildError>>()?
+        .into_iter()
+        .unzip();
     let list_pages = renderer.list_pages(&summaries, sink)?;
     let (name, index) = report::render_index(&summaries, &templates)?;
     reports.insert(name, index);
+    let search = search::write_bundle(&records, sink)?;
     Ok(Rendered {
         pages: incidents.len() + list_pages,
         reports,
+        search,
     })
 }
