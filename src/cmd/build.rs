@@ -76,6 +76,14 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                     .map(|(name, time)| format!("{name} {:.2}s", time.as_secs_f64()))
                     .collect();
                 eprintln!("stages: {}", phases.join(", "));
+                let search = &summary.search;
+                eprintln!(
+                    "search index: {} records, {} files, {:.1} MB, in {:.2}s (part of render)",
+                    search.records,
+                    search.files,
+                    search.bytes as f64 / 1e6,
+                    search.elapsed.as_secs_f64()
+                );
             }
             if !global.quiet {
                 let r = &summary.reports;

@@ -8,7 +8,10 @@
 //! status, error line) travel in attributes, which Pagefind decodes, so they reach the
 //! browser as plain text that the script inserts with `textContent`.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
+
+use similar::{ChangeTag, TextDiff};
 
 use crate::load::LoadedIncident;
 use crate::model::{ActionItem, Change, Incident, Step};
@@ -45,9 +48,12 @@ pub mod weight {
     pub const CODE: f32 = 0.5;
 }
 
-/// Longest stretch of logs or code indexed per field; what follows rarely helps a search
-/// and would only grow the index.
-const MAX_CODE_CHARS: usize = 4_000;
+/// How many distinct words of a stack trace, logs, a command or a change's changed lines
+/// are indexed. Code is most of an incident's text but little of what people search for,
+/// and Pagefind holds every indexed word of every page in memory while it builds (about
+/// half a kilobyte each), so code is indexed as its distinct words, capped: enough to find
+/// an incident by a function, file, setting or log message it names.
+const MAX_CODE_WORDS: usize = 40;
 
 /// One incident, ready to index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,13 +140,6 @@ impl Document {
             self.text(weight::ERROR_PATTERN, pattern);
         }
         self.text(weight::SUMMARY, &s.summary_text);
-        let terms: Vec<&str> = s
-            .tags
-            .iter()
-            .chain(&s.services)
-            .map(|t| t.name.as_str())
-            .collect();
-        self.text(weight::TERMS, &terms.join(" "));
 
         let cause = &incident.root_cause;
         self.markdown(weight::ROOT_CAUSE, &cause.summary);
@@ -172,7 +171,14 @@ impl Document {
                 self.markdown(weight::PROSE, lesson);
             }
         }
-        // Last, where it is least likely to be picked for an excerpt.
+        // Last, where they are least likely to be picked for an excerpt.
+        let terms: Vec<&str> = s
+            .tags
+            .iter()
+            .chain(&s.services)
+            .map(|t| t.name.as_str())
+            .collect();
+        self.text(weight::TERMS, &terms.join(", "));
         let words = error_words(&s.error_line);
         if words != s.error_line {
             self.text(weight::ERROR_WORDS, &words);
@@ -183,8 +189,8 @@ impl Document {
         for change in changes {
             self.text(weight::FILES, &change.file);
             self.markdown_opt(weight::PROSE, change.description.as_deref());
-            self.code(weight::CODE, change.before.as_deref());
-            self.code(weight::CODE, change.after.as_deref());
+            let changed = changed_lines(change.before.as_deref(), change.after.as_deref());
+            self.code(weight::CODE, Some(&changed));
         }
     }
 
@@ -214,7 +220,7 @@ impl Document {
 
     fn code(&mut self, weight: f32, code: Option<&str>) {
         if let Some(code) = code {
-            self.text(weight, truncate(code, MAX_CODE_CHARS));
+            self.text(weight, &code_words(code, MAX_CODE_WORDS));
         }
     }
 
@@ -255,12 +261,36 @@ pub fn error_words(line: &str) -> String {
         .join(" ")
 }
 
-/// At most `max` characters of `text`, cut at a character boundary.
-fn truncate(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => &text[..end],
-        None => text,
+/// The lines a change removed or added: what the change is about. A change with only
+/// `before` or only `after` is all change.
+fn changed_lines(before: Option<&str>, after: Option<&str>) -> String {
+    match (before, after) {
+        (Some(before), Some(after)) => TextDiff::from_lines(before, after)
+            .iter_all_changes()
+            .filter(|change| change.tag() != ChangeTag::Equal)
+            .map(|change| change.value())
+            .collect(),
+        (Some(code), None) | (None, Some(code)) => code.to_owned(),
+        (None, None) => String::new(),
     }
+}
+
+/// The first `max` distinct words of `code`, split at punctuation, in order. Split, because
+/// Pagefind indexes a word like `/usr/lib/python3/site-packages/redis/connection.py:747`
+/// whole and again as each of its parts and dotted tails, two dozen entries for one path;
+/// as plain words each part is indexed once. One- and two-digit numbers (line and column
+/// numbers, mostly) are left out.
+fn code_words(code: &str, max: usize) -> String {
+    let mut seen = HashSet::new();
+    code.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| {
+            let short_number = word.len() < 3 && word.chars().all(|c| c.is_ascii_digit());
+            word.chars().count() > 1 && !short_number
+        })
+        .filter(|word| seen.insert(word.to_lowercase()))
+        .take(max)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -278,8 +308,25 @@ mod tests {
     }
 
     #[test]
-    fn truncate_respects_characters() {
-        assert_eq!(truncate("äöü", 2), "äö");
-        assert_eq!(truncate("ab", 5), "ab");
+    fn code_is_indexed_as_distinct_plain_words() {
+        assert_eq!(
+            code_words(
+                "File \"redis/connection.py\", line 747, in __init__\n  File \"redis/client.py\", line 12",
+                6
+            ),
+            "File redis connection py line 747"
+        );
+        assert_eq!(code_words("a bb cc bb dd", 2), "bb cc");
+    }
+
+    #[test]
+    fn changes_are_indexed_by_their_changed_lines() {
+        let before = "keep\nold = 1\nalso kept\n";
+        let after = "keep\nnew = 2\nalso kept\n";
+        assert_eq!(
+            changed_lines(Some(before), Some(after)),
+            "old = 1\nnew = 2\n"
+        );
+        assert_eq!(changed_lines(None, Some(after)), after);
     }
 }
