@@ -24,6 +24,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("terms.html", include_str!("../../templates/terms.html")),
     ("term.html", include_str!("../../templates/term.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("report.md", include_str!("../../templates/report.md")),
     (
         "report-macros.md",

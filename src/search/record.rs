@@ -5,8 +5,8 @@
 //! metrics, highlighted code); a record holds only what people search for, so the index
 //! stays small, excerpts come from meaningful text, and weights are ours rather than
 //! Pagefind's heading heuristics. Values that the results show (title, date, severity,
-//! status, error line) travel in attributes, which Pagefind decodes, so they reach the
-//! browser as plain text that the script inserts with `textContent`.
+//! status) travel in attributes, which Pagefind decodes, so they reach the browser as plain
+//! text that the script inserts with `textContent`.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -20,20 +20,18 @@ use crate::render::highlight::escape;
 use crate::render::markdown::to_plain_text;
 use crate::render::templates::site_url;
 
-/// How much each part of an incident counts when ranking (Pagefind's scale: 0 to 10, body
-/// text 1). Title and error line weigh most, so the incident *about* an error outranks one
-/// that merely mentions it. The title is not body text but the `title` result field, which
-/// Pagefind searches too; `site.js` gives it the top weight (`metaWeights`), and keeping it
-/// out of the body keeps it out of excerpts, which are shown under the title.
+/// How much each part of an incident's body counts when ranking (Pagefind's scale: 0 to
+/// 10, plain text 1). The error line weighs most, so the incident *about* an error outranks
+/// one that merely mentions it.
+///
+/// Two result fields are searched as well, and weighed in `site.js` (`metaWeights`): the
+/// title, at the top weight like the error line, and [`keywords`]. Keeping them out of the
+/// body keeps them out of excerpts: the title is shown above each excerpt anyway.
 pub mod weight {
     /// `Type: message`, exactly as written.
     pub const ERROR_LINE: f32 = 10.0;
-    /// The error line with punctuation turned into spaces, so pieces of it match too.
-    pub const ERROR_WORDS: f32 = 6.0;
     /// The reusable error pattern.
     pub const ERROR_PATTERN: f32 = 6.0;
-    /// Tags and services.
-    pub const TERMS: f32 = 5.0;
     /// The summary.
     pub const SUMMARY: f32 = 3.0;
     /// The root cause summary and trigger.
@@ -44,7 +42,7 @@ pub mod weight {
     pub const TRACE: f32 = 1.0;
     /// Root cause details, resolution, prevention, lessons.
     pub const PROSE: f32 = 1.0;
-    /// Code before and after a change.
+    /// Changed lines and commands.
     pub const CODE: f32 = 0.5;
 }
 
@@ -89,12 +87,13 @@ impl Document {
     fn head(&mut self, s: &IncidentSummary) {
         self.html
             .push_str("<!doctype html><html lang=\"en\"><body>");
+        let keywords = keywords(s);
         let fields = [
             ("title", s.title.as_str()),
             ("date", s.day.as_str()),
             ("severity", s.severity.as_str()),
             ("status", s.status.as_str()),
-            ("error", s.error_line.as_str()),
+            ("keywords", keywords.as_str()),
         ];
         self.html.push_str("<div data-pagefind-meta=\"");
         let names: Vec<String> = fields
@@ -171,18 +170,6 @@ impl Document {
                 self.markdown(weight::PROSE, lesson);
             }
         }
-        // Last, where they are least likely to be picked for an excerpt.
-        let terms: Vec<&str> = s
-            .tags
-            .iter()
-            .chain(&s.services)
-            .map(|t| t.name.as_str())
-            .collect();
-        self.text(weight::TERMS, &terms.join(", "));
-        let words = error_words(&s.error_line);
-        if words != s.error_line {
-            self.text(weight::ERROR_WORDS, &words);
-        }
     }
 
     fn changes(&mut self, changes: &[Change]) {
@@ -245,20 +232,22 @@ impl Document {
 
 /// The error line with punctuation other than `_` turned into spaces, so that
 /// `AbstractConnection.__init__()` is also found as `AbstractConnection` and `__init__`, and
-/// a pasted line matches however the browser splits it.
+/// a pasted line matches however the browser splits it. Single characters are left out:
+/// Pagefind lets a one-letter word match queries that merely start with it.
 pub fn error_words(line: &str) -> String {
-    line.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
+    line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| word.chars().count() > 1)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Words that should find the incident but read badly in an excerpt: the error line split
+/// at punctuation (see [`error_words`]), tags and services. They go in a result field, which
+/// Pagefind searches (`site.js` weighs it) but never quotes.
+fn keywords(s: &IncidentSummary) -> String {
+    let mut words = vec![error_words(&s.error_line)];
+    words.extend(s.tags.iter().chain(&s.services).map(|t| t.name.clone()));
+    words.join(" ")
 }
 
 /// The lines a change removed or added: what the change is about. A change with only
