@@ -78,7 +78,7 @@
             .options({
               basePath: bundle.pathname,
               // Searching a few chunks is quick on the page itself; a worker would cost
-              // another 43 KB download and a start-up race (Pagefind falls back after 5 s).
+              // another 43 KB download for every first search.
               noWorker: true,
               excerptLength: 24,
               // Result fields that are searched (see src/search/record.rs): the title weighs
