@@ -12,7 +12,7 @@ use crate::load::{self, LoadedIncident};
 use rayon::prelude::*;
 
 use crate::render::{self, IncidentPage, TemplateError, Templates, report};
-use crate::search::{self, BundleStats, SearchError, SearchRecord};
+use crate::search::{self, BundleStats, Indexer, SearchError, SearchRecord};
 use crate::site::write::{self, ReportStats, WriteError};
 use crate::site::{Sink, SiteError, SiteInfo, SiteRenderer};
 use crate::workspace::Workspace;
@@ -177,8 +177,9 @@ pub struct Rendered {
 
 /// Renders the site into `sink` and the reports into memory, from sorted incidents. Each
 /// incident is prepared (highlighted), rendered and handed over in one parallel pass, then
-/// dropped, so memory holds the loaded incidents and the reports, not the whole site. The
-/// search bundle is built last from a small record per incident and goes to the same sink.
+/// dropped, so memory holds the loaded incidents and the reports, not the whole site. Each
+/// incident's search record goes to an indexer working alongside; the search bundle it
+/// builds goes to the same sink.
 pub fn render_outputs(
     workspace: &Workspace,
     templates: &Templates,
@@ -197,27 +198,27 @@ pub fn render_outputs(
     }
     let (summaries, related) = render::summaries(incidents);
     let pretty_urls = info.base_url.is_some();
-    let (mut reports, records): (BTreeMap<String, String>, Vec<SearchRecord>) = incidents
+    let indexer = Indexer::start()?;
+    let mut reports: BTreeMap<String, String> = incidents
         .par_iter()
         .zip(summaries.par_iter())
         .zip(related.into_par_iter())
-        .map(|((loaded, summary), related)| {
+        .enumerate()
+        .map(|(position, ((loaded, summary), related))| {
+            indexer.add(position, SearchRecord::new(loaded, summary, pretty_urls));
             let page = IncidentPage::new(loaded, summary.clone(), related);
             let (path, html) = renderer.incident_page(&page)?;
             sink.put(&path, html.as_bytes())
                 .map_err(|e| SiteError::Write(path, e))?;
             let report = report::render_report(&page, &templates)?;
-            let record = SearchRecord::new(loaded, summary, pretty_urls);
             on_page();
-            Ok((report, record))
+            Ok(report)
         })
-        .collect::<Result<Vec<_>, BuildError>>()?
-        .into_iter()
-        .unzip();
+        .collect::<Result<_, BuildError>>()?;
     let list_pages = renderer.list_pages(&summaries, sink)?;
     let (name, index) = report::render_index(&summaries, &templates)?;
     reports.insert(name, index);
-    let search = search::write_bundle(&records, sink)?;
+    let search = search::finish(indexer, sink)?;
     Ok(Rendered {
         pages: incidents.len() + list_pages,
         reports,

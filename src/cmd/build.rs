@@ -78,11 +78,13 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                 eprintln!("stages: {}", phases.join(", "));
                 let search = &summary.search;
                 eprintln!(
-                    "search index: {} records, {} files, {:.1} MB, in {:.2}s (part of render)",
+                    "search index: {} records, {} files, {:.1} MB; indexer busy {:.2}s, \
+                     mostly alongside rendering, which then waited {:.2}s for it",
                     search.records,
                     search.files,
                     search.bytes as f64 / 1e6,
-                    search.elapsed.as_secs_f64()
+                    search.busy.as_secs_f64(),
+                    search.waited.as_secs_f64()
                 );
             }
             if !global.quiet {

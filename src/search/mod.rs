@@ -13,17 +13,17 @@
 //! header box, the search page and its filters) is `templates/static/site.js`, which
 //! loads `pagefind/pagefind.js` relative to the site, so it works under any base URL.
 //!
-//! `serve` rebuilds incrementally: it keeps one record per incident (cheap to derive, no
-//! rendering needed), replaces the records of changed incidents and calls
-//! [`write_bundle`] again. Pagefind has no incremental update, but indexing records is fast.
+//! A build feeds an [`Indexer`] each record as its page is rendered, so indexing overlaps
+//! rendering ([`indexer`] says why). `serve` rebuilds incrementally: it can keep one record
+//! per incident (cheap to derive, no rendering needed), replace the records of changed
+//! incidents and call [`write_bundle`] again; Pagefind has no incremental update.
 
+pub mod indexer;
 pub mod record;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
-
+pub use indexer::{Built, BundleFile, Indexer};
 pub use record::SearchRecord;
 
 use crate::site::Sink;
@@ -31,7 +31,7 @@ use crate::site::Sink;
 /// Folder of the bundle inside the site.
 pub const BUNDLE_DIR: &str = "pagefind";
 
-/// What writing the bundle produced.
+/// What building and writing the bundle took.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BundleStats {
     /// Records indexed.
@@ -40,8 +40,10 @@ pub struct BundleStats {
     pub files: usize,
     /// Their total size in bytes.
     pub bytes: u64,
-    /// Time spent indexing and writing.
-    pub elapsed: Duration,
+    /// Time the indexing thread worked, in all (mostly while pages were rendered).
+    pub busy: Duration,
+    /// Time the caller waited for it once every record was handed over.
+    pub waited: Duration,
 }
 
 /// Why the search bundle could not be built.
@@ -55,67 +57,41 @@ pub enum SearchError {
     Write(String, std::io::Error),
 }
 
-/// Indexes `records` and hands every file of the bundle to `sink`, under [`BUNDLE_DIR`].
-/// Call it again with the current records after a change: the result depends only on
-/// them, not on an earlier call.
+/// Indexes `records` (in the order the site lists incidents) and hands every file of the
+/// bundle to `sink`, under [`BUNDLE_DIR`]. Call it again with the current records after a
+/// change: the result depends only on them, not on an earlier call.
 pub fn write_bundle(records: &[SearchRecord], sink: &dyn Sink) -> Result<BundleStats, SearchError> {
-    let start = Instant::now();
-    let files = build_bundle(records)?;
+    let indexer = Indexer::start()?;
+    for (position, record) in records.iter().enumerate() {
+        indexer.add(position, record.clone());
+    }
+    finish(indexer, sink)
+}
+
+/// Waits for `indexer` to index everything handed to it and writes the bundle to `sink`.
+pub fn finish(indexer: Indexer, sink: &dyn Sink) -> Result<BundleStats, SearchError> {
+    let built = indexer.finish()?;
     let mut stats = BundleStats {
-        records: records.len(),
-        files: files.len(),
+        records: built.records,
+        files: built.files.len(),
+        busy: built.busy,
+        waited: built.waited,
         ..BundleStats::default()
     };
-    for (path, content) in &files {
+    for (path, content) in &built.files {
         let path = format!("{BUNDLE_DIR}/{path}");
         sink.put(&path, content)
             .map_err(|e| SearchError::Write(path.clone(), e))?;
         stats.bytes += content.len() as u64;
     }
-    stats.elapsed = start.elapsed();
     Ok(stats)
 }
 
 /// Indexes `records` and returns the bundle's files, `(path inside the bundle, content)`.
-pub fn build_bundle(records: &[SearchRecord]) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-    // Pagefind's API is async; a current-thread runtime is enough to drive it.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| SearchError::Index(format!("cannot start the indexer: {e}")))?;
-    runtime.block_on(index(records))
-}
-
-async fn index(records: &[SearchRecord]) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-    let config = PagefindServiceConfig::builder()
-        .force_language("en".to_owned())
-        .keep_index_url(true)
-        .build();
-    let fail = |e: anyhow::Error| SearchError::Index(format!("{e:#}"));
-    let mut index = PagefindIndex::new(Some(config)).map_err(fail)?;
-    for record in records {
-        index
-            .add_html_file(None, Some(record.url.clone()), record.html.clone())
-            .await
-            .map_err(fail)?;
+pub fn build_bundle(records: &[SearchRecord]) -> Result<Vec<BundleFile>, SearchError> {
+    let indexer = Indexer::start()?;
+    for (position, record) in records.iter().enumerate() {
+        indexer.add(position, record.clone());
     }
-    let files = index.get_files().await.map_err(fail)?;
-    Ok(files
-        .into_iter()
-        .map(|file| {
-            let path = file.filename.to_string_lossy().replace('\\', "/");
-            (path, file.contents)
-        })
-        .filter(|(path, _)| !UNUSED.iter().any(|prefix| path.starts_with(prefix)))
-        .collect())
+    Ok(indexer.finish()?.files)
 }
-
-/// Files of Pagefind's bundle that our own search UI never loads: its ready-made UIs, the
-/// highlighter, and the search core for pages without a language (ours are all `en`).
-const UNUSED: &[&str] = &[
-    "pagefind-ui.",
-    "pagefind-modular-ui.",
-    "pagefind-component-ui.",
-    "pagefind-highlight.js",
-    "wasm.unknown.",
-];
