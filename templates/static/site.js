@@ -116,23 +116,45 @@
     return text.replace(/[^\p{L}\p{N}_\s]/gu, " ").replace(/\s+/g, " ").trim();
   }
 
+  // Each word of a query fetches the part of the index that holds it, a few dozen KB on a
+  // large site. A pasted line of twenty words would fetch twenty parts, mostly for words
+  // like "at" and "the" that tell incidents apart least, so a long query keeps its most
+  // telling words: without common English words, and the longest ones if still too many.
+  var MAX_TERMS = 8;
+  var MAX_CLOSEST = 6;
+  var COMMON = {};
+  ("a an and are as at be but by can could did do does for from got had has have if in into is " +
+   "it its no not of on or out so than that the their then there these this to too was were " +
+   "when where which while who will with would you your").split(" ").forEach(function (w) { COMMON[w] = true; });
+
+  function significant(text, max) {
+    var words = text.split(" ").filter(Boolean);
+    if (words.length <= 3) return text;
+    var telling = words.filter(function (w) { return !COMMON[w.toLowerCase()]; });
+    if (telling.length > max) {
+      var longest = telling.slice().sort(function (a, b) { return b.length - a.length; }).slice(0, max);
+      telling = telling.filter(function (w) { return longest.indexOf(w) !== -1; }).slice(0, max);
+    }
+    return telling.length ? telling.join(" ") : text;
+  }
+
   // Runs a search in up to three steps, so that a pasted error line finds its incident
   // even when it does not match word for word: the query as typed; then split at
   // punctuation (code is indexed as plain words); then, for several words, the incidents
   // that contain most of them (a log line with another timestamp or id, say).
   function runSearch(pagefind, query, filters, sort) {
     var options = { filters: filters, sort: sort };
-    var q = normalizeQuery(query);
-    var exact = /^".*"$/.test(q);
+    var exact = /^\s*".*"\s*$/.test(query);
+    var q = exact ? normalizeQuery(query) : significant(normalizeQuery(query), MAX_TERMS);
     var done = function (found, relaxed) {
       return { results: found.results, filters: found.filters, relaxed: relaxed };
     };
     return pagefind.search(q || null, options).then(function (found) {
       if (!q || found.results.length || exact) return done(found, false);
-      var split = splitQuery(query);
+      var split = significant(splitQuery(query), MAX_TERMS);
       var retry = split && split !== q ? pagefind.search(split, options) : Promise.resolve(found);
       return retry.then(function (again) {
-        var terms = split.split(" ").filter(function (t) { return t.length > 1; });
+        var terms = significant(split, MAX_CLOSEST).split(" ").filter(function (t) { return t.length > 1; });
         if (again.results.length || terms.length < 2) return done(again, false);
         return closest(pagefind, terms, options).then(function (results) {
           return { results: results, filters: null, relaxed: true };
@@ -143,8 +165,6 @@
 
   function closest(pagefind, terms, options) {
     var unique = terms.filter(function (t, i) { return terms.indexOf(t) === i; });
-    unique.sort(function (a, b) { return b.length - a.length; });
-    unique = unique.slice(0, 12);
     return Promise.all(unique.map(function (term) { return pagefind.search(term, options); }))
       .then(function (searches) {
         var byId = {};
@@ -372,7 +392,13 @@
     var seq = 0;
     var timer = null;
     var current = null;
-    // Pagefind counts filter values only once their filter index is loaded.
+    // Pagefind counts filter values only once their filter index is loaded, and on a large
+    // site that index weighs more than a search. So the page shows each value's count over
+    // all incidents (written into the page) until someone turns to the filters; from then
+    // on the counts follow the query.
+    var aside = form.querySelector(".search-facets");
+    var note = document.getElementById("facets-note");
+    var liveCounts = false;
     var withFilters = null;
     var loadAll = function () {
       if (!withFilters) {
@@ -382,6 +408,11 @@
         withFilters.catch(function () { withFilters = null; });
       }
       return withFilters;
+    };
+    var wantCounts = function () {
+      if (liveCounts) return;
+      liveCounts = true;
+      if (current) refreshCounts(current);
     };
 
     var chosen = function () {
@@ -428,12 +459,20 @@
 
     // Counts beside each filter value: how many results it would give with the other
     // groups as chosen (a group's own choice is left out, as its values are alternatives).
+    var refreshCounts = function (search) {
+      var mine = seq;
+      return loadAll().then(function (pagefind) {
+        if (mine !== seq) return null;
+        return updateCounts(pagefind, search.query, search.filters, search.found);
+      });
+    };
     var updateCounts = function (pagefind, query, filters, found) {
       if (found.relaxed) {
         form.classList.add("counts-unknown");
         return Promise.resolve();
       }
       form.classList.remove("counts-unknown");
+      if (note) note.textContent = "Counts are for this search.";
       return Promise.all(groups.map(function (group) {
         if (!filters[group]) return Promise.resolve(found.filters || {});
         var others = {};
@@ -497,14 +536,15 @@
         return;
       }
       summary.textContent = "Searching…";
-      loadAll()
+      if (Object.keys(filters).length) liveCounts = true;
+      load()
         .then(function (pagefind) {
           return runSearch(pagefind, query, filters, sortOption()).then(function (found) {
             if (mine !== seq) return null;
-            current = { found: found, query: query };
+            current = { found: found, query: query, filters: filters };
             results.textContent = "";
             summary.textContent = describe(query, filters, found);
-            return Promise.all([showMore(), updateCounts(pagefind, query, filters, found)]);
+            return Promise.all([showMore(), liveCounts ? refreshCounts(current) : null]);
           });
         })
         .catch(function (error) {
@@ -519,6 +559,10 @@
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 150); });
     form.addEventListener("change", function (event) { if (event.target !== input) update(); });
     moreButton.addEventListener("click", function () { showMore(); });
+    if (aside) {
+      aside.addEventListener("focusin", wantCounts);
+      aside.addEventListener("pointerenter", wantCounts);
+    }
     clear.addEventListener("click", function () {
       Array.prototype.forEach.call(form.querySelectorAll("[data-facet] input:checked"), function (box) {
         box.checked = false;
