@@ -12,7 +12,10 @@ mod common;
 
 use std::path::Path;
 
-use browser::{Browser, RESULTS_JS, Server, build_site, one_browser, with_browser};
+use std::path::PathBuf;
+use std::process::Command;
+
+use browser::{Browser, RESULTS_JS, Server, one_browser, with_browser};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::{Value, json};
@@ -22,6 +25,35 @@ const CLIENT_CLASS_TITLE: &str = "Redis CLIENT_CLASS option breaks login";
 const ERROR_LINE: &str =
     "TypeError: AbstractConnection.__init__() got an unexpected keyword argument 'CLIENT_CLASS'";
 const PAYLOAD: &str = "<img src=x onerror=alert(1)>";
+
+/// Builds the site of the workspace at `root` into a temporary folder (reports go there
+/// too, so the workspace is not touched). `extra` are more `build` arguments.
+fn build_site(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let reports = out.path().join("reports");
+    let mut args = vec![
+        "build",
+        "--quiet",
+        "--root",
+        root.to_str().expect("utf-8 path"),
+        "--out",
+        site.to_str().expect("utf-8 path"),
+        "--reports",
+        reports.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    let output = Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .args(&args)
+        .output()
+        .expect("run postmortem build");
+    assert!(
+        output.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (out, site)
+}
 
 /// The example workspace: this repository.
 fn examples() -> &'static Path {

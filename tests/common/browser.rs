@@ -1,5 +1,5 @@
-//! Browser tests' helpers: a built site served on 127.0.0.1, and Debian's Chromium driven
-//! through chromedriver (WebDriver, via fantoccini).
+//! Browser tests' helpers (also used by `examples/search_bytes.rs`): a built site served on
+//! 127.0.0.1, and Debian's Chromium driven through chromedriver (WebDriver, via fantoccini).
 //!
 //! Nothing here sleeps and hopes: [`Browser::wait_for`] polls a condition in the page until
 //! it holds or a deadline passes, and says what it last saw when it gives up.
@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -32,35 +32,6 @@ pub async fn one_browser() -> tokio::sync::MutexGuard<'static, ()> {
 
 /// Requests a [`Server`] answered, `(url, bytes sent)`.
 type RequestLog = Arc<Mutex<Vec<(String, u64)>>>;
-
-/// Builds the site of the workspace at `root` into a temporary folder (reports go there
-/// too, so the workspace is not touched). `extra` are more `build` arguments.
-pub fn build_site(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let out = tempfile::tempdir().expect("temp dir");
-    let site = out.path().join("site");
-    let reports = out.path().join("reports");
-    let mut args = vec![
-        "build",
-        "--quiet",
-        "--root",
-        root.to_str().expect("utf-8 path"),
-        "--out",
-        site.to_str().expect("utf-8 path"),
-        "--reports",
-        reports.to_str().expect("utf-8 path"),
-    ];
-    args.extend_from_slice(extra);
-    let output = Command::new(env!("CARGO_BIN_EXE_postmortem"))
-        .args(&args)
-        .output()
-        .expect("run postmortem build");
-    assert!(
-        output.status.success(),
-        "build failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (out, site)
-}
 
 /// A static file server for a built site, mounted at `prefix` (`/` or `/incidents/`), like
 /// any static host: folders serve their `index.html`, nothing is served outside the prefix.
