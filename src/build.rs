@@ -11,6 +11,7 @@ use crate::load::{self, LoadedIncident};
 use rayon::prelude::*;
 
 use crate::render::{self, IncidentPage, TemplateError, Templates, report};
+use crate::search::{self, BundleStats, Indexer, SearchError, SearchRecord};
 use crate::site::write::{self, ReportStats, WriteError};
 use crate::site::{Sink, SiteError, SiteInfo, SiteRenderer};
 use crate::workspace::Workspace;
@@ -43,6 +44,8 @@ pub struct BuildSummary {
     pub phases: Vec<(&'static str, Duration)>,
     /// Where the site went.
     pub out: PathBuf,
+    /// What the search index took.
+    pub search: BundleStats,
 }
 
 /// Why a build failed. In every case the previous output is untouched.
@@ -60,6 +63,9 @@ pub enum BuildError {
     /// Output could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// The search index could not be built.
+    #[error(transparent)]
+    Search(#[from] SearchError),
 }
 
 /// Loads, validates, renders and writes the site and reports of `workspace`.
@@ -110,6 +116,7 @@ pub fn build(
         elapsed: start.elapsed(),
         phases,
         out: outputs.site,
+        search: written.search,
     })
 }
 
@@ -157,6 +164,8 @@ pub struct Written {
     pub reports: ReportStats,
     /// Time spent rendering into the staging folder.
     pub render: Duration,
+    /// What the search index took.
+    pub search: BundleStats,
     /// Time spent swapping the site in and writing reports.
     pub write: Duration,
 }
@@ -203,6 +212,7 @@ pub fn write_all(
         pages: rendered.pages,
         reports,
         render,
+        search: rendered.search,
         write: start.elapsed() - render,
     })
 }
@@ -249,11 +259,15 @@ pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
 pub struct Rendered {
     /// Number of HTML pages.
     pub pages: usize,
+    /// The search bundle written with the pages.
+    pub search: BundleStats,
 }
 
 /// Renders the site into `sink` and the Markdown reports into `reports`, from sorted
 /// incidents. Each incident is prepared (highlighted), rendered and handed over in one
 /// parallel pass, then dropped, so memory holds the loaded incidents, not the whole site.
+/// Each incident's search record goes to an indexer working alongside; the search bundle it
+/// builds goes to the same sink.
 pub fn render_outputs(
     workspace: &Workspace,
     templates: &Templates,
@@ -273,12 +287,16 @@ pub fn render_outputs(
     }
     let overview = render::overview(incidents);
     let summaries = &overview.summaries;
+    let pretty_urls = info.base_url.is_some();
+    let indexer = Indexer::start()?;
     incidents
         .par_iter()
         .zip(summaries.par_iter())
         .zip(overview.related.par_iter())
         .zip(overview.knowledge.incident_patterns.par_iter())
-        .map(|(((loaded, summary), related), pattern)| {
+        .enumerate()
+        .map(|(position, (((loaded, summary), related), pattern))| {
+            indexer.add(position, SearchRecord::new(loaded, summary, pretty_urls));
             let page = IncidentPage::new(loaded, summary.clone(), related.clone(), pattern.clone());
             let (path, html) = renderer.incident_page(&page)?;
             sink.put(&path, html.as_bytes())
@@ -301,5 +319,9 @@ pub fn render_outputs(
     reports
         .put(&name, index.as_bytes())
         .map_err(|e| SiteError::Write(name, e))?;
-    Ok(Rendered { pages: pages.len() })
+    let search = search::finish(indexer, sink)?;
+    Ok(Rendered {
+        pages: pages.len(),
+        search,
+    })
 }

@@ -84,6 +84,16 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                     .map(|(name, time)| format!("{name} {:.2}s", time.as_secs_f64()))
                     .collect();
                 eprintln!("stages: {}", phases.join(", "));
+                let search = &summary.search;
+                eprintln!(
+                    "search index: {} records, {} files, {:.1} MB; indexer busy {:.2}s, \
+                     mostly alongside rendering, which then waited {:.2}s for it",
+                    search.records,
+                    search.files,
+                    search.bytes as f64 / 1e6,
+                    search.busy.as_secs_f64(),
+                    search.waited.as_secs_f64()
+                );
             }
             if !global.quiet {
                 let r = &summary.reports;

@@ -33,6 +33,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("pattern.html", include_str!("../../templates/pattern.html")),
     ("actions.html", include_str!("../../templates/actions.html")),
     ("trends.html", include_str!("../../templates/trends.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("report.md", include_str!("../../templates/report.md")),
     (
         "report-macros.md",

@@ -157,8 +157,9 @@ impl SiteRenderer {
         Ok((format!("{path}index.html"), html))
     }
 
-    /// Renders the pages that list incidents (the index, tag and service pages, the
-    /// pattern, action and trend pages, the 404 page) in parallel and hands each to `sink`. Returns their paths.
+    /// Renders the pages that list incidents (the index, search, tag and service pages, the
+    /// pattern, action and trend pages, the 404 page) in parallel and hands each to `sink`.
+    /// Returns their paths.
     pub fn list_pages(
         &self,
         summaries: &[IncidentSummary],
@@ -218,6 +219,23 @@ impl SiteRenderer {
                 index.insert("open_count", &summaries.iter().filter(|s| s.open).count());
                 index.insert("facets", &facets(summaries));
                 index
+            }),
+        });
+
+        jobs.push(PageJob {
+            path: "search/index.html".into(),
+            template: "search.html",
+            context: Box::new(move || {
+                let mut search = page_context(page_meta(
+                    site,
+                    "Search",
+                    &format!("Search the incidents of {}", site.title),
+                    "search/",
+                    "search",
+                    "website",
+                ));
+                search.insert("facets", &facets(summaries));
+                search
             }),
         });
 
@@ -463,7 +481,25 @@ fn facets(summaries: &[IncidentSummary]) -> HashMap<&'static str, Vec<Facet>> {
     };
     map.insert("tags", terms(|s| &s.tags));
     map.insert("services", terms(|s| &s.services));
+    map.insert("year", years(summaries));
     map
+}
+
+/// Incidents per year, newest year first.
+fn years(summaries: &[IncidentSummary]) -> Vec<Facet> {
+    let mut counts: BTreeMap<i16, usize> = BTreeMap::new();
+    for summary in summaries {
+        *counts.entry(summary.year).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .rev()
+        .map(|(year, count)| Facet {
+            name: year.to_string(),
+            slug: year.to_string(),
+            count,
+        })
+        .collect()
 }
 
 /// Why the site could not be rendered.

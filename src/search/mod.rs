@@ -1,0 +1,97 @@
+//! Full-text search: a Pagefind bundle built in memory by `postmortem build` itself.
+//!
+//! Why Pagefind, and why as a library: a static site has no server to ask, so the index
+//! must be files the browser fetches piece by piece. Pagefind splits its index into small
+//! chunks by word, so a query downloads only the chunks for its words and the excerpts of
+//! the results it shows, not the whole index, and it ships the browser half (`pagefind.js`
+//! and a WebAssembly search core) inside the crate. Using it as a library means no separate
+//! binary, npm step or server, and no files re-read from disk: each incident becomes a
+//! [`SearchRecord`] in memory and the finished bundle goes through the same [`Sink`] as the
+//! pages, into the staging folder, so it is swapped in atomically with the rest of the site.
+//!
+//! What is indexed and how much it weighs is decided in [`record`]. The browser side (the
+//! header box, the search page and its filters) is `templates/static/site.js`, which
+//! loads `pagefind/pagefind.js` relative to the site, so it works under any base URL.
+//!
+//! A build feeds an [`Indexer`] each record as its page is rendered, so indexing overlaps
+//! rendering ([`indexer`] says why). `serve` rebuilds incrementally: it can keep one record
+//! per incident (cheap to derive, no rendering needed), replace the records of changed
+//! incidents and call [`write_bundle`] again; Pagefind has no incremental update.
+
+pub mod indexer;
+pub mod record;
+
+use std::time::Duration;
+
+pub use indexer::{Built, BundleFile, Indexer};
+pub use record::SearchRecord;
+
+use crate::site::Sink;
+
+/// Folder of the bundle inside the site.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// What building and writing the bundle took.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BundleStats {
+    /// Records indexed.
+    pub records: usize,
+    /// Files written.
+    pub files: usize,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// Time the indexing thread worked, in all (mostly while pages were rendered).
+    pub busy: Duration,
+    /// Time the caller waited for it once every record was handed over.
+    pub waited: Duration,
+}
+
+/// Why the search bundle could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// Pagefind failed.
+    #[error("search index: {0}")]
+    Index(String),
+    /// A file of the bundle could not be stored.
+    #[error("cannot write {0}: {1}")]
+    Write(String, std::io::Error),
+}
+
+/// Indexes `records` (in the order the site lists incidents) and hands every file of the
+/// bundle to `sink`, under [`BUNDLE_DIR`]. Call it again with the current records after a
+/// change: the result depends only on them, not on an earlier call.
+pub fn write_bundle(records: &[SearchRecord], sink: &dyn Sink) -> Result<BundleStats, SearchError> {
+    let indexer = Indexer::start()?;
+    for (position, record) in records.iter().enumerate() {
+        indexer.add(position, record.clone());
+    }
+    finish(indexer, sink)
+}
+
+/// Waits for `indexer` to index everything handed to it and writes the bundle to `sink`.
+pub fn finish(indexer: Indexer, sink: &dyn Sink) -> Result<BundleStats, SearchError> {
+    let built = indexer.finish()?;
+    let mut stats = BundleStats {
+        records: built.records,
+        files: built.files.len(),
+        busy: built.busy,
+        waited: built.waited,
+        ..BundleStats::default()
+    };
+    for (path, content) in &built.files {
+        let path = format!("{BUNDLE_DIR}/{path}");
+        sink.put(&path, content)
+            .map_err(|e| SearchError::Write(path.clone(), e))?;
+        stats.bytes += content.len() as u64;
+    }
+    Ok(stats)
+}
+
+/// Indexes `records` and returns the bundle's files, `(path inside the bundle, content)`.
+pub fn build_bundle(records: &[SearchRecord]) -> Result<Vec<BundleFile>, SearchError> {
+    let indexer = Indexer::start()?;
+    for (position, record) in records.iter().enumerate() {
+        indexer.add(position, record.clone());
+    }
+    Ok(indexer.finish()?.files)
+}
