@@ -33,7 +33,7 @@ fn main() -> ExitCode {
     render::sort_newest_first(&mut incidents);
 
     let start = Instant::now();
-    let (summaries, _) = render::summaries(&incidents);
+    let summaries = render::overview(&incidents).summaries;
     let records: Vec<SearchRecord> = incidents
         .par_iter()
         .zip(summaries.par_iter())
