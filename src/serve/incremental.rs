@@ -38,10 +38,12 @@ use crate::load::LoadedIncident;
 use crate::render::{
     self, IncidentPage, IncidentSummary, Overview, RelatedLink, Templates, report,
 };
+use crate::search::SearchRecord;
 use crate::site::write::{self, write_atomically};
 use crate::site::{SiteFiles, SiteInfo, SiteRenderer};
 use crate::workspace::{self, CONFIG_FILE, Workspace};
 
+use super::search::SearchRefresher;
 use super::sources::Sources;
 use super::watch::{Change, WatchRoots};
 
@@ -65,6 +67,8 @@ pub struct Session {
     /// The failure last reported, so an unchanged one is not reported again.
     last_error: Option<String>,
     cancel: Arc<AtomicBool>,
+    /// Re-indexes the search bundle in the background after each change.
+    search: Option<SearchRefresher>,
 }
 
 /// The last site written: enough to know what a change affects, without the pages.
@@ -76,8 +80,13 @@ struct Site {
     incident_count: usize,
     /// What the site shows of each incident, by slug.
     shown: HashMap<String, Shown>,
-    /// Hash of every file of the site as last written, by path relative to the site root.
+    /// Hash of every file of the site as last written, by path relative to the site root
+    /// (the search bundle aside: [`SearchRefresher`] keeps that).
     files: HashMap<String, u64>,
+    /// The search record of each incident, by slug, as last indexed.
+    records: HashMap<String, SearchRecord>,
+    /// Whether links are pretty (`incidents/x/`), as search records must match.
+    pretty_urls: bool,
 }
 
 /// What the site shows of one incident.
@@ -220,6 +229,7 @@ impl Session {
             rebuilds: 0,
             last_error: None,
             cancel: Arc::new(AtomicBool::new(false)),
+            search: None,
         })
     }
 
@@ -366,16 +376,22 @@ impl Session {
             }
             Ok(())
         };
-        let written = build::write_all(
-            &self.workspace,
-            &self.options,
-            &outputs,
-            &templates,
-            incidents,
-            &tap,
-            &|| {},
-        )
-        .map_err(other)?;
+        let search = self
+            .search
+            .get_or_insert_with(|| SearchRefresher::start(outputs.site.clone()));
+        let written = search
+            .exclusive(|| {
+                build::write_all(
+                    &self.workspace,
+                    &self.options,
+                    &outputs,
+                    &templates,
+                    incidents,
+                    &tap,
+                    &|| {},
+                )
+            })
+            .map_err(other)?;
         let info = build::site_info(&self.workspace, &self.options);
         let (renderer, templates) = self.renderer(&templates, &info)?;
         let overview = render::overview(incidents);
@@ -388,16 +404,30 @@ impl Session {
                 (summary.slug.clone(), Shown::new(summary, related, pattern))
             })
             .collect();
+        let pretty_urls = info.base_url.is_some();
+        let records = incidents
+            .par_iter()
+            .zip(&overview.summaries)
+            .map(|(loaded, summary)| {
+                (
+                    summary.slug.clone(),
+                    SearchRecord::new(loaded, summary, pretty_urls),
+                )
+            })
+            .collect();
+        let mut files = hashes.into_inner().unwrap_or_default();
+        files.retain(|path, _| !path.starts_with(BUNDLE_PREFIX));
         self.site = Some(Site {
             outputs,
             templates,
             renderer,
             incident_count: incidents.len(),
             shown,
-            files: hashes.into_inner().unwrap_or_default(),
+            files,
+            records,
+            pretty_urls,
         });
         self.full_reason = None;
-        refresh_search(&[], &[]);
         Ok(Rebuilt {
             full: Some(reason),
             incidents: incidents.len(),
@@ -458,20 +488,28 @@ impl Session {
         }
         for slug in &plan.removed {
             site.shown.remove(slug);
+            site.records.remove(slug);
         }
-        refresh_search(&rebuilt.pages, &removed);
+        // The search index follows last, in the background: no page waits for it.
+        let dirty = self.sources.dirty();
+        for (loaded, summary) in incidents.iter().zip(summaries) {
+            if dirty.contains(&summary.slug) {
+                let record = SearchRecord::new(loaded, summary, site.pretty_urls);
+                site.records.insert(summary.slug.clone(), record);
+            }
+        }
+        if let Some(search) = &self.search {
+            let records = summaries
+                .iter()
+                .filter_map(|s| site.records.get(&s.slug).cloned());
+            search.refresh(records.collect());
+        }
         Ok(rebuilt)
     }
 }
 
-/// Where the search index (pagefind, added on the `search` branch) is brought up to date
-/// after a rebuild: `changed` pages were written, `removed` ones are gone; both are empty
-/// after a full rebuild, whose pages are all new. Called after the list pages, so the page
-/// a user looks at never waits for indexing; the index may follow a moment later. Does
-/// nothing until search exists.
-fn refresh_search(changed: &[String], removed: &[String]) {
-    let _ = (changed, removed);
-}
+/// Paths of the search bundle inside the site, which [`SearchRefresher`] owns.
+const BUNDLE_PREFIX: &str = "pagefind/";
 
 impl Shown {
     fn new(summary: &IncidentSummary, related: &[RelatedLink], pattern: &PatternRef) -> Self {

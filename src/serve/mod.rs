@@ -13,6 +13,7 @@
 //! change, until told to stop. The server runs beside it and only reads what it publishes.
 
 pub mod incremental;
+mod search;
 pub mod server;
 mod sources;
 pub mod watch;
