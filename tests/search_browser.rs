@@ -521,3 +521,65 @@ async fn index_chips_narrow_the_list_and_it_lists_everything_without_them() {
     })
     .await;
 }
+
+#[tokio::test]
+#[ignore = "needs chromium"]
+async fn search_works_under_serve_and_follows_an_edit() {
+    let _one = one_browser().await;
+    let ws = common::Workspace::new();
+    let incidents = examples().join("incidents");
+    for entry in std::fs::read_dir(&incidents)
+        .expect("example incidents")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".yaml") {
+            ws.incident(&name, std::fs::read(entry.path()).expect("read example"));
+        }
+    }
+    let server = common::serve::Running::serve(&ws, &[]);
+    server.wait_for_first_build();
+    let base = server.base.clone();
+    let file = ws.path(&format!("incidents/{CLIENT_CLASS_SLUG}.yaml"));
+    with_browser(move |browser| async move {
+        let search = format!("{base}/search/index.html?q=CLIENT_CLASS");
+        browser.goto(&search).await;
+        let rows = results(&browser, PAGE_RESULTS, 1).await;
+        assert_eq!(field(&rows[0], "title"), CLIENT_CLASS_TITLE, "{rows:#?}");
+
+        // A new title reaches the index in the background; searching again finds it.
+        let text = std::fs::read_to_string(&file).expect("read incident");
+        let edited = text.replacen(
+            &format!("title: {CLIENT_CLASS_TITLE}"),
+            "title: Redis CLIENT_CLASS breaks login again",
+            1,
+        );
+        assert_ne!(text, edited, "the title line was found");
+        std::fs::write(&file, edited).expect("save incident");
+        let bundle = file
+            .parent()
+            .and_then(|p| p.parent())
+            .expect("workspace")
+            .join("site/pagefind");
+        let deadline = std::time::Instant::now() + common::serve::TIMEOUT;
+        while !common::search_fragments(&bundle)
+            .iter()
+            .any(|f| f.contains("breaks login again"))
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the index never followed the edit"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        browser.goto(&search).await;
+        let rows = results(&browser, PAGE_RESULTS, 1).await;
+        assert_eq!(
+            field(&rows[0], "title"),
+            "Redis CLIENT_CLASS breaks login again",
+            "{rows:#?}"
+        );
+    })
+    .await;
+    drop(server);
+}

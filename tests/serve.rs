@@ -77,7 +77,7 @@ fn a_saved_change_shows_in_the_served_page_and_its_lists() {
         fs::read_to_string(ws.path("reports/a.md")).is_ok_and(|r| r.contains("Second title"))
     });
     server.wait_for("the search index, re-indexed in the background", || {
-        search_fragments(&ws.path("site/pagefind"))
+        common::search_fragments(&ws.path("site/pagefind"))
             .iter()
             .any(|f| f.contains("Second title"))
     });
@@ -507,21 +507,4 @@ fn watch_rebuilds_without_a_server() {
     });
     assert!(!fs::read_to_string(&page).unwrap().contains("__postmortem"));
     assert_eq!(watcher.interrupt().code(), Some(0));
-}
-
-/// The text of every result fragment of a search bundle (gzipped by Pagefind).
-fn search_fragments(bundle: &std::path::Path) -> Vec<String> {
-    use std::io::Read;
-    walkdir::WalkDir::new(bundle)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "pf_fragment"))
-        .filter_map(|e| {
-            let mut text = String::new();
-            flate2::read::GzDecoder::new(fs::File::open(e.path()).ok()?)
-                .read_to_string(&mut text)
-                .ok()?;
-            Some(text)
-        })
-        .collect()
 }

@@ -44,6 +44,7 @@ impl SearchRefresher {
         let thread = std::thread::Builder::new()
             .name("search-refresh".into())
             .spawn(move || {
+                let mut stale = HashSet::new();
                 while let Ok(mut job) = receiver.recv() {
                     // Only the newest records matter.
                     while let Ok(newer) = receiver.try_recv() {
@@ -55,7 +56,9 @@ impl SearchRefresher {
                     let Ok(_guard) = held.lock() else { return };
                     if job.generation == current.load(Ordering::Acquire) {
                         // A failed write leaves the last bundle; the next change retries.
-                        let _ = replace_bundle(&site.join(BUNDLE_DIR), &files);
+                        if let Ok(now) = replace_bundle(&site.join(BUNDLE_DIR), &files, &stale) {
+                            stale = now;
+                        }
                     }
                 }
             })
@@ -97,11 +100,22 @@ impl Drop for SearchRefresher {
     }
 }
 
-/// Writes the files of a new bundle into `dir` where their bytes changed, and removes the
-/// files of the old bundle that the new one does not have.
-fn replace_bundle(dir: &Path, files: &[search::BundleFile]) -> std::io::Result<()> {
+/// The file that names the current index; written last, so whoever reads a new one finds
+/// every file it points to.
+const ENTRY: &str = "pagefind-entry.json";
+
+/// Writes the files of a new bundle into `dir` where their bytes changed, the entry file
+/// last. Files of older bundles are removed one refresh late: their names carry a content
+/// hash, so a page that loaded the previous index can still fetch its chunks. Returns the
+/// files that are stale now, to remove next time.
+fn replace_bundle(
+    dir: &Path,
+    files: &[search::BundleFile],
+    stale_before: &HashSet<PathBuf>,
+) -> std::io::Result<HashSet<PathBuf>> {
     let mut keep = HashSet::new();
-    for (path, content) in files {
+    let (entry, rest): (Vec<_>, Vec<_>) = files.iter().partition(|(path, _)| path == ENTRY);
+    for (path, content) in rest.into_iter().chain(entry) {
         let target = dir.join(path);
         keep.insert(target.clone());
         if fs::read(&target).is_ok_and(|old| old == *content) {
@@ -112,12 +126,18 @@ fn replace_bundle(dir: &Path, files: &[search::BundleFile]) -> std::io::Result<(
         }
         write_atomically(&target, content).map_err(std::io::Error::other)?;
     }
-    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        if entry.file_type().is_file() && !keep.contains(entry.path()) {
-            fs::remove_file(entry.path())?;
+    let mut stale = HashSet::new();
+    for file in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if !file.file_type().is_file() || keep.contains(file.path()) {
+            continue;
+        }
+        if stale_before.contains(file.path()) {
+            fs::remove_file(file.path())?;
+        } else {
+            stale.insert(file.path().to_path_buf());
         }
     }
-    Ok(())
+    Ok(stale)
 }
 
 #[cfg(test)]
@@ -125,21 +145,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_new_bundle_replaces_the_old_one_file_by_file() {
+    fn a_new_bundle_replaces_the_old_one_and_old_files_go_one_refresh_late() {
         let dir = tempfile::tempdir().unwrap();
         let bundle = dir.path().join("pagefind");
-        let old = vec![
-            ("a.pf".to_string(), b"old".to_vec()),
-            ("gone.pf".to_string(), b"x".to_vec()),
-        ];
-        replace_bundle(&bundle, &old).unwrap();
-        let new = vec![
-            ("a.pf".to_string(), b"new".to_vec()),
-            ("sub/b.pf".to_string(), b"b".to_vec()),
-        ];
-        replace_bundle(&bundle, &new).unwrap();
-        assert_eq!(fs::read(bundle.join("a.pf")).unwrap(), b"new");
-        assert_eq!(fs::read(bundle.join("sub/b.pf")).unwrap(), b"b");
-        assert!(!bundle.join("gone.pf").exists());
+        let file = |name: &str, content: &str| (name.to_string(), content.as_bytes().to_vec());
+        let none = HashSet::new();
+        let stale =
+            replace_bundle(&bundle, &[file(ENTRY, "1"), file("x1.pf", "x")], &none).unwrap();
+        assert!(stale.is_empty());
+        let stale =
+            replace_bundle(&bundle, &[file(ENTRY, "2"), file("sub/x2.pf", "y")], &stale).unwrap();
+        assert_eq!(fs::read(bundle.join(ENTRY)).unwrap(), b"2");
+        assert!(
+            bundle.join("x1.pf").exists(),
+            "a page on the old index can still load it"
+        );
+        assert_eq!(stale, HashSet::from([bundle.join("x1.pf")]));
+        replace_bundle(&bundle, &[file(ENTRY, "3"), file("sub/x2.pf", "y")], &stale).unwrap();
+        assert!(!bundle.join("x1.pf").exists(), "gone one refresh later");
+        assert!(bundle.join("sub/x2.pf").exists());
     }
 }

@@ -102,3 +102,20 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// The text of every result fragment of a search bundle (gzipped by Pagefind).
+pub fn search_fragments(bundle: &std::path::Path) -> Vec<String> {
+    use std::io::Read;
+    walkdir::WalkDir::new(bundle)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pf_fragment"))
+        .filter_map(|e| {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(e.path()).ok()?)
+                .read_to_string(&mut text)
+                .ok()?;
+            Some(text)
+        })
+        .collect()
+}
