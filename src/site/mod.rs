@@ -36,18 +36,12 @@ pub struct SiteInfo {
     pub today: jiff::civil::Date,
 }
 
-/// The rendered site: file contents keyed by path relative to the site root (`/`-separated).
+/// Files of a site kept in memory, keyed by path relative to the site root
+/// (`/`-separated): what `serve` renders before it writes only what changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SiteFiles {
-    /// Every file of the site.
+    /// The files.
     pub files: BTreeMap<String, Vec<u8>>,
-}
-
-impl SiteFiles {
-    /// Number of HTML pages.
-    pub fn page_count(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
-    }
 }
 
 /// What a page tells the layout about itself.

@@ -356,7 +356,7 @@ fn free_port() -> u16 {
 const PAGE_STATE_JS: &str = r#"
 return {
   url: location.href,
-  inputs: Array.from(document.querySelectorAll('input[type=search]')).map(i => i.id + '=' + i.value),
+  inputs: Array.from(document.querySelectorAll('input[name=q]')).map(i => i.id + '=' + i.value),
   fetched: performance.getEntriesByType('resource').map(e => e.name.replace(location.origin, '') + ' ' + Math.round(e.duration) + 'ms'),
 };
 "#;
