@@ -19,7 +19,7 @@ shopt -s globstar dotglob nullglob
 cd "$(dirname "$0")/.."
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(1000 10000)
-SEED=${SEED:-42}
+source bench/lib.sh
 RUNS=${RUNS:-3}
 [[ -x /usr/bin/time ]] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
 
@@ -28,17 +28,6 @@ bin=$PWD/target/release/postmortem
 log=$(mktemp)
 trap 'rm -f "$log" "$log.rss"' EXIT
 
-# The workspace for $1 incidents, generated unless an identical one is there.
-corpus() {
-  local dir=target/bench/corpus-$1
-  local key="count=$1 seed=$SEED generator=$(sha256sum <examples/corpus.rs | cut -c1-16)"
-  if [[ $(cat "$dir/.bench-key" 2>/dev/null) != "$key" ]]; then
-    rm -f "$dir/.bench-key"
-    target/release/examples/corpus --count "$1" --out "$dir" --seed "$SEED" >&2
-    echo "$key" >"$dir/.bench-key"
-  fi
-  echo "$dir"
-}
 
 # Seconds with milliseconds, from microseconds.
 secs() { printf '%d.%03d' $(($1 / 1000000)) $(($1 % 1000000 / 1000)); }

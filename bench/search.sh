@@ -20,7 +20,7 @@ export LC_ALL=C
 cd "$(dirname "$0")/.."
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(1000 10000)
-SEED=${SEED:-42}
+source bench/lib.sh
 RUNS=${RUNS:-3}
 [[ -x /usr/bin/time ]] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
 
@@ -29,18 +29,6 @@ bin=$PWD/target/release/postmortem
 log=$(mktemp)
 trap 'rm -f "$log" "$log.time"' EXIT
 
-# The workspace for $1 incidents, generated unless an identical one is there (the same
-# folders and key as bench/run.sh, so the two share corpora).
-corpus() {
-  local dir=target/bench/corpus-$1
-  local key="count=$1 seed=$SEED generator=$(sha256sum <examples/corpus.rs | cut -c1-16)"
-  if [[ $(cat "$dir/.bench-key" 2>/dev/null) != "$key" ]]; then
-    rm -f "$dir/.bench-key"
-    target/release/examples/corpus --count "$1" --out "$dir" --seed "$SEED" >&2
-    echo "$key" >"$dir/.bench-key"
-  fi
-  echo "$dir"
-}
 
 # The median of the numbers on stdin.
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

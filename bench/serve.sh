@@ -17,23 +17,12 @@ export LC_ALL=C
 cd "$(dirname "$0")/.."
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(1000 10000)
-SEED=${SEED:-42}
+source bench/lib.sh
 EDITS=${EDITS:-20}
 
 cargo build --release --quiet --bin postmortem --example corpus --example serve_bench
 bin=$PWD/target/release/postmortem
 
-# The corpus for $1 incidents, generated unless an identical one is there (as bench/run.sh).
-corpus() {
-  local dir=target/bench/corpus-$1
-  local key="count=$1 seed=$SEED generator=$(sha256sum <examples/corpus.rs | cut -c1-16)"
-  if [[ $(cat "$dir/.bench-key" 2>/dev/null) != "$key" ]]; then
-    rm -f "$dir/.bench-key"
-    target/release/examples/corpus --count "$1" --out "$dir" --seed "$SEED" >&2
-    echo "$key" >"$dir/.bench-key"
-  fi
-  echo "$dir"
-}
 
 rows=()
 for n in "${sizes[@]}"; do
