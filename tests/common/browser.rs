@@ -309,12 +309,6 @@ impl Browser {
             })
             .unwrap_or_default()
     }
-
-    /// Saves a PNG screenshot.
-    pub async fn screenshot(&self, path: &Path) {
-        let png = self.client.screenshot().await.expect("screenshot");
-        std::fs::write(path, png).expect("write screenshot");
-    }
 }
 
 impl Drop for Browser {
