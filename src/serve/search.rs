@@ -15,6 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 
+use thread_priority::ThreadPriority;
+
 use crate::search::{self, BUNDLE_DIR, SearchRecord};
 use crate::site::write::write_atomically;
 
@@ -44,6 +46,10 @@ impl SearchRefresher {
         let thread = std::thread::Builder::new()
             .name("search-refresh".into())
             .spawn(move || {
+                // Re-indexing takes seconds at 10,000 incidents; at the lowest priority it
+                // never slows the rebuild of the next save, only waits for idle CPU. The
+                // threads it starts inherit that (on Linux the nice value is per thread).
+                let _ = thread_priority::set_current_thread_priority(ThreadPriority::Min);
                 let mut stale = HashSet::new();
                 while let Ok(mut job) = receiver.recv() {
                     // Only the newest records matter.
