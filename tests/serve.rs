@@ -73,6 +73,8 @@ fn a_saved_change_shows_in_the_served_page_and_its_lists() {
     retitle(&ws, "a.yaml", "Second title");
     server.wait_for_page(PAGE, "<h1>Second title</h1>");
     server.wait_for_page("/", "Second title");
+    // The other incident shares the error pattern: its related links name the new title.
+    server.wait_for_page("/incidents/b/", "Second title");
     server.wait_for("the report", || {
         fs::read_to_string(ws.path("reports/a.md")).is_ok_and(|r| r.contains("Second title"))
     });

@@ -47,9 +47,10 @@ pub struct Knowledge {
 
 impl Knowledge {
     /// Derives patterns, action items and trends. Indices in the result refer to
-    /// `incidents` in the order given (the order of the site's summaries).
-    pub fn new(incidents: &[LoadedIncident]) -> Self {
-        let (patterns, incident_patterns) = patterns::group(incidents);
+    /// `incidents` in the order given (the order of the site's summaries); `patterns[i]` is
+    /// the error pattern of `incidents[i]` ([`patterns::patterns_of`]).
+    pub fn new(incidents: &[LoadedIncident], patterns: &[fingerprint::Pattern]) -> Self {
+        let (patterns, incident_patterns) = patterns::group(incidents, patterns);
         Self {
             patterns,
             incident_patterns,
@@ -104,7 +105,7 @@ mod tests {
             incident("a", "2025-07-12", "unexpected keyword argument 'x'", ""),
             incident("b", "2025-10-09", "unexpected keyword argument 'y'", ""),
         ];
-        let knowledge = Knowledge::new(&incidents);
+        let knowledge = Knowledge::new(&incidents, &patterns::patterns_of(&incidents));
         let summaries: Vec<_> = incidents
             .iter()
             .map(crate::render::IncidentSummary::new)

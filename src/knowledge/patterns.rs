@@ -10,7 +10,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::fingerprint::pattern_of;
+use rayon::prelude::*;
+
+use super::fingerprint::{Pattern, pattern_of};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::LoadedIncident;
 use crate::workspace::slugify;
@@ -51,19 +53,31 @@ pub struct PatternRef {
     pub occurrences: usize,
 }
 
-/// Groups incidents by pattern. Returns the groups, recurring and recent ones first, and for
-/// each incident (in the order given) its [`PatternRef`].
-pub fn group(incidents: &[LoadedIncident]) -> (Vec<PatternGroup>, Vec<PatternRef>) {
+/// The pattern of each incident's error, in the order given.
+pub fn patterns_of(incidents: &[LoadedIncident]) -> Vec<Pattern> {
+    incidents
+        .par_iter()
+        .map(|loaded| pattern_of(&loaded.incident.error))
+        .collect()
+}
+
+/// Groups incidents by pattern (`patterns[i]` is the pattern of `incidents[i]`, from
+/// [`patterns_of`]). Returns the groups, recurring and recent ones first, and for each
+/// incident (in the order given) its [`PatternRef`].
+pub fn group(
+    incidents: &[LoadedIncident],
+    patterns: &[Pattern],
+) -> (Vec<PatternGroup>, Vec<PatternRef>) {
     let mut groups: Vec<PatternGroup> = Vec::new();
-    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut by_text: HashMap<&str, usize> = HashMap::new();
     for i in chronological(incidents) {
-        let pattern = pattern_of(&incidents[i].incident.error);
+        let pattern = &patterns[i];
         let date = incidents[i].incident.date.date();
-        let index = *by_text.entry(pattern.text.clone()).or_insert_with(|| {
+        let index = *by_text.entry(pattern.text.as_str()).or_insert_with(|| {
             groups.push(PatternGroup {
                 slug: pattern_slug(&pattern.text),
                 path: String::new(),
-                text: pattern.text,
+                text: pattern.text.clone(),
                 explicit: false,
                 incidents: Vec::new(),
                 first_seen: date,
@@ -125,7 +139,7 @@ fn pattern_slug(text: &str) -> String {
 /// ``error matches pattern `…` seen in 2 earlier incidents: a, b``. An incident that
 /// already lists every earlier one in `related` gets none: its writer knows.
 pub fn recurrence_notes(incidents: &[LoadedIncident]) -> Vec<Diagnostic> {
-    let (groups, refs) = group(incidents);
+    let (groups, refs) = group(incidents, &patterns_of(incidents));
     let by_text: HashMap<&str, &PatternGroup> =
         groups.iter().map(|g| (g.text.as_str(), g)).collect();
     let mut notes = Vec::new();
@@ -200,7 +214,7 @@ mod tests {
                 "",
             ),
         ];
-        let (groups, refs) = group(&incidents);
+        let (groups, refs) = group(&incidents, &patterns_of(&incidents));
         assert_eq!(groups.len(), 2);
         assert_eq!(
             groups[0].text,

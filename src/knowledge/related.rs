@@ -121,84 +121,128 @@ pub fn related_links(
     summaries: &[IncidentSummary],
     patterns: &[PatternRef],
 ) -> Vec<Vec<RelatedLink>> {
-    let terms: Vec<Vec<(Term, String, &str)>> = incidents
-        .iter()
-        .zip(patterns)
-        .map(|(loaded, pattern)| terms(loaded, pattern))
-        .collect();
-    let mut sharers: HashMap<(Term, &str), Vec<usize>> = HashMap::new();
-    for (i, list) in terms.iter().enumerate() {
-        for (kind, key, _) in list {
-            sharers.entry((*kind, key.as_str())).or_default().push(i);
+    RelatedIndex::new(incidents, summaries, patterns).all()
+}
+
+/// Who shares what with whom, so the related incidents of any one incident can be found
+/// without working them out for all (`serve` needs the edited incident's first).
+pub struct RelatedIndex<'a> {
+    incidents: &'a [LoadedIncident],
+    summaries: &'a [IncidentSummary],
+    /// The terms of each incident: kind, the term's number in `sharers`, name to show.
+    terms: Vec<Vec<(Term, usize, &'a str)>>,
+    /// The incidents that carry each term.
+    sharers: Vec<Vec<usize>>,
+    /// The links the writers made, both ways, of each incident.
+    linked: Vec<Vec<RelatedLink>>,
+    /// Incidents by slug and by id, as `related` may name either.
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> RelatedIndex<'a> {
+    /// Indexes `incidents`; `summaries` and `patterns` are in the same order.
+    pub fn new(
+        incidents: &'a [LoadedIncident],
+        summaries: &'a [IncidentSummary],
+        patterns: &'a [PatternRef],
+    ) -> Self {
+        let mut numbers: HashMap<(Term, String), usize> = HashMap::new();
+        let mut sharers: Vec<Vec<usize>> = Vec::new();
+        let mut numbered = Vec::with_capacity(incidents.len());
+        for (i, (loaded, pattern)) in incidents.iter().zip(patterns).enumerate() {
+            let mut list = Vec::new();
+            for (kind, key, name) in terms(loaded, pattern) {
+                let number = *numbers.entry((kind, key)).or_insert_with(|| {
+                    sharers.push(Vec::new());
+                    sharers.len() - 1
+                });
+                sharers[number].push(i);
+                list.push((kind, number, name));
+            }
+            numbered.push(list);
         }
-    }
-    let linked = view::related_links(incidents, summaries);
-    // Slugs and ids, as `related` may name either.
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, loaded) in incidents.iter().enumerate() {
-        index.insert(&loaded.slug, i);
-        if let Some(id) = &loaded.incident.id {
-            index.entry(&id.value).or_insert(i);
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (i, loaded) in incidents.iter().enumerate() {
+            index.insert(&loaded.slug, i);
+            if let Some(id) = &loaded.incident.id {
+                index.entry(&id.value).or_insert(i);
+            }
+        }
+        Self {
+            incidents,
+            summaries,
+            terms: numbered,
+            sharers,
+            linked: view::related_links(incidents, summaries),
+            index,
         }
     }
 
-    (0..incidents.len())
-        .into_par_iter()
-        .map(|i| {
-            let mut shared: BTreeMap<usize, Shared> = BTreeMap::new();
-            for (kind, key, name) in &terms[i] {
-                let others = &sharers[&(*kind, key.as_str())];
-                if *kind != Term::Pattern && others.len() > MAX_SHARERS {
-                    continue;
-                }
-                for &j in others.iter().filter(|&&j| j != i) {
-                    let entry = shared.entry(j).or_default();
-                    match kind {
-                        Term::Pattern => entry.same_pattern = true,
-                        Term::File => entry.files.push(name),
-                        Term::Service => entry.services.push(name),
-                        Term::Tag => entry.tags.push(name),
-                    }
+    /// The related incidents of every incident, in order.
+    pub fn all(&self) -> Vec<Vec<RelatedLink>> {
+        (0..self.incidents.len())
+            .into_par_iter()
+            .map(|i| self.links(i))
+            .collect()
+    }
+
+    /// The related incidents of incident `i`, best first.
+    pub fn links(&self, i: usize) -> Vec<RelatedLink> {
+        let incidents = self.incidents;
+        let mut shared: BTreeMap<usize, Shared> = BTreeMap::new();
+        for &(kind, number, name) in &self.terms[i] {
+            let others = &self.sharers[number];
+            if kind != Term::Pattern && others.len() > MAX_SHARERS {
+                continue;
+            }
+            for &j in others.iter().filter(|&&j| j != i) {
+                let entry = shared.entry(j).or_default();
+                match kind {
+                    Term::Pattern => entry.same_pattern = true,
+                    Term::File => entry.files.push(name),
+                    Term::Service => entry.services.push(name),
+                    Term::Tag => entry.tags.push(name),
                 }
             }
-            for link in &linked[i] {
-                if let Some(&j) = index.get(link.incident.slug.as_str()) {
-                    shared.entry(j).or_default().linked = Some(link.reason.as_str());
-                }
+        }
+        for link in &self.linked[i] {
+            if let Some(&j) = self.index.get(link.incident.slug.as_str()) {
+                shared.entry(j).or_default().linked = Some(link.reason.as_str());
             }
-            for name in &incidents[i].incident.related {
-                if let Some(entry) = index
-                    .get(name.value.as_str())
-                    .and_then(|j| shared.get_mut(j))
-                {
-                    entry.listed = true;
-                }
+        }
+        for name in &incidents[i].incident.related {
+            if let Some(entry) = self
+                .index
+                .get(name.value.as_str())
+                .and_then(|j| shared.get_mut(j))
+            {
+                entry.listed = true;
             }
-            let mut candidates: Vec<(usize, Shared)> = shared
-                .into_iter()
-                .filter(|(_, s)| s.same_pattern || s.linked.is_some() || s.score() >= MIN_SCORE)
-                .collect();
-            candidates.sort_by_cached_key(|(j, s)| {
-                (
-                    Reverse(s.same_pattern),
-                    Reverse(s.linked.is_some()),
-                    Reverse(s.score()),
-                    Reverse(incidents[*j].incident.date.sort_key()),
-                    *j,
-                )
-            });
-            let mut links = Vec::new();
-            for (j, s) in candidates {
-                if s.listed || links.len() < MAX_RELATED {
-                    links.push(RelatedLink {
-                        incident: (&summaries[j]).into(),
-                        reason: s.reason(),
-                    });
-                }
+        }
+        let mut candidates: Vec<(usize, Shared)> = shared
+            .into_iter()
+            .filter(|(_, s)| s.same_pattern || s.linked.is_some() || s.score() >= MIN_SCORE)
+            .collect();
+        candidates.sort_by_cached_key(|(j, s)| {
+            (
+                Reverse(s.same_pattern),
+                Reverse(s.linked.is_some()),
+                Reverse(s.score()),
+                Reverse(incidents[*j].incident.date.sort_key()),
+                *j,
+            )
+        });
+        let mut links = Vec::new();
+        for (j, s) in candidates {
+            if s.listed || links.len() < MAX_RELATED {
+                links.push(RelatedLink {
+                    incident: (&self.summaries[j]).into(),
+                    reason: s.reason(),
+                });
             }
-            links
-        })
-        .collect()
+        }
+        links
+    }
 }
 
 #[cfg(test)]
@@ -209,7 +253,7 @@ mod tests {
 
     fn related(incidents: &[LoadedIncident]) -> Vec<Vec<(String, String)>> {
         let summaries: Vec<IncidentSummary> = incidents.iter().map(IncidentSummary::new).collect();
-        let (_, refs) = patterns::group(incidents);
+        let (_, refs) = patterns::group(incidents, &patterns::patterns_of(incidents));
         related_links(incidents, &summaries, &refs)
             .into_iter()
             .map(|links| {

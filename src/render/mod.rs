@@ -14,6 +14,9 @@ pub mod view;
 
 use rayon::prelude::*;
 
+use crate::knowledge::Knowledge;
+use crate::knowledge::patterns::patterns_of;
+use crate::knowledge::related::related_links;
 use crate::load::LoadedIncident;
 pub use templates::{TemplateError, Templates};
 pub use view::{IncidentPage, IncidentSummary, RelatedLink};
@@ -37,19 +40,15 @@ pub struct Overview {
     /// For each incident, the incidents worth reading next and why.
     pub related: Vec<Vec<RelatedLink>>,
     /// Patterns, action items and trends of all incidents ([`crate::knowledge`]).
-    pub knowledge: crate::knowledge::Knowledge,
+    pub knowledge: Knowledge,
 }
 
 /// Derives the summaries, error patterns and related incidents of every incident.
 /// `incidents` should already be sorted the way lists show them.
 pub fn overview(incidents: &[LoadedIncident]) -> Overview {
     let summaries: Vec<IncidentSummary> = incidents.par_iter().map(IncidentSummary::new).collect();
-    let knowledge = crate::knowledge::Knowledge::new(incidents);
-    let related = crate::knowledge::related::related_links(
-        incidents,
-        &summaries,
-        &knowledge.incident_patterns,
-    );
+    let knowledge = Knowledge::new(incidents, &patterns_of(incidents));
+    let related = related_links(incidents, &summaries, &knowledge.incident_patterns);
     Overview {
         summaries,
         related,

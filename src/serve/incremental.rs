@@ -33,7 +33,8 @@ use rayon::prelude::*;
 
 use crate::build::{self, BuildOptions, Outputs};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::knowledge::PatternRef;
+use crate::knowledge::related::RelatedIndex;
+use crate::knowledge::{Knowledge, PatternRef};
 use crate::load::LoadedIncident;
 use crate::render::{
     self, IncidentPage, IncidentSummary, Overview, RelatedLink, Templates, report,
@@ -463,11 +464,48 @@ impl Session {
         };
         self.sources.sort();
         let (incidents, summaries) = (self.sources.incidents(), self.sources.summaries());
-        let plan = Plan::new(site, incidents, summaries, self.sources.dirty());
+        let dirty = self.sources.dirty();
+        let knowledge = Knowledge::new(incidents, self.sources.patterns());
+        let mut rebuilt = Rebuilt::default();
         let mut removed = Vec::new();
-        let mut rebuilt = match site.apply(incidents, summaries, &plan, start, early, &mut removed)
-        {
-            Ok(rebuilt) => rebuilt,
+        let written = (|| {
+            // The edited incidents' own pages first: of all that is derived from every
+            // incident, they need only their own related links and pattern.
+            let index = RelatedIndex::new(incidents, summaries, &knowledge.incident_patterns);
+            let edited: Vec<usize> = (0..summaries.len())
+                .filter(|&i| dirty.contains(&summaries[i].slug))
+                .collect();
+            let reports = site.write_pages(
+                incidents,
+                summaries,
+                &edited,
+                &|i| index.links(i),
+                &knowledge.incident_patterns,
+                &mut rebuilt,
+            )?;
+            rebuilt.first_page = Some(start.elapsed());
+            if !rebuilt.pages.is_empty() {
+                early(&std::mem::take(&mut rebuilt.pages));
+            }
+            let related = index.all();
+            let overview = Overview {
+                summaries: summaries.to_vec(),
+                related,
+                knowledge,
+            };
+            let plan = Plan::new(site, summaries, dirty, overview, &edited);
+            site.apply(
+                incidents,
+                summaries,
+                &plan,
+                reports,
+                &mut rebuilt,
+                &mut removed,
+            )?;
+            Ok(plan)
+        })();
+        let plan = match written {
+            Ok(plan) => plan,
             Err(failure) => {
                 // Some files may be new and some old: the next good rebuild renders all.
                 self.full_reason = Some("the previous rebuild stopped half-way".into());
@@ -476,7 +514,7 @@ impl Session {
         };
         rebuilt.incidents = incidents.len();
         site.incident_count = incidents.len();
-        for &i in &plan.pages {
+        for &i in plan.edited.iter().chain(&plan.pages) {
             site.shown.insert(
                 summaries[i].slug.clone(),
                 Shown::new(
@@ -524,31 +562,52 @@ impl Shown {
 }
 
 impl Site {
-    /// Renders and writes what `plan` says, in the order that shows a change soonest:
-    /// incident pages (then `early` hears of them), list pages, reports, removals.
+    /// Renders and writes the pages of the `pages` incidents (indices into `incidents`),
+    /// with their related links from `related`, and counts them in `rebuilt` (the paths
+    /// written go to `rebuilt.pages`). Returns their reports, to write later.
+    fn write_pages(
+        &mut self,
+        incidents: &[LoadedIncident],
+        summaries: &[IncidentSummary],
+        pages: &[usize],
+        related: &(dyn Fn(usize) -> Vec<RelatedLink> + Sync),
+        patterns: &[PatternRef],
+        rebuilt: &mut Rebuilt,
+    ) -> Result<Vec<(String, String)>, Failure> {
+        let rendered = self.render_incidents(incidents, summaries, pages, related, patterns)?;
+        let mut reports = Vec::with_capacity(rendered.len());
+        for page in rendered {
+            if self.put(&page.path, page.html.as_bytes())? {
+                rebuilt.pages.push(page.path);
+                rebuilt.written += 1;
+            }
+            reports.push(page.report);
+        }
+        rebuilt.incident_pages += pages.len();
+        Ok(reports)
+    }
+
+    /// Renders and writes the rest of what `plan` says, after the edited incidents' pages
+    /// (whose `reports` are given): the pages whose related links changed, list pages,
+    /// reports, removals.
     fn apply(
         &mut self,
         incidents: &[LoadedIncident],
         summaries: &[IncidentSummary],
         plan: &Plan,
-        start: Instant,
-        early: &mut EarlyPages<'_>,
+        mut reports: Vec<(String, String)>,
+        rebuilt: &mut Rebuilt,
         removed: &mut Vec<String>,
-    ) -> Result<Rebuilt, Failure> {
-        let mut rebuilt = Rebuilt::default();
-        let pages = self.render_incidents(incidents, summaries, plan)?;
-        let mut first = Vec::new();
-        for page in &pages {
-            if self.put(&page.path, page.html.as_bytes())? {
-                first.push(page.path.clone());
-            }
-        }
-        rebuilt.first_page = Some(start.elapsed());
-        rebuilt.incident_pages = pages.len();
-        rebuilt.written = first.len();
-        if !first.is_empty() {
-            early(&first);
-        }
+    ) -> Result<(), Failure> {
+        let related = &plan.overview.related;
+        reports.extend(self.write_pages(
+            incidents,
+            summaries,
+            &plan.pages,
+            &|i| related[i].clone(),
+            &plan.overview.knowledge.incident_patterns,
+            rebuilt,
+        )?);
 
         let lists = Mutex::new(SiteFiles::default());
         rebuilt.list_pages = self
@@ -561,21 +620,20 @@ impl Site {
         for (path, content) in lists.into_inner().unwrap_or_default().files {
             if self.put(&path, &content)? {
                 rebuilt.pages.push(path);
+                rebuilt.written += 1;
             }
         }
 
-        let mut reports: Vec<(String, String)> = pages.into_iter().map(|p| p.report).collect();
         if rebuilt.list_pages > 0 {
             reports.push(report::render_index(summaries, &self.templates).map_err(template)?);
         }
         rebuilt.reports = reports.len();
-        let reports_written = self.write_reports(&reports)?;
+        rebuilt.written += self.write_reports(&reports)?;
         *removed = self.remove_gone(plan)?;
         rebuilt.removed = removed.len() + self.remove_reports(plan)?;
-        rebuilt.written += rebuilt.pages.len() + reports_written;
         rebuilt.pages.extend(removed.iter().cloned());
         rebuilt.written += self.write_data_files(incidents, plan)?;
-        Ok(rebuilt)
+        Ok(())
     }
 
     /// Brings `incidents.json`, the feed and the sitemap up to date, last: no page waits
@@ -602,21 +660,23 @@ impl Site {
         Ok(written)
     }
 
-    /// The pages and reports of the incidents in `plan`, rendered in parallel.
+    /// The pages and reports of the `pages` incidents, rendered in parallel.
     fn render_incidents(
         &self,
         incidents: &[LoadedIncident],
         summaries: &[IncidentSummary],
-        plan: &Plan,
+        pages: &[usize],
+        related: &(dyn Fn(usize) -> Vec<RelatedLink> + Sync),
+        patterns: &[PatternRef],
     ) -> Result<Vec<RenderedIncident>, Failure> {
-        plan.pages
+        pages
             .par_iter()
             .map(|&i| {
                 let page = IncidentPage::new(
                     &incidents[i],
                     summaries[i].clone(),
-                    plan.overview.related[i].clone(),
-                    plan.overview.knowledge.incident_patterns[i].clone(),
+                    related(i),
+                    patterns[i].clone(),
                 );
                 let (path, html) = self.renderer.incident_page(&page)?;
                 let report = report::render_report(&page, &self.templates)?;
@@ -703,7 +763,10 @@ struct RenderedIncident {
 struct Plan {
     /// Summaries, related links, patterns, actions and trends of all incidents.
     overview: Overview,
-    /// Indices of the incidents whose page is rendered.
+    /// Indices of the edited incidents, whose pages were rendered first.
+    edited: Vec<usize>,
+    /// Indices of the other incidents whose page is rendered: their related links or
+    /// pattern changed.
     pages: Vec<usize>,
     /// Paths of the list pages rendered.
     lists: HashSet<String>,
@@ -716,11 +779,11 @@ struct Plan {
 impl Plan {
     fn new(
         site: &Site,
-        incidents: &[LoadedIncident],
         summaries: &[IncidentSummary],
         dirty: &BTreeSet<String>,
+        overview: Overview,
+        edited: &[usize],
     ) -> Self {
-        let overview = render::overview(incidents);
         let related = &overview.related;
         let patterns = &overview.knowledge.incident_patterns;
         let present: HashSet<&str> = summaries.iter().map(|s| s.slug.as_str()).collect();
@@ -741,13 +804,12 @@ impl Plan {
         let pages: Vec<usize> = (0..summaries.len())
             .filter(|&i| {
                 let slug = &summaries[i].slug;
-                dirty.contains(slug)
-                    || site.shown.get(slug).is_none_or(|s| {
+                !dirty.contains(slug)
+                    && (site.shown.get(slug).is_none_or(|s| {
                         s.related != related_keys(&related[i]) || s.pattern != patterns[i]
-                    })
-                    || related[i]
+                    }) || related[i]
                         .iter()
-                        .any(|l| relisted.contains(l.incident.slug.as_str()))
+                        .any(|l| relisted.contains(l.incident.slug.as_str())))
             })
             .collect();
 
@@ -761,6 +823,7 @@ impl Plan {
         );
         Self {
             overview,
+            edited: edited.to_vec(),
             pages,
             lists,
             removed,

@@ -15,6 +15,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
+use crate::knowledge::fingerprint::{Pattern, pattern_of};
 use crate::load::{self, LoadedIncident};
 use crate::render::{self, IncidentSummary};
 use crate::workspace;
@@ -35,6 +36,12 @@ impl Stamp {
     }
 }
 
+/// What is derived from one incident on its own, kept beside it.
+struct Derived {
+    summary: IncidentSummary,
+    pattern: Pattern,
+}
+
 /// Every incident file of the folder, parsed or not.
 #[derive(Default)]
 pub struct Sources {
@@ -42,6 +49,9 @@ pub struct Sources {
     incidents: Vec<LoadedIncident>,
     /// The summary of each incident, in the same order.
     summaries: Vec<IncidentSummary>,
+    /// The error pattern of each incident, in the same order: computed once per read, as
+    /// fingerprinting every error again on each save would cost more than the page.
+    patterns: Vec<Pattern>,
     /// Where each file's incident is in `incidents`.
     index: HashMap<PathBuf, usize>,
     stamps: HashMap<PathBuf, Stamp>,
@@ -90,8 +100,11 @@ impl Sources {
             .map(|(path, stamp)| {
                 let result =
                     load::load_file(&path, &workspace::display_path(&path, cwd)).map(|loaded| {
-                        let summary = IncidentSummary::new(&loaded);
-                        (loaded, summary)
+                        let derived = Derived {
+                            summary: IncidentSummary::new(&loaded),
+                            pattern: pattern_of(&loaded.incident.error),
+                        };
+                        (loaded, derived)
                     });
                 (path, stamp, result)
             })
@@ -100,7 +113,7 @@ impl Sources {
             self.forget(&path);
             self.stamps.insert(path.clone(), stamp);
             match result {
-                Ok((loaded, summary)) => self.insert(loaded, summary),
+                Ok((loaded, derived)) => self.insert(loaded, derived),
                 Err(diagnostic) => {
                     self.broken.insert(path.clone(), diagnostic);
                 }
@@ -110,13 +123,14 @@ impl Sources {
         Ok(count)
     }
 
-    fn insert(&mut self, loaded: LoadedIncident, summary: IncidentSummary) {
+    fn insert(&mut self, loaded: LoadedIncident, derived: Derived) {
         self.warnings
             .insert(loaded.path.clone(), load::language_warnings(&loaded));
         self.dirty.insert(loaded.slug.clone());
         self.index.insert(loaded.path.clone(), self.incidents.len());
         self.incidents.push(loaded);
-        self.summaries.push(summary);
+        self.summaries.push(derived.summary);
+        self.patterns.push(derived.pattern);
     }
 
     /// Drops everything known about one file.
@@ -129,6 +143,7 @@ impl Sources {
         };
         let loaded = self.incidents.swap_remove(i);
         self.summaries.swap_remove(i);
+        self.patterns.swap_remove(i);
         if let Some(moved) = self.incidents.get(i) {
             self.index.insert(moved.path.clone(), i);
         }
@@ -144,24 +159,27 @@ impl Sources {
     }
 
     /// Sorts the incidents newest first, as every list shows them, keeping each summary
-    /// beside its incident.
+    /// and pattern beside its incident.
     pub fn sort(&mut self) {
-        let mut summaries: HashMap<PathBuf, IncidentSummary> = self
+        let mut derived: HashMap<PathBuf, Derived> = self
             .incidents
             .iter()
             .map(|loaded| loaded.path.clone())
-            .zip(self.summaries.drain(..))
+            .zip(self.summaries.drain(..).zip(self.patterns.drain(..)))
+            .map(|(path, (summary, pattern))| (path, Derived { summary, pattern }))
             .collect();
         render::sort_newest_first(&mut self.incidents);
-        self.summaries = self
+        (self.summaries, self.patterns) = self
             .incidents
             .iter()
             .map(|loaded| {
-                summaries
-                    .remove(&loaded.path)
-                    .unwrap_or_else(|| IncidentSummary::new(loaded))
+                let d = derived.remove(&loaded.path).unwrap_or_else(|| Derived {
+                    summary: IncidentSummary::new(loaded),
+                    pattern: pattern_of(&loaded.incident.error),
+                });
+                (d.summary, d.pattern)
             })
-            .collect();
+            .unzip();
         self.index = self
             .incidents
             .iter()
@@ -178,6 +196,11 @@ impl Sources {
     /// Their summaries, in the same order.
     pub fn summaries(&self) -> &[IncidentSummary] {
         &self.summaries
+    }
+
+    /// Their error patterns, in the same order.
+    pub fn patterns(&self) -> &[Pattern] {
+        &self.patterns
     }
 
     /// Slugs changed since the site was last written.
