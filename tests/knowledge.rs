@@ -141,6 +141,24 @@ fn incident_pages_show_their_pattern_recurrence_and_related_reasons() {
     assert!(tls.ends_with("· not seen in any other incident"), "{tls}");
     assert!(tls.contains("current time <time> is after <time>"), "{tls}");
 
+    // The committed Markdown reports say the same, so the recurrence shows in git too.
+    let report = |slug: &str| {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("reports/{slug}.md"));
+        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+    };
+    assert!(
+        report(POOL_KWARGS).contains(&format!(
+            "**Pattern:** `{REDIS_PATTERN}` (seen 1 time before)"
+        )),
+        "{POOL_KWARGS}.md"
+    );
+    assert!(
+        report(CLIENT_CLASS).contains(&format!(
+            "**Pattern:** `{REDIS_PATTERN}` (first of 2 occurrences)"
+        )),
+        "{CLIENT_CLASS}.md"
+    );
+
     let related = page(&format!("incidents/{POOL_KWARGS}/index.html"));
     let reasons = texts(&related, "#related .reason");
     assert_eq!(
