@@ -9,10 +9,12 @@
 //!    that an event named), so a missed or late event cannot leave a file stale;
 //! 2. validates the whole set again, exactly as `check` does; on any error nothing is
 //!    written and the last good site stays;
-//! 3. re-renders the pages of the changed incidents and of incidents whose related links
-//!    changed, and writes them at once (the page a user looks at comes first); then the
-//!    list pages that show a changed summary (index, the old and new tag and service pages,
-//!    the term indexes), the reports, and removes what is gone;
+//! 3. renders and writes the changed incidents' pages first, the page a user looks at:
+//!    they need only their own related links ([`RelatedIndex`]) and the error patterns,
+//!    which [`Sources`] keeps per file; then the pages whose related links or pattern
+//!    changed, the list pages that show a changed summary (index, the old and new tag and
+//!    service pages, the term indexes, the knowledge pages), the reports, and removes what
+//!    is gone;
 //! 4. writes only the files whose bytes changed, each atomically.
 //!
 //! Rendered pages are not kept: at 10,000 incidents that would be gigabytes. A 64-bit hash
