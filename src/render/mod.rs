@@ -1,6 +1,6 @@
 //! Rendering: incidents to HTML pages and Markdown reports, in memory.
 //!
-//! [`summaries`] derives the cheap facts every list needs, once; [`IncidentPage::new`] does
+//! [`overview`] derives what lists and links need of every incident, once; [`IncidentPage::new`] does
 //! the expensive work for one incident (highlighting, diffs, durations), so a build can
 //! prepare, render and write each incident in one parallel pass and drop it, instead of
 //! holding every page at once. Nothing here touches the disk.

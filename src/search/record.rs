@@ -25,8 +25,9 @@ use crate::render::templates::site_url;
 /// one that merely mentions it.
 ///
 /// Two result fields are searched as well, and weighed in `site.js` (`metaWeights`): the
-/// title, at the top weight like the error line, and [`keywords`]. Keeping them out of the
-/// body keeps them out of excerpts: the title is shown above each excerpt anyway.
+/// title, at the top weight like the error line, and the keywords (the error line split at
+/// punctuation, tags, services). Keeping them out of the body keeps them out of excerpts:
+/// the title is shown above each excerpt anyway.
 pub mod weight {
     /// `Type: message`, exactly as written.
     pub const ERROR_LINE: f32 = 10.0;

@@ -1,7 +1,7 @@
 //! The rebuild state of `serve` and `watch`: what was loaded and what is on disk, so that
 //! one saved file costs one page, not the whole site.
 //!
-//! A [`Session`] keeps every parsed incident in memory ([`Sources`]) and, for each
+//! A [`Session`] keeps every parsed incident in memory (`Sources`) and, for each
 //! incident, what the site shows of it: the hash of its summary (what the index and term
 //! pages list), its term pages, and its own page's related links. On each change it
 //!
@@ -11,7 +11,7 @@
 //!    written and the last good site stays;
 //! 3. renders and writes the changed incidents' pages first, the page a user looks at:
 //!    they need only their own related links ([`RelatedIndex`]) and the error patterns,
-//!    which [`Sources`] keeps per file; then the pages whose related links or pattern
+//!    which `Sources` keeps per file; then the pages whose related links or pattern
 //!    changed, the list pages that show a changed summary (index, the old and new tag and
 //!    service pages, the term indexes, the knowledge pages), the reports, and removes what
 //!    is gone;

@@ -1,7 +1,7 @@
 //! The static site: which pages exist, where they go, and what each one is given.
 //!
 //! [`SiteRenderer`] renders single pages and hands them to a [`Sink`]: during a build the
-//! staging folder of [`write`], so no page waits in memory for the others. All internal
+//! staging folder of [`mod@write`], so no page waits in memory for the others. All internal
 //! links are relative (computed from each page's depth), so the same files work from any
 //! base URL and even opened from disk; a `base_url` only adds absolute canonical URLs and
 //! switches links to pretty folder URLs.
