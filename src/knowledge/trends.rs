@@ -70,15 +70,17 @@ impl Trends {
     /// Counts and draws the charts of `incidents`.
     pub fn new(incidents: &[LoadedIncident]) -> Self {
         let charts = vec![
-            column_chart(
+            Chart::new(
                 "per-month",
+                Shape::Columns,
                 "Incidents per month".into(),
                 "Incidents by the month they started in.".into(),
                 ("Month", "Incidents"),
                 per_month(incidents),
             ),
-            row_chart(
+            Chart::new(
                 "by-severity",
+                Shape::Rows,
                 "By severity".into(),
                 "Incidents by severity.".into(),
                 ("Severity", "Incidents"),
@@ -94,8 +96,9 @@ impl Trends {
                 } else {
                     String::new()
                 };
-                row_chart(
+                Chart::new(
                     "by-service",
+                    Shape::Rows,
                     "By service".into(),
                     format!(
                         "Incidents that affected each service; one incident can affect several.{shown}"
@@ -106,8 +109,9 @@ impl Trends {
             },
             {
                 let (bars, measured) = time_to_resolve(incidents);
-                column_chart(
+                Chart::new(
                     "time-to-resolve",
+                    Shape::Columns,
                     "Time to resolve".into(),
                     format!(
                         "Median time from start to resolution per month, from the {measured} \
@@ -300,147 +304,144 @@ fn axis_label(bars: &[Bar], i: usize) -> Option<&str> {
     }
 }
 
-/// Vertical bars along a time axis. With many bars only some labels are drawn (the rest
-/// are in the description and the data table), so the text stays readable.
-fn column_chart(
-    id: &'static str,
-    title: String,
-    description: String,
-    headings: (&'static str, &'static str),
-    bars: Vec<Bar>,
-) -> Chart {
-    let svg = if bars.is_empty() {
-        String::new()
-    } else {
-        let (top, plot, bottom) = (22.0, 160.0, 26.0);
-        let height = top + plot + bottom;
-        const PAD: f64 = 28.0;
-        let slot = (WIDTH - 2.0 * PAD) / bars.len() as f64;
-        let width = (slot * 0.7).min(56.0);
-        let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
-        let mut out = String::new();
-        svg_open(&mut out, id, &title, &bars, height);
-        let _ = write!(
-            out,
-            "<line class=\"axis\" x1=\"{PAD}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\"/>",
-            WIDTH - PAD,
-            top + plot,
-            top + plot
-        );
-        for (i, bar) in bars.iter().enumerate() {
-            let center = PAD + slot * (i as f64 + 0.5);
-            let h = bar.value as f64 / max * plot;
-            if bar.value > 0 {
-                bar_rect(
-                    &mut out,
-                    bar,
-                    center - width / 2.0,
-                    top + plot - h,
-                    width,
-                    h,
-                );
-            }
-            let fits = slot >= bar.text.chars().count() as f64 * 7.0 + 4.0;
-            if fits || bar.value == max as u64 {
-                text(
-                    &mut out,
-                    "value",
-                    center,
-                    top + plot - h - 6.0,
-                    "middle",
-                    &bar.text,
-                );
-            }
-            if let Some(label) = axis_label(&bars, i) {
-                text(
-                    &mut out,
-                    "label",
-                    center,
-                    top + plot + 18.0,
-                    "middle",
-                    label,
-                );
-            }
+/// How a chart draws its bars.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// Vertical bars along a time axis.
+    Columns,
+    /// Horizontal bars for categories, labels on the left.
+    Rows,
+}
+
+impl Chart {
+    fn new(
+        id: &'static str,
+        shape: Shape,
+        title: String,
+        description: String,
+        headings: (&'static str, &'static str),
+        bars: Vec<Bar>,
+    ) -> Self {
+        let svg = match shape {
+            _ if bars.is_empty() => String::new(),
+            Shape::Columns => column_svg(id, &title, &bars),
+            Shape::Rows => row_svg(id, &title, &bars),
+        };
+        Self {
+            id,
+            title,
+            description,
+            label_heading: headings.0,
+            value_heading: headings.1,
+            bars,
+            svg,
         }
-        out.push_str("</svg>");
-        out
-    };
-    Chart {
-        id,
-        title,
-        description,
-        label_heading: headings.0,
-        value_heading: headings.1,
-        bars,
-        svg,
     }
 }
 
-/// Horizontal bars for categories, labels on the left.
-fn row_chart(
-    id: &'static str,
-    title: String,
-    description: String,
-    headings: (&'static str, &'static str),
-    bars: Vec<Bar>,
-) -> Chart {
-    let svg = if bars.is_empty() {
-        String::new()
-    } else {
-        const ROW: f64 = 28.0;
-        const MAX_LABEL: usize = 28;
-        let longest = bars
-            .iter()
-            .map(|b| b.label.chars().count().min(MAX_LABEL))
-            .max()
-            .unwrap_or(0);
-        let label_width = (longest as f64 * 7.5 + 12.0).clamp(60.0, 230.0);
-        let plot = WIDTH - label_width - 70.0;
-        let height = ROW * bars.len() as f64 + 8.0;
-        let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
-        let mut out = String::new();
-        svg_open(&mut out, id, &title, &bars, height);
-        for (i, bar) in bars.iter().enumerate() {
-            let y = 4.0 + ROW * i as f64;
-            let label = if bar.label.chars().count() > MAX_LABEL {
-                let cut: String = bar.label.chars().take(MAX_LABEL - 1).collect();
-                format!("{cut}…")
-            } else {
-                bar.label.clone()
-            };
-            text(
+/// Vertical bars along a time axis. With many bars only some labels are drawn (the rest
+/// are in the description and the data table), so the text stays readable.
+fn column_svg(id: &str, title: &str, bars: &[Bar]) -> String {
+    let (top, plot, bottom) = (22.0, 160.0, 26.0);
+    let height = top + plot + bottom;
+    const PAD: f64 = 28.0;
+    let slot = (WIDTH - 2.0 * PAD) / bars.len() as f64;
+    let width = (slot * 0.7).min(56.0);
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
+    let mut out = String::new();
+    svg_open(&mut out, id, title, bars, height);
+    let _ = write!(
+        out,
+        "<line class=\"axis\" x1=\"{PAD}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\"/>",
+        WIDTH - PAD,
+        top + plot,
+        top + plot
+    );
+    for (i, bar) in bars.iter().enumerate() {
+        let center = PAD + slot * (i as f64 + 0.5);
+        let h = bar.value as f64 / max * plot;
+        if bar.value > 0 {
+            bar_rect(
                 &mut out,
-                "label",
-                label_width - 8.0,
-                y + 18.0,
-                "end",
-                &label,
+                bar,
+                center - width / 2.0,
+                top + plot - h,
+                width,
+                h,
             );
-            let w = bar.value as f64 / max * plot;
-            if bar.value > 0 {
-                bar_rect(&mut out, bar, label_width, y + 4.0, w, ROW - 8.0);
-            }
+        }
+        let fits = slot >= bar.text.chars().count() as f64 * 7.0 + 4.0;
+        if fits || bar.value == max as u64 {
             text(
                 &mut out,
                 "value",
-                label_width + w + 6.0,
-                y + 18.0,
-                "start",
+                center,
+                top + plot - h - 6.0,
+                "middle",
                 &bar.text,
             );
         }
-        out.push_str("</svg>");
-        out
-    };
-    Chart {
-        id,
-        title,
-        description,
-        label_heading: headings.0,
-        value_heading: headings.1,
-        bars,
-        svg,
+        if let Some(label) = axis_label(bars, i) {
+            text(
+                &mut out,
+                "label",
+                center,
+                top + plot + 18.0,
+                "middle",
+                label,
+            );
+        }
     }
+    out.push_str("</svg>");
+    out
+}
+
+/// Horizontal bars for categories, labels on the left.
+fn row_svg(id: &str, title: &str, bars: &[Bar]) -> String {
+    const ROW: f64 = 28.0;
+    const MAX_LABEL: usize = 28;
+    let longest = bars
+        .iter()
+        .map(|b| b.label.chars().count().min(MAX_LABEL))
+        .max()
+        .unwrap_or(0);
+    let label_width = (longest as f64 * 7.5 + 12.0).clamp(60.0, 230.0);
+    let plot = WIDTH - label_width - 70.0;
+    let height = ROW * bars.len() as f64 + 8.0;
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
+    let mut out = String::new();
+    svg_open(&mut out, id, title, bars, height);
+    for (i, bar) in bars.iter().enumerate() {
+        let y = 4.0 + ROW * i as f64;
+        let label = if bar.label.chars().count() > MAX_LABEL {
+            let cut: String = bar.label.chars().take(MAX_LABEL - 1).collect();
+            format!("{cut}…")
+        } else {
+            bar.label.clone()
+        };
+        text(
+            &mut out,
+            "label",
+            label_width - 8.0,
+            y + 18.0,
+            "end",
+            &label,
+        );
+        let w = bar.value as f64 / max * plot;
+        if bar.value > 0 {
+            bar_rect(&mut out, bar, label_width, y + 4.0, w, ROW - 8.0);
+        }
+        text(
+            &mut out,
+            "value",
+            label_width + w + 6.0,
+            y + 18.0,
+            "start",
+            &bar.text,
+        );
+    }
+    out.push_str("</svg>");
+    out
 }
 
 #[cfg(test)]
