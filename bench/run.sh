@@ -12,16 +12,9 @@
 # Needs only bash, coreutils and GNU time (apt-get install -y time). Run from anywhere:
 #   bench/run.sh           # 1000 and 10000 incidents
 #   bench/run.sh 1000      # one size
-set -euo pipefail
-export LC_ALL=C # `.` as the decimal point in $EPOCHREALTIME
-
+source "$(dirname "$0")/lib.sh"
 shopt -s globstar dotglob nullglob
-cd "$(dirname "$0")/.."
-sizes=("$@")
-((${#sizes[@]})) || sizes=(1000 10000)
-source bench/lib.sh
-RUNS=${RUNS:-3}
-[[ -x /usr/bin/time ]] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
+need_gnu_time
 
 cargo build --release --quiet --bin postmortem --example corpus
 bin=$PWD/target/release/postmortem

@@ -14,15 +14,8 @@
 # Needs bash, coreutils and GNU time (apt-get install -y time). Run from anywhere:
 #   bench/search.sh           # 1000 and 10000 incidents
 #   bench/search.sh 1000      # one size
-set -euo pipefail
-export LC_ALL=C
-
-cd "$(dirname "$0")/.."
-sizes=("$@")
-((${#sizes[@]})) || sizes=(1000 10000)
-source bench/lib.sh
-RUNS=${RUNS:-3}
-[[ -x /usr/bin/time ]] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
+need_gnu_time
 
 cargo build --release --quiet --bin postmortem --example corpus --example search_index --example search_bytes
 bin=$PWD/target/release/postmortem

@@ -11,13 +11,7 @@
 # before and after, so a noisy run can be told from a slow one. Run from anywhere:
 #   bench/serve.sh           # 1000 and 10000 incidents
 #   bench/serve.sh 1000      # one size
-set -euo pipefail
-export LC_ALL=C
-
-cd "$(dirname "$0")/.."
-sizes=("$@")
-((${#sizes[@]})) || sizes=(1000 10000)
-source bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 EDITS=${EDITS:-20}
 
 cargo build --release --quiet --bin postmortem --example corpus --example serve_bench
