@@ -101,6 +101,23 @@ fn a_saved_change_shows_in_the_served_page_and_its_lists() {
 }
 
 #[test]
+fn a_new_incident_whose_error_was_seen_before_gets_the_check_note() {
+    let ws = workspace();
+    let server = Running::serve(&ws, &[]);
+    server.wait_for_first_build();
+    // `a` and `b` share an error, but the first build does not recite the history.
+    assert!(!server.stderr().contains("note:"), "{}", server.stderr());
+    ws.incident("c.yaml", incident("Third time", "Gamma summary."));
+    server.wait_for("the recurrence note", || {
+        server.stderr().lines().any(|line| {
+            line.starts_with("incidents/c.yaml: note: error matches pattern `")
+                && line.ends_with("seen in 2 earlier incidents: a, b")
+        })
+    });
+    assert_eq!(server.interrupt().code(), Some(0));
+}
+
+#[test]
 fn an_edit_rewrites_only_the_files_whose_bytes_changed() {
     use std::os::unix::fs::MetadataExt;
     let ws = workspace();

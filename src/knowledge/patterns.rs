@@ -137,9 +137,10 @@ fn pattern_slug(text: &str) -> String {
 
 /// Notes for incidents whose error matches earlier incidents' pattern, e.g.
 /// ``error matches pattern `…` seen in 2 earlier incidents: a, b``. An incident that
-/// already lists every earlier one in `related` gets none: its writer knows.
-pub fn recurrence_notes(incidents: &[LoadedIncident]) -> Vec<Diagnostic> {
-    let (groups, refs) = group(incidents, &patterns_of(incidents));
+/// already lists every earlier one in `related` gets none: its writer knows. `patterns` are
+/// the incidents' patterns, as for [`group`].
+pub fn recurrence_notes(incidents: &[LoadedIncident], patterns: &[Pattern]) -> Vec<Diagnostic> {
+    let (groups, refs) = group(incidents, patterns);
     let by_text: HashMap<&str, &PatternGroup> =
         groups.iter().map(|g| (g.text.as_str(), g)).collect();
     let mut notes = Vec::new();
@@ -255,7 +256,7 @@ mod tests {
                 "related: [old-1]\n",
             ),
         ];
-        let notes = recurrence_notes(&incidents);
+        let notes = recurrence_notes(&incidents, &patterns_of(&incidents));
         let messages: Vec<(&str, &str)> = notes
             .iter()
             .map(|n| (n.file.to_str().unwrap(), n.message.as_str()))

@@ -276,6 +276,7 @@ impl Session {
     /// change, or the same failure again).
     pub fn rebuild(&mut self, change: &Change, early: &mut EarlyPages<'_>) -> Option<Outcome> {
         let start = Instant::now();
+        let had_site = self.site.is_some();
         self.cancel.store(false, Ordering::Relaxed);
         let (reread, result) = self.update(change, early);
         let error = result.as_ref().err().map(Failure::text);
@@ -288,7 +289,12 @@ impl Session {
             return None;
         }
         self.last_error = error;
-        let warnings = self.sources.warnings();
+        let mut warnings = self.sources.warnings();
+        // Once a site stands, tell the writer, as `check` does, when a saved incident's
+        // error was seen before (the first build would list the whole history).
+        if had_site && result.is_ok() {
+            warnings.extend(self.sources.recurrence_notes());
+        }
         let changed = self
             .sources
             .touched()

@@ -15,7 +15,10 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::knowledge::fingerprint::{Pattern, pattern_of};
+use crate::knowledge::{
+    self,
+    fingerprint::{Pattern, pattern_of},
+};
 use crate::load::{self, LoadedIncident};
 use crate::render::{self, IncidentSummary};
 use crate::workspace;
@@ -220,6 +223,21 @@ impl Sources {
             .filter_map(|path| self.warnings.get(path))
             .flatten()
             .cloned()
+            .collect()
+    }
+
+    /// Notes for the files read again since the site was last written whose error matches
+    /// earlier incidents' pattern, as `check` gives them.
+    pub fn recurrence_notes(&self) -> Vec<Diagnostic> {
+        let touched: HashSet<&Path> = self
+            .touched
+            .iter()
+            .filter_map(|path| self.index.get(path))
+            .map(|&i| self.incidents[i].file.as_path())
+            .collect();
+        knowledge::recurrence_notes(&self.incidents, &self.patterns)
+            .into_iter()
+            .filter(|note| touched.contains(note.file.as_path()))
             .collect()
     }
 
