@@ -7,7 +7,10 @@
 
 use std::path::Path;
 
-use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
+use serde_saphyr::granit_parser::ErrorKind;
+use serde_saphyr::{
+    Error as YamlError, ExternalMessageSource, MessageFormatter, UserMessageFormatter,
+};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Incident;
@@ -56,6 +59,17 @@ fn options() -> serde_saphyr::Options {
             max_replay_stack_depth: 16,
         },
     }
+}
+
+/// The refusal of a file that would cost too much to read.
+fn too_costly(error: &YamlError) -> (String, Option<String>) {
+    (
+        "file is too deeply nested or expands too many aliases to be read safely".into(),
+        Some(format!(
+            "incident files nest a few levels and use few aliases ({})",
+            UserMessageFormatter.format_message(error)
+        )),
+    )
 }
 
 /// Turns a parser error into a diagnostic with the field path, location and a hint.
@@ -177,13 +191,14 @@ fn describe(error: &YamlError, field: Option<&str>) -> (String, Option<String>) 
         | YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. }
-        | YamlError::AliasReplayCounterOverflow { .. } => (
-            "file is too deeply nested or expands too many aliases to be read safely".into(),
-            Some(format!(
-                "incident files nest a few levels and use few aliases ({})",
-                UserMessageFormatter.format_message(error)
-            )),
-        ),
+        | YamlError::AliasReplayCounterOverflow { .. } => too_costly(error),
+        // The parser's own nesting limit (flow collections) comes as its message.
+        YamlError::ExternalMessage { source, .. }
+            if matches!(&**source, ExternalMessageSource::Parser(e)
+                if matches!(e.kind(), ErrorKind::RecursionLimitExceeded)) =>
+        {
+            too_costly(error)
+        }
         other => {
             let text = UserMessageFormatter.format_message(other);
             match field {
@@ -263,6 +278,35 @@ mod tests {
         assert_eq!(known_path("timeline[4].?"), "timeline[4]");
         assert_eq!(known_path("?"), "");
         assert_eq!(known_path("error.message"), "error.message");
+    }
+
+    /// Reads `source` the way incident files are read, into a type that accepts any YAML,
+    /// so the budgets, not the schema, are what stops it.
+    fn budget_error(source: &str) -> String {
+        let error = serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(source, options())
+            .expect_err("over budget");
+        describe(original(&error), None).0
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_hit_the_budgets() {
+        const REFUSED: &str =
+            "file is too deeply nested or expands too many aliases to be read safely";
+        // Billion laughs: nine levels of nine aliases each, 9^9 strings if expanded.
+        let mut bomb = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        let mut previous = "a".to_string();
+        for level in 1..9 {
+            let refs = vec![format!("*{previous}"); 9].join(", ");
+            bomb.push_str(&format!("l{level}: &l{level} [{refs}]\n"));
+            previous = format!("l{level}");
+        }
+        assert_eq!(budget_error(&bomb), REFUSED);
+        let deep = format!("x: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(budget_error(&deep), REFUSED);
+        let deep_block: String = (0..1_000)
+            .map(|i| format!("{}- \n", " ".repeat(i)))
+            .collect();
+        assert_eq!(budget_error(&deep_block), REFUSED);
     }
 
     #[test]
