@@ -84,6 +84,7 @@ fn every_error_kind_is_located_and_explained_in_one_run() {
     );
 
     let d = only(&diagnostics, "missing.yaml");
+    assert_eq!(at(d), (1, 1), "where the document starts: {d}");
     assert!(
         text(d).contains("missing required field `root_cause`"),
         "{d}"

@@ -61,6 +61,18 @@ fn options() -> serde_saphyr::Options {
     }
 }
 
+/// Line and column (1-based) of the first line that is not blank, a comment or `---`;
+/// `(0, 0)` if there is none.
+fn document_start(source: &str) -> (usize, usize) {
+    source
+        .lines()
+        .position(|line| {
+            let line = line.trim();
+            !(line.is_empty() || line.starts_with('#') || line == "---")
+        })
+        .map_or((0, 0), |i| (i + 1, 1))
+}
+
 /// The refusal of a file that would cost too much to read.
 fn too_costly(error: &YamlError) -> (String, Option<String>) {
     (
@@ -78,8 +90,9 @@ fn diagnose(file: &Path, source: &str, error: &YamlError, path: Option<&str>) ->
     let field = path.filter(|p| !p.is_empty() && *p != ".");
     let (message, help) = describe(original, field);
     let (line, column) = match original {
-        // A missing top-level field belongs to the whole document, not to the last key read.
-        YamlError::SerdeMissingField { .. } if field.is_none() => (0, 0),
+        // A missing top-level field belongs to the whole document, not to the last key read:
+        // point at where the document starts.
+        YamlError::SerdeMissingField { .. } if field.is_none() => document_start(source),
         _ => error
             .location()
             .map(|l| (l.line() as usize, l.column() as usize))
@@ -307,6 +320,12 @@ mod tests {
             .map(|i| format!("{}- \n", " ".repeat(i)))
             .collect();
         assert_eq!(budget_error(&deep_block), REFUSED);
+    }
+
+    #[test]
+    fn the_document_starts_after_comments_and_the_marker() {
+        assert_eq!(document_start("# schema line\n\n---\ntitle: x\n"), (4, 1));
+        assert_eq!(document_start("# only a comment\n"), (0, 0));
     }
 
     #[test]
