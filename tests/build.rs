@@ -69,11 +69,20 @@ fn builds_every_page_of_the_site() {
         ),
         "highlighted python"
     );
-    // No script or style from elsewhere.
+    // No script, style, font or icon from elsewhere.
+    let html = scraper::Html::parse_document(&page);
+    let assets = scraper::Selector::parse("script[src], link[href]:not([rel=canonical])").unwrap();
+    let loaded: Vec<&str> = html
+        .select(&assets)
+        .filter_map(|e| e.value().attr("src").or(e.value().attr("href")))
+        .collect();
     assert!(
-        !page.contains("http://") || !page.contains("<script src=\"http"),
-        "no CDN script"
+        loaded.len() >= 2,
+        "the page's own script and style: {loaded:?}"
     );
+    for url in loaded {
+        assert!(!url.contains("//"), "{url} loads from another host");
+    }
 }
 
 #[test]

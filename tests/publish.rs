@@ -58,7 +58,13 @@ fn broken_links(site: &Path, base: &str) -> Vec<String> {
                 continue;
             };
             if resolved.host_str() != base.host_str() {
-                continue; // external, e.g. a link written in an incident
+                // A link to elsewhere (written in an incident) is fine; loading a script,
+                // style, icon or image from elsewhere is not: the site must be self-contained.
+                let rel = element.value().attr("rel").unwrap_or_default();
+                if element.value().name() != "a" && !matches!(rel, "canonical" | "alternate") {
+                    broken.push(format!("{path}: loads {target} from another host"));
+                }
+                continue;
             }
             checked += 1;
             let Some(relative) = resolved.path().strip_prefix(base.path()) else {
