@@ -316,6 +316,7 @@ fn content_types_fit_the_files() {
 #[test]
 fn survives_atomic_saves_and_editor_files() {
     let ws = workspace();
+    fs::create_dir_all(ws.path("templates")).unwrap();
     let server = Running::serve(&ws, &[]);
     server.wait_for_first_build();
     let target = ws.path("incidents/a.yaml");
@@ -349,6 +350,20 @@ fn survives_atomic_saves_and_editor_files() {
         (1..=3).contains(&rebuilds),
         "{rebuilds} rebuilds for one vim save"
     );
+
+    // Editor files beside the templates are not a template change: without the filter,
+    // any of them would make the next rebuild render everything.
+    ws.write("templates/.base.html.swp", "swap");
+    ws.write("templates/4913", "");
+    ws.write("templates/base.html~", "backup");
+    ws.incident("b.yaml", incident("Beta retitled", "Beta summary."));
+    server.wait_for_page("/incidents/b/", "<h1>Beta retitled</h1>");
+    server.wait_for("the rebuild line of b", || {
+        server.stderr().contains("(incidents/b.yaml) in ")
+    });
+    let log = server.stderr();
+    let tail = &log[log.find("(incidents/b.yaml) in ").unwrap_or(0)..];
+    assert!(!tail.contains("everything"), "{log}");
     assert_eq!(server.interrupt().code(), Some(0));
 }
 
