@@ -133,15 +133,16 @@ fn an_edit_rewrites_only_the_files_whose_bytes_changed() {
         incident("First title", "Alpha summary.").replace("A bad setting.", "A very bad setting.");
     ws.incident("a.yaml", edited);
     server.wait_for_page(PAGE, "A very bad setting.");
+    // Once the rebuild is over, not while list pages may still be on their way.
+    server.wait_for("the rebuild line", || {
+        server.stderr().contains("rebuild 1 ")
+    });
     assert_eq!(inode("site/index.html"), index, "index not rewritten");
     assert_eq!(
         inode("site/incidents/b/index.html"),
         other,
         "other page untouched"
     );
-    server.wait_for("the rebuild line", || {
-        server.stderr().contains("rebuild 1 ")
-    });
     let log = server.stderr();
     assert!(log.contains("1 incident page, 0 list pages"), "{log}");
     server.interrupt();
