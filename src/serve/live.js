@@ -56,6 +56,10 @@
 
   if (!window.EventSource) return;
   var source = new EventSource("/__postmortem/events");
+  // Says the page is listening, for whoever drives it (the browser test waits for it).
+  source.addEventListener("open", function () {
+    document.documentElement.setAttribute("data-live", "connected");
+  });
   source.addEventListener("state", function (event) {
     var state;
     try { state = JSON.parse(event.data); } catch (e) { return; }
