@@ -418,3 +418,25 @@ fn schema_describes_the_format() {
         assert!(severity.contains(value), "{value} documented in {severity}");
     }
 }
+
+#[test]
+fn a_term_named_twice_by_one_incident_counts_it_once_everywhere() {
+    let ws = Workspace::new();
+    ws.incident("a.yaml", format!("{VALID}tags: [redis, Redis]\n"))
+        .incident("b.yaml", format!("{VALID}tags: [redis]\n"));
+    let output = ws.run(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = |path: &str| std::fs::read_to_string(ws.path(path)).unwrap();
+    for listing in ["site/index.html", "site/search/index.html"] {
+        assert!(
+            page(listing).contains(
+                "value=\"redis\"> redis <span class=\"count\" data-count-for=\"redis\">2</span>"
+            ),
+            "{listing}: two incidents"
+        );
+    }
+    assert!(
+        page("site/tags/index.html").contains(">redis</a> <span class=\"count\">2</span>"),
+        "the tags page agrees"
+    );
+}

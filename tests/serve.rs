@@ -118,6 +118,21 @@ fn a_new_incident_whose_error_was_seen_before_gets_the_check_note() {
 }
 
 #[test]
+fn a_new_severity_reaches_the_counts_of_the_index_and_the_search_page() {
+    let ws = workspace();
+    let server = Running::serve(&ws, &[]);
+    server.wait_for_first_build();
+    ws.incident(
+        "a.yaml",
+        incident("First title", "Alpha summary.").replace("severity: high", "severity: low"),
+    );
+    let low = "value=\"low\"> low <span class=\"count\" data-count-for=\"low\">1</span>";
+    server.wait_for_page("/", low);
+    server.wait_for_page("/search/", low);
+    assert_eq!(server.interrupt().code(), Some(0));
+}
+
+#[test]
 fn an_edit_rewrites_only_the_files_whose_bytes_changed() {
     use std::os::unix::fs::MetadataExt;
     let ws = workspace();

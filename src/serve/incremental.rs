@@ -43,7 +43,7 @@ use crate::render::{
 };
 use crate::search::SearchRecord;
 use crate::site::write::{self, write_atomically};
-use crate::site::{SiteFiles, SiteInfo, SiteRenderer};
+use crate::site::{SUMMARY_LISTS, SiteFiles, SiteInfo, SiteRenderer};
 use crate::workspace::{self, CONFIG_FILE, Workspace};
 
 use super::search::SearchRefresher;
@@ -618,13 +618,16 @@ impl Site {
         )?);
 
         let lists = Mutex::new(SiteFiles::default());
-        rebuilt.list_pages = self
-            .renderer
-            .list_pages_where(summaries, &plan.overview.knowledge, &lists, &|path| {
-                plan.lists.contains(path)
-            })
-            .map_err(other)?
-            .len();
+        // Most saves change no list: then nothing is prepared for one.
+        if !plan.lists.is_empty() {
+            rebuilt.list_pages = self
+                .renderer
+                .list_pages_where(summaries, &plan.overview.knowledge, &lists, &|path| {
+                    plan.lists.contains(path)
+                })
+                .map_err(other)?
+                .len();
+        }
         for (path, content) in lists.into_inner().unwrap_or_default().files {
             if self.put(&path, &content)? {
                 rebuilt.pages.push(path);
@@ -879,7 +882,7 @@ impl Plan {
         if relisted.is_empty() {
             return (lists, gone);
         }
-        lists.extend(["index.html", "tags/index.html", "services/index.html"].map(String::from));
+        lists.extend(SUMMARY_LISTS.map(String::from));
         let before = relisted
             .iter()
             .filter_map(|slug| site.shown.get(*slug))

@@ -12,6 +12,7 @@ pub mod write;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -99,6 +100,15 @@ pub struct SiteRenderer {
 /// One page to render: where it goes, with which template, and how to build its values
 /// (only when it is rendered, so a 10,000-incident site never holds every list page's
 /// values at once).
+/// The list pages that show every incident's summary, or counts over all of them: any
+/// change to a summary changes them.
+pub const SUMMARY_LISTS: [&str; 4] = [
+    "index.html",
+    "search/index.html",
+    "tags/index.html",
+    "services/index.html",
+];
+
 struct PageJob<'a> {
     path: String,
     template: &'static str,
@@ -196,6 +206,9 @@ impl SiteRenderer {
         rows: &'a [Value],
     ) -> Vec<PageJob<'a>> {
         let site = &self.site;
+        // The index and the search page show the same counts.
+        let facets = Arc::new(facets(summaries));
+        let search_facets = Arc::clone(&facets);
         let mut jobs = Vec::new();
         jobs.push(PageJob {
             path: "index.html".into(),
@@ -211,7 +224,7 @@ impl SiteRenderer {
                 ));
                 index.insert_value("incidents", Value::from(rows.to_vec()));
                 index.insert("open_count", &summaries.iter().filter(|s| s.open).count());
-                index.insert("facets", &facets(summaries));
+                index.insert("facets", &*facets);
                 index
             }),
         });
@@ -228,7 +241,7 @@ impl SiteRenderer {
                     "search",
                     "website",
                 ));
-                search.insert("facets", &facets(summaries));
+                search.insert("facets", &*search_facets);
                 search
             }),
         });
@@ -296,21 +309,7 @@ impl SiteRenderer {
         label: &'static str,
     ) -> Vec<PageJob<'a>> {
         let site = &self.site;
-        let terms_of = |s: &'a IncidentSummary| -> &'a [Term] {
-            if kind == "tags" { &s.tags } else { &s.services }
-        };
-        // Group by slug so `Redis` and `redis` share a page; the first spelling names it.
-        let mut groups: BTreeMap<&str, (&str, Vec<usize>)> = BTreeMap::new();
-        for (i, summary) in summaries.iter().enumerate() {
-            for term in terms_of(summary) {
-                let entry = groups
-                    .entry(&term.slug)
-                    .or_insert_with(|| (&term.name, Vec::new()));
-                if entry.1.last() != Some(&i) {
-                    entry.1.push(i);
-                }
-            }
-        }
+        let groups = term_groups(summaries, if kind == "tags" { tags } else { services });
         let facets: Vec<Facet> = groups
             .iter()
             .map(|(slug, (name, list))| Facet {
@@ -425,16 +424,45 @@ fn description(text: &str) -> String {
     format!("{cut}…")
 }
 
+fn tags(summary: &IncidentSummary) -> &[Term] {
+    &summary.tags
+}
+
+fn services(summary: &IncidentSummary) -> &[Term] {
+    &summary.services
+}
+
+/// The incidents (indices into `summaries`) that carry each tag or service (`pick`), by
+/// slug, so `Redis` and `redis` are one term, named by its first spelling; an incident
+/// that names a term twice counts once.
+fn term_groups(
+    summaries: &[IncidentSummary],
+    pick: fn(&IncidentSummary) -> &[Term],
+) -> BTreeMap<&str, (&str, Vec<usize>)> {
+    let mut groups: BTreeMap<&str, (&str, Vec<usize>)> = BTreeMap::new();
+    for (i, summary) in summaries.iter().enumerate() {
+        for term in pick(summary) {
+            let entry = groups
+                .entry(&term.slug)
+                .or_insert_with(|| (&term.name, Vec::new()));
+            if entry.1.last() != Some(&i) {
+                entry.1.push(i);
+            }
+        }
+    }
+    groups
+}
+
 /// Counts of each severity, status, tag and service, for the index filters.
 fn facets(summaries: &[IncidentSummary]) -> HashMap<&'static str, Vec<Facet>> {
-    let count = |values: Vec<(String, String)>| -> Vec<Facet> {
-        let mut counts: BTreeMap<String, (String, usize)> = BTreeMap::new();
-        for (slug, name) in values {
-            counts.entry(slug).or_insert((name, 0)).1 += 1;
-        }
-        let mut facets: Vec<Facet> = counts
+    let terms = |pick| {
+        let mut facets: Vec<Facet> = term_groups(summaries, pick)
             .into_iter()
-            .map(|(slug, (name, count))| Facet { name, slug, count })
+            .map(|(slug, (name, list))| Facet {
+                name: name.into(),
+                slug: slug.into(),
+                count: list.len(),
+            })
             .collect();
         facets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
         facets
@@ -465,16 +493,8 @@ fn facets(summaries: &[IncidentSummary]) -> HashMap<&'static str, Vec<Facet>> {
             summaries.iter().map(|s| s.status.as_str()).collect(),
         ),
     );
-    let terms = |pick: fn(&IncidentSummary) -> &Vec<Term>| {
-        count(
-            summaries
-                .iter()
-                .flat_map(|s| pick(s).iter().map(|t| (t.slug.clone(), t.name.clone())))
-                .collect(),
-        )
-    };
-    map.insert("tags", terms(|s| &s.tags));
-    map.insert("services", terms(|s| &s.services));
+    map.insert("tags", terms(tags));
+    map.insert("services", terms(services));
     map.insert("year", years(summaries));
     map
 }
