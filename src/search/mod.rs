@@ -16,14 +16,14 @@
 //! A build feeds an [`Indexer`] each record as its page is rendered, so indexing overlaps
 //! rendering ([`indexer`] says why). `serve` rebuilds incrementally: it can keep one record
 //! per incident (cheap to derive, no rendering needed), replace the records of changed
-//! incidents and call [`write_bundle`] again; Pagefind has no incremental update.
+//! incidents and call [`build_bundle`] again; Pagefind has no incremental update.
 
 pub mod indexer;
 pub mod record;
 
 use std::time::Duration;
 
-pub use indexer::{Built, BundleFile, Indexer};
+pub use indexer::{BundleFile, Indexer};
 pub use record::SearchRecord;
 
 use crate::site::Sink;
@@ -55,17 +55,6 @@ pub enum SearchError {
     /// A file of the bundle could not be stored.
     #[error("cannot write {0}: {1}")]
     Write(String, std::io::Error),
-}
-
-/// Indexes `records` (in the order the site lists incidents) and hands every file of the
-/// bundle to `sink`, under [`BUNDLE_DIR`]. Call it again with the current records after a
-/// change: the result depends only on them, not on an earlier call.
-pub fn write_bundle(records: &[SearchRecord], sink: &dyn Sink) -> Result<BundleStats, SearchError> {
-    let indexer = Indexer::start()?;
-    for (position, record) in records.iter().enumerate() {
-        indexer.add(position, record.clone());
-    }
-    finish(indexer, sink)
 }
 
 /// Waits for `indexer` to index everything handed to it and writes the bundle to `sink`.

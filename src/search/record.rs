@@ -235,7 +235,7 @@ impl Document {
 /// `AbstractConnection.__init__()` is also found as `AbstractConnection` and `__init__`, and
 /// a pasted line matches however the browser splits it. Single characters are left out:
 /// Pagefind lets a one-letter word match queries that merely start with it.
-pub fn error_words(line: &str) -> String {
+fn error_words(line: &str) -> String {
     line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|word| word.chars().count() > 1)
         .collect::<Vec<_>>()

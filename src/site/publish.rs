@@ -86,15 +86,14 @@ pub fn incidents_json_schema() -> String {
 
 impl SiteRenderer {
     /// Writes `incidents.json`, `schema.json`, `robots.txt`, and with a base URL
-    /// `feed.xml` and `sitemap.xml` (listing `pages`, the HTML pages written). Returns the
-    /// names of the files written.
+    /// `feed.xml` and `sitemap.xml` (listing `pages`, the HTML pages written).
     pub fn publish_files(
         &self,
         overview: &Overview,
         incidents: &[LoadedIncident],
         pages: &[String],
         sink: &dyn Sink,
-    ) -> Result<Vec<&'static str>, SiteError> {
+    ) -> Result<(), SiteError> {
         let site = &self.site;
         let summaries = &overview.summaries;
         let mut files = vec![
@@ -133,7 +132,7 @@ impl SiteRenderer {
             sink.put(name, content.as_bytes())
                 .map_err(|e| SiteError::Write((*name).to_owned(), e))?;
         }
-        Ok(files.into_iter().map(|(name, _)| name).collect())
+        Ok(())
     }
 }
 
