@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{self, LoadedIncident};
 use rayon::prelude::*;
 
-use crate::render::{self, IncidentPage, TemplateError, Templates, report};
+use crate::render::{self, IncidentPage, Overview, TemplateError, Templates, report};
 use crate::search::{self, BundleStats, Indexer, SearchError, SearchRecord};
 use crate::site::write::{self, ReportStats, WriteError};
 use crate::site::{Sink, SiteError, SiteInfo, SiteRenderer};
@@ -168,6 +168,10 @@ pub struct Written {
     pub search: BundleStats,
     /// Time spent swapping the site in and writing reports.
     pub write: Duration,
+    /// What was derived from all incidents (`serve` keeps it).
+    pub overview: Overview,
+    /// The search record of each incident, in order.
+    pub records: Vec<SearchRecord>,
 }
 
 /// Renders and writes everything from loaded, valid incidents sorted newest first: the
@@ -214,6 +218,8 @@ pub fn write_all(
         render,
         search: rendered.search,
         write: start.elapsed() - render,
+        overview: rendered.overview,
+        records: rendered.records,
     })
 }
 
@@ -261,6 +267,10 @@ pub struct Rendered {
     pub pages: usize,
     /// The search bundle written with the pages.
     pub search: BundleStats,
+    /// What was derived from all incidents.
+    pub overview: Overview,
+    /// The search record of each incident, in order.
+    pub records: Vec<SearchRecord>,
 }
 
 /// Renders the site into `sink` and the Markdown reports into `reports`, from sorted
@@ -289,14 +299,15 @@ pub fn render_outputs(
     let summaries = &overview.summaries;
     let pretty_urls = info.base_url.is_some();
     let indexer = Indexer::start()?;
-    incidents
+    let records = incidents
         .par_iter()
         .zip(summaries.par_iter())
         .zip(overview.related.par_iter())
         .zip(overview.knowledge.incident_patterns.par_iter())
         .enumerate()
         .map(|(position, (((loaded, summary), related), pattern))| {
-            indexer.add(position, SearchRecord::new(loaded, summary, pretty_urls));
+            let record = SearchRecord::new(loaded, summary, pretty_urls);
+            indexer.add(position, record.clone());
             let page = IncidentPage::new(loaded, summary.clone(), related.clone(), pattern.clone());
             let (path, html) = renderer.incident_page(&page)?;
             sink.put(&path, html.as_bytes())
@@ -306,9 +317,9 @@ pub fn render_outputs(
                 .put(&name, text.as_bytes())
                 .map_err(|e| SiteError::Write(name, e))?;
             on_page();
-            Ok(())
+            Ok(record)
         })
-        .collect::<Result<(), BuildError>>()?;
+        .collect::<Result<Vec<_>, BuildError>>()?;
     let mut pages: Vec<String> = summaries
         .iter()
         .map(|s| format!("{}index.html", s.path))
@@ -323,5 +334,7 @@ pub fn render_outputs(
     Ok(Rendered {
         pages: pages.len(),
         search,
+        overview,
+        records,
     })
 }

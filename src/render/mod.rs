@@ -34,6 +34,7 @@ pub fn sort_newest_first(incidents: &mut [LoadedIncident]) {
 }
 
 /// What rendering needs to know about all incidents at once, derived once per build.
+#[derive(Debug)]
 pub struct Overview {
     /// One summary per incident, in the order given.
     pub summaries: Vec<IncidentSummary>,

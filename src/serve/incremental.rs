@@ -38,9 +38,7 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::knowledge::related::RelatedIndex;
 use crate::knowledge::{Knowledge, PatternRef};
 use crate::load::LoadedIncident;
-use crate::render::{
-    self, IncidentPage, IncidentSummary, Overview, RelatedLink, Templates, report,
-};
+use crate::render::{IncidentPage, IncidentSummary, Overview, RelatedLink, Templates, report};
 use crate::search::SearchRecord;
 use crate::site::write::{self, write_atomically};
 use crate::site::{SUMMARY_LISTS, SiteFiles, SiteInfo, SiteRenderer};
@@ -403,7 +401,7 @@ impl Session {
             .map_err(other)?;
         let info = build::site_info(&self.workspace, &self.options);
         let (renderer, templates) = self.renderer(&templates, &info)?;
-        let overview = render::overview(incidents);
+        let overview = &written.overview;
         let shown = overview
             .summaries
             .iter()
@@ -414,15 +412,11 @@ impl Session {
             })
             .collect();
         let pretty_urls = info.base_url.is_some();
-        let records = incidents
-            .par_iter()
-            .zip(&overview.summaries)
-            .map(|(loaded, summary)| {
-                (
-                    summary.slug.clone(),
-                    SearchRecord::new(loaded, summary, pretty_urls),
-                )
-            })
+        let records = overview
+            .summaries
+            .iter()
+            .map(|summary| summary.slug.clone())
+            .zip(written.records)
             .collect();
         let mut files = hashes.into_inner().unwrap_or_default();
         files.retain(|path, _| !path.starts_with(BUNDLE_PREFIX));
