@@ -291,3 +291,30 @@ fn broken_config_is_located() {
     assert!(err.contains("postmortem.toml:2:1"), "{err}");
     assert!(err.contains("tilte"), "{err}");
 }
+
+#[test]
+fn the_suggestion_for_an_unknown_related_incident_is_stable_and_never_itself() {
+    let ws = Workspace::new();
+    // The three slugs are equally close to the typo.
+    ws.incident("2025-01-01-aa.yaml", VALID)
+        .incident("2025-01-01-bb.yaml", VALID)
+        .incident(
+            "2025-01-01-cc.yaml",
+            format!("{VALID}related: [2025-01-01-xx]\n"),
+        );
+    let mut helps = std::collections::BTreeSet::new();
+    for _ in 0..5 {
+        let (output, diagnostics) = check_json(&ws);
+        assert_eq!(output.status.code(), Some(1));
+        let errors: Vec<Value> = diagnostics
+            .into_iter()
+            .filter(|d| d["severity"] == "error")
+            .collect();
+        let d = only(&errors, "2025-01-01-cc.yaml");
+        helps.insert(d["help"].as_str().unwrap_or_default().to_owned());
+    }
+    assert_eq!(helps.len(), 1, "{helps:?}");
+    let help = helps.pop_first().unwrap_or_default();
+    assert!(help.starts_with("did you mean `2025-01-01-"), "{help}");
+    assert!(!help.contains("cc"), "not the incident itself: {help}");
+}

@@ -77,6 +77,8 @@ pub fn validate_set(incidents: &[LoadedIncident]) -> Vec<Diagnostic> {
         }
     }
 
+    // In file order, so a tie in closeness always suggests the same incident.
+    let slugs: Vec<&str> = incidents.iter().map(|l| l.slug.as_str()).collect();
     for loaded in incidents {
         for related in &loaded.incident.related {
             let name = related.value.as_str();
@@ -93,8 +95,13 @@ pub fn validate_set(incidents: &[LoadedIncident]) -> Vec<Diagnostic> {
                     "an incident cannot be related to itself".into(),
                 ));
             } else if !by_slug.contains_key(name) && !by_id.contains_key(name) {
-                let slugs: Vec<&str> = by_slug.keys().copied().collect();
-                let help = match super::closest(name, &slugs) {
+                // Never the incident itself: that would be the next error.
+                let others: Vec<&str> = slugs
+                    .iter()
+                    .copied()
+                    .filter(|s| *s != loaded.slug)
+                    .collect();
+                let help = match super::closest(name, &others) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => "name an incident by its file name (without .yaml) or its id".into(),
                 };
