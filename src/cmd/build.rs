@@ -68,15 +68,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             if let Some(b) = bar.get() {
                 b.finish_and_clear();
             }
-            // Notes (recurring error patterns) are for the writer, from `check` and `serve`;
-            // a build would repeat them for every recurrence in the history.
-            let diagnostics: Vec<_> = summary
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity != postmortem::diagnostic::Severity::Note)
-                .cloned()
-                .collect();
-            print_diagnostics(&diagnostics, global.quiet);
+            print_diagnostics(&summary.diagnostics, global.quiet);
             if global.verbose {
                 let phases: Vec<String> = summary
                     .phases

@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use postmortem::diagnostic::Severity;
+use postmortem::diagnostic::{self, Severity};
+use postmortem::knowledge::patterns::patterns_of;
+use postmortem::knowledge::recurrence_notes;
 use postmortem::load;
 
 use super::{Global, display_from, print_diagnostics};
@@ -25,7 +27,14 @@ enum Format {
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
     let display = display_from(&cwd);
-    let loaded = load::load_dir(&workspace.incidents_dir(), &display);
+    let mut loaded = load::load_dir(&workspace.incidents_dir(), &display);
+    // Notes for the writer: errors seen in earlier incidents (`serve` gives them too; a
+    // build does not, it would recite the whole history).
+    let patterns = patterns_of(&loaded.incidents);
+    loaded
+        .diagnostics
+        .extend(recurrence_notes(&loaded.incidents, &patterns));
+    diagnostic::sort(&mut loaded.diagnostics);
     let errors = loaded.error_count();
     match args.format {
         Format::Json => {

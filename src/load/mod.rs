@@ -84,12 +84,6 @@ pub fn load_dir(dir: &Path, display: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Load
         }
     }
     loaded.diagnostics.extend(validate_set(&loaded.incidents));
-    loaded
-        .diagnostics
-        .extend(crate::knowledge::recurrence_notes(
-            &loaded.incidents,
-            &crate::knowledge::patterns::patterns_of(&loaded.incidents),
-        ));
     diagnostic::sort(&mut loaded.diagnostics);
     loaded
 }
