@@ -170,8 +170,6 @@ pub struct Written {
     pub write: Duration,
     /// What was derived from all incidents (`serve` keeps it).
     pub overview: Overview,
-    /// The search record of each incident, in order.
-    pub records: Vec<SearchRecord>,
 }
 
 /// Renders and writes everything from loaded, valid incidents sorted newest first: the
@@ -219,7 +217,6 @@ pub fn write_all(
         search: rendered.search,
         write: start.elapsed() - render,
         overview: rendered.overview,
-        records: rendered.records,
     })
 }
 
@@ -269,8 +266,6 @@ pub struct Rendered {
     pub search: BundleStats,
     /// What was derived from all incidents.
     pub overview: Overview,
-    /// The search record of each incident, in order.
-    pub records: Vec<SearchRecord>,
 }
 
 /// Renders the site into `sink` and the Markdown reports into `reports`, from sorted
@@ -299,15 +294,14 @@ pub fn render_outputs(
     let summaries = &overview.summaries;
     let pretty_urls = info.base_url.is_some();
     let indexer = Indexer::start()?;
-    let records = incidents
+    incidents
         .par_iter()
         .zip(summaries.par_iter())
         .zip(overview.related.par_iter())
         .zip(overview.knowledge.incident_patterns.par_iter())
         .enumerate()
         .map(|(position, (((loaded, summary), related), pattern))| {
-            let record = SearchRecord::new(loaded, summary, pretty_urls);
-            indexer.add(position, record.clone());
+            indexer.add(position, SearchRecord::new(loaded, summary, pretty_urls));
             let page = IncidentPage::new(loaded, summary.clone(), related.clone(), pattern.clone());
             let (path, html) = renderer.incident_page(&page)?;
             sink.put(&path, html.as_bytes())
@@ -317,9 +311,9 @@ pub fn render_outputs(
                 .put(&name, text.as_bytes())
                 .map_err(|e| SiteError::Write(name, e))?;
             on_page();
-            Ok(record)
+            Ok(())
         })
-        .collect::<Result<Vec<_>, BuildError>>()?;
+        .collect::<Result<(), BuildError>>()?;
     let mut pages: Vec<String> = summaries
         .iter()
         .map(|s| format!("{}index.html", s.path))
@@ -335,6 +329,5 @@ pub fn render_outputs(
         pages: pages.len(),
         search,
         overview,
-        records,
     })
 }

@@ -412,11 +412,16 @@ impl Session {
             })
             .collect();
         let pretty_urls = info.base_url.is_some();
-        let records = overview
-            .summaries
-            .iter()
-            .map(|summary| summary.slug.clone())
-            .zip(written.records)
+        // Records are cheap to derive again; a build does not keep them.
+        let records = incidents
+            .par_iter()
+            .zip(&overview.summaries)
+            .map(|(loaded, summary)| {
+                (
+                    summary.slug.clone(),
+                    SearchRecord::new(loaded, summary, pretty_urls),
+                )
+            })
             .collect();
         let mut files = hashes.into_inner().unwrap_or_default();
         files.retain(|path, _| !path.starts_with(BUNDLE_PREFIX));
