@@ -409,8 +409,16 @@ fn init_for_gitlab_writes_a_pages_job() {
     assert!(
         serde_json::to_string(&ci["pages"]["script"])
             .unwrap()
-            .contains("postmortem build --out public")
+            .contains("postmortem build --base-url")
     );
+    // The settings name the folder GitLab publishes, so a local build writes it too and
+    // the ignore file covers it.
+    let build = run_in(dir.path(), &["build"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert!(dir.path().join("public/index.html").is_file());
+    assert!(!dir.path().join("site").exists());
+    let ignored = std::fs::read_to_string(dir.path().join(".gitignore")).unwrap();
+    assert!(ignored.lines().any(|l| l == "/public/"), "{ignored}");
     assert!(
         serde_json::to_string(&ci["check"]["script"])
             .unwrap()

@@ -90,12 +90,21 @@ fn files(root: &Path, ci: Ci) -> Vec<(&'static str, String)> {
         .date()
         .saturating_sub(jiff::Span::new().days(7))
         .to_string();
-    let output = if ci == Ci::Gitlab { "public" } else { "site" };
+    // GitLab Pages publishes `public/`: the setting says so, so local builds and the CI
+    // job write the same folder, and the ignore file names it.
+    let mut settings =
+        include_str!("init/postmortem.toml").replace("{title}", &title.replace('"', "'"));
+    let output = if ci == Ci::Gitlab {
+        settings = settings.replace(
+            "# output = \"site\"           # generated site (do not commit)",
+            "output = \"public\"           # generated site, published by GitLab Pages (do not commit)",
+        );
+        "public"
+    } else {
+        "site"
+    };
     let mut files = vec![
-        (
-            "postmortem.toml",
-            include_str!("init/postmortem.toml").replace("{title}", &title.replace('"', "'")),
-        ),
+        ("postmortem.toml", settings),
         (
             ".gitignore",
             include_str!("init/gitignore").replace("/site/", &format!("/{output}/")),
