@@ -207,6 +207,15 @@ fn nothing_a_user_typed_reaches_html_unescaped() {
         }
     }
     assert!(pages >= 8, "checked {pages} pages");
+    // The Markdown report escapes plain text too, group headings and owners included.
+    let report = std::fs::read_to_string(ws.path("reports/hostile.md")).unwrap();
+    for raw in ["### <script>", "owner: <script>"] {
+        assert!(!report.contains(raw), "reports/hostile.md: {raw}");
+    }
+    assert!(
+        report.contains("### &lt;script>alert(1)"),
+        "escaped heading"
+    );
     let page = std::fs::read_to_string(ws.path("site/incidents/hostile/index.html")).unwrap();
     assert!(
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
