@@ -188,13 +188,26 @@ pub fn language_name(syntax: Option<&SyntaxReference>) -> String {
     }
 }
 
+/// The fence info for a language as written (`py3`, `sh`): the name forges recognise for
+/// a language we know, so reports agree with the site; anything else as written.
+pub fn fence_language(name: &str) -> String {
+    match find_language(name) {
+        Some(syntax) if !is_plain_text(name) => language_name(Some(syntax)),
+        _ => name.to_owned(),
+    }
+}
+
 /// Whether a language name written in a file is one we know, as a syntax or as plain text.
 pub fn is_known_language(name: &str) -> bool {
-    find_language(name).is_some()
-        || matches!(
-            name.trim().to_ascii_lowercase().as_str(),
-            "" | "text" | "plain" | "plaintext" | "txt" | "log" | "output" | "none"
-        )
+    find_language(name).is_some() || is_plain_text(name)
+}
+
+/// Names writers use for text that has no syntax.
+fn is_plain_text(name: &str) -> bool {
+    matches!(
+        name.trim().to_ascii_lowercase().as_str(),
+        "" | "text" | "plain" | "plaintext" | "txt" | "log" | "output" | "none"
+    )
 }
 
 /// Highlights `code`, returning one HTML fragment per line (without the newline), every
@@ -428,6 +441,14 @@ fn hex(color: syntect::highlighting::Color) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_fences_use_the_names_forges_know() {
+        assert_eq!(fence_language("py"), "python");
+        assert_eq!(fence_language("sh"), "bash");
+        assert_eq!(fence_language("text"), "text");
+        assert_eq!(fence_language("mermaid"), "mermaid");
+    }
 
     #[test]
     fn python_gets_short_classes_and_balanced_lines() {

@@ -120,7 +120,7 @@ fn register(tera: &mut Tera) {
     });
     tera.register_filter("fence", |code: &str, kwargs: Kwargs, _: &State| {
         let lang = kwargs.get::<&str>("lang").ok().flatten().unwrap_or("");
-        fence(code, lang)
+        fence(code, &highlight::fence_language(lang))
     });
     tera.register_filter("md_cell", |text: &str, _: Kwargs, _: &State| md_cell(text));
     tera.register_filter("md_text", |text: &str, _: Kwargs, _: &State| md_text(text));
