@@ -255,8 +255,7 @@ fn median(values: &mut [i64]) -> i64 {
 /// Width of every chart's drawing, in SVG units; the page scales it to fit.
 const WIDTH: f64 = 720.0;
 
-/// The opening `<svg>` with its accessible name and description, or an empty string when
-/// there is nothing to draw (the page then says so).
+/// Appends the opening `<svg>` with its accessible name and description.
 fn svg_open(out: &mut String, id: &str, title: &str, bars: &[Bar], height: f64) {
     let summary: Vec<String> = bars
         .iter()
