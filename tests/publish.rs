@@ -225,7 +225,35 @@ fn incidents_json_matches_its_documented_schema() {
     assert!(errors.is_empty(), "{errors:#?}");
 
     assert_eq!(json["format_version"], 1);
+    // The keys the README documents, so a rename breaks this test, not the schema alone
+    // (which is generated from the same type and would follow the rename).
+    let keys = |value: &serde_json::Value| -> Vec<String> {
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(
+        keys(&json),
+        [
+            "base_url",
+            "format_version",
+            "generator",
+            "incidents",
+            "title"
+        ]
+    );
     let incidents = json["incidents"].as_array().unwrap();
+    for key in [
+        "slug",
+        "source",
+        "path",
+        "url",
+        "updated",
+        "minutes_to",
+        "incident",
+    ] {
+        assert!(incidents[0].get(key).is_some(), "incidents[0].{key}");
+    }
     let files = std::fs::read_dir(repo.join("incidents"))
         .unwrap()
         .flatten()
