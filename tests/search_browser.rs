@@ -363,9 +363,14 @@ lessons: {{ learned: ["{p}"] }}
 }
 
 /// Checks that nothing ran: no dialog is open, no element from a payload exists in the
-/// results, and the payload is shown as text.
+/// results, and the payload is shown as text. Call [`count_dialogs`] after loading the page.
 async fn assert_shown_as_text(browser: &Browser, container: &str, expected_text: &str) {
     assert_eq!(browser.open_dialog().await, None, "a dialog opened");
+    assert_eq!(
+        browser.eval("return window.__dialogs", vec![]).await,
+        json!(0),
+        "a payload called alert, confirm or prompt"
+    );
     let injected = browser
         .eval(
             "return document.querySelectorAll(arguments[0] + ' img, ' + arguments[0] + ' script').length;",
@@ -380,6 +385,19 @@ async fn assert_shown_as_text(browser: &Browser, container: &str, expected_text:
     text_containing(browser, container, expected_text).await;
 }
 
+/// Replaces the page's dialogs with a counter, so a payload that runs is counted even if
+/// its dialog would have been dismissed before anyone looked.
+async fn count_dialogs(browser: &Browser) {
+    browser
+        .eval(
+            "window.__dialogs = 0; \
+             window.alert = window.confirm = window.prompt = function () { window.__dialogs++; }; \
+             return 1",
+            vec![],
+        )
+        .await;
+}
+
 #[tokio::test]
 #[ignore = "needs chromium"]
 async fn html_in_an_incident_never_runs_in_results_and_shows_as_text() {
@@ -389,6 +407,7 @@ async fn html_in_an_incident_never_runs_in_results_and_shows_as_text() {
     let server = Server::start(&site, "/");
     with_browser(move |browser| async move {
         browser.goto(&server.url("search/index.html")).await;
+        count_dialogs(&browser).await;
         browser.type_into("#search-q", PAYLOAD).await;
         let rows = results(&browser, PAGE_RESULTS, 1).await;
         assert!(
@@ -397,6 +416,7 @@ async fn html_in_an_incident_never_runs_in_results_and_shows_as_text() {
         );
         assert_shown_as_text(&browser, "#search-results", PAYLOAD).await;
         browser.goto(&server.url("")).await;
+        count_dialogs(&browser).await;
         browser.type_into("#site-search-q", PAYLOAD).await;
         results(&browser, HEADER_RESULTS, 1).await;
         assert_shown_as_text(&browser, "#site-search-list", PAYLOAD).await;
@@ -409,6 +429,7 @@ async fn html_in_an_incident_never_runs_in_results_and_shows_as_text() {
         browser
             .goto(&server.url("search/index.html?q=hostile"))
             .await;
+        count_dialogs(&browser).await;
         let rows = results(&browser, PAGE_RESULTS, 1).await;
         assert_eq!(
             field(&rows[0], "title"),
@@ -416,6 +437,7 @@ async fn html_in_an_incident_never_runs_in_results_and_shows_as_text() {
         );
         assert_shown_as_text(&browser, "#search-results", "<img src=x onerror=alert(3)>").await;
         browser.goto(&server.url("")).await;
+        count_dialogs(&browser).await;
         browser.type_into("#site-search-q", "onerror").await;
         results(&browser, HEADER_RESULTS, 1).await;
         assert_shown_as_text(&browser, "#site-search-list", "<script>alert(2)</script>").await;
