@@ -39,7 +39,7 @@ use crate::knowledge::related::RelatedIndex;
 use crate::knowledge::{Knowledge, PatternRef};
 use crate::load::LoadedIncident;
 use crate::render::{IncidentPage, IncidentSummary, Overview, RelatedLink, Templates, report};
-use crate::search::SearchRecord;
+use crate::search::{BUNDLE_DIR, SearchRecord};
 use crate::site::write::{self, write_atomically};
 use crate::site::{SUMMARY_LISTS, SiteFiles, SiteInfo, SiteRenderer};
 use crate::workspace::{self, CONFIG_FILE, Workspace};
@@ -78,7 +78,6 @@ struct Site {
     /// Templates with the site-wide values set, for reports.
     templates: Templates,
     renderer: SiteRenderer,
-    incident_count: usize,
     /// What the site shows of each incident, by slug.
     shown: HashMap<String, Shown>,
     /// Hash of every file of the site as last written, by path relative to the site root
@@ -265,7 +264,7 @@ impl Session {
 
     /// Number of incidents in the last good site.
     pub fn incident_count(&self) -> usize {
-        self.site.as_ref().map_or(0, |s| s.incident_count)
+        self.site.as_ref().map_or(0, |s| s.shown.len())
     }
 
     /// Brings the site up to date with the files on disk; the first call builds
@@ -424,12 +423,11 @@ impl Session {
             })
             .collect();
         let mut files = hashes.into_inner().unwrap_or_default();
-        files.retain(|path, _| !path.starts_with(BUNDLE_PREFIX));
+        files.retain(|path, _| !path.starts_with(&format!("{BUNDLE_DIR}/")));
         self.site = Some(Site {
             outputs,
             templates,
             renderer,
-            incident_count: incidents.len(),
             shown,
             files,
             records,
@@ -474,7 +472,6 @@ impl Session {
         let dirty = self.sources.dirty();
         let knowledge = Knowledge::new(incidents, self.sources.patterns());
         let mut rebuilt = Rebuilt::default();
-        let mut removed = Vec::new();
         let written = (|| {
             // The edited incidents' own pages first: of all that is derived from every
             // incident, they need only their own related links and pattern.
@@ -501,14 +498,7 @@ impl Session {
                 knowledge,
             };
             let plan = Plan::new(site, summaries, dirty, overview, &edited);
-            site.apply(
-                incidents,
-                summaries,
-                &plan,
-                reports,
-                &mut rebuilt,
-                &mut removed,
-            )?;
+            site.apply(incidents, summaries, &plan, reports, &mut rebuilt)?;
             Ok(plan)
         })();
         let plan = match written {
@@ -520,7 +510,6 @@ impl Session {
             }
         };
         rebuilt.incidents = incidents.len();
-        site.incident_count = incidents.len();
         for &i in plan.edited.iter().chain(&plan.pages) {
             site.shown.insert(
                 summaries[i].slug.clone(),
@@ -552,9 +541,6 @@ impl Session {
         Ok(rebuilt)
     }
 }
-
-/// Paths of the search bundle inside the site, which [`SearchRefresher`] owns.
-const BUNDLE_PREFIX: &str = "pagefind/";
 
 impl Shown {
     fn new(summary: &IncidentSummary, related: &[RelatedLink], pattern: &PatternRef) -> Self {
@@ -604,7 +590,6 @@ impl Site {
         plan: &Plan,
         mut reports: Vec<(String, String)>,
         rebuilt: &mut Rebuilt,
-        removed: &mut Vec<String>,
     ) -> Result<(), Failure> {
         let related = &plan.overview.related;
         reports.extend(self.write_pages(
@@ -639,9 +624,9 @@ impl Site {
         }
         rebuilt.reports = reports.len();
         rebuilt.written += self.write_reports(&reports)?;
-        *removed = self.remove_gone(plan)?;
+        let removed = self.remove_gone(plan)?;
         rebuilt.removed = removed.len() + self.remove_reports(plan)?;
-        rebuilt.pages.extend(removed.iter().cloned());
+        rebuilt.pages.extend(removed);
         rebuilt.written += self.write_data_files(incidents, plan)?;
         Ok(())
     }

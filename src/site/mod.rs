@@ -97,9 +97,6 @@ pub struct SiteRenderer {
     assets: assets::Assets,
 }
 
-/// One page to render: where it goes, with which template, and how to build its values
-/// (only when it is rendered, so a 10,000-incident site never holds every list page's
-/// values at once).
 /// The list pages that show every incident's summary, or counts over all of them: any
 /// change to a summary changes them.
 pub const SUMMARY_LISTS: [&str; 4] = [
@@ -109,6 +106,9 @@ pub const SUMMARY_LISTS: [&str; 4] = [
     "services/index.html",
 ];
 
+/// One page to render: where it goes, with which template, and how to build its values
+/// (only when it is rendered, so a 10,000-incident site never holds every list page's
+/// values at once).
 struct PageJob<'a> {
     path: String,
     template: &'static str,
