@@ -33,7 +33,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let patterns = patterns_of(&loaded.incidents);
     loaded
         .diagnostics
-        .extend(recurrence_notes(&loaded.incidents, &patterns));
+        .extend(recurrence_notes(&loaded.incidents, &patterns, &|_| true));
     diagnostic::sort(&mut loaded.diagnostics);
     let errors = loaded.error_count();
     match args.format {

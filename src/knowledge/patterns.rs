@@ -138,14 +138,18 @@ fn pattern_slug(text: &str) -> String {
 /// Notes for incidents whose error matches earlier incidents' pattern, e.g.
 /// ``error matches pattern `…` seen in 2 earlier incidents: a, b``. An incident that
 /// already lists every earlier one in `related` gets none: its writer knows. `patterns` are
-/// the incidents' patterns, as for [`group`].
-pub fn recurrence_notes(incidents: &[LoadedIncident], patterns: &[Pattern]) -> Vec<Diagnostic> {
+/// the incidents' patterns, as for [`group`]; only incidents that `wanted` accepts get one.
+pub fn recurrence_notes(
+    incidents: &[LoadedIncident],
+    patterns: &[Pattern],
+    wanted: &dyn Fn(&LoadedIncident) -> bool,
+) -> Vec<Diagnostic> {
     let (groups, refs) = group(incidents, patterns);
     let by_text: HashMap<&str, &PatternGroup> =
         groups.iter().map(|g| (g.text.as_str(), g)).collect();
     let mut notes = Vec::new();
     for (loaded, pattern) in incidents.iter().zip(&refs) {
-        if pattern.seen_before == 0 {
+        if pattern.seen_before == 0 || !wanted(loaded) {
             continue;
         }
         let earlier: Vec<&LoadedIncident> = by_text[pattern.text.as_str()].incidents
@@ -256,7 +260,7 @@ mod tests {
                 "related: [old-1]\n",
             ),
         ];
-        let notes = recurrence_notes(&incidents, &patterns_of(&incidents));
+        let notes = recurrence_notes(&incidents, &patterns_of(&incidents), &|_| true);
         let messages: Vec<(&str, &str)> = notes
             .iter()
             .map(|n| (n.file.to_str().unwrap(), n.message.as_str()))

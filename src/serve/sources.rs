@@ -229,16 +229,9 @@ impl Sources {
     /// Notes for the files read again since the site was last written whose error matches
     /// earlier incidents' pattern, as `check` gives them.
     pub fn recurrence_notes(&self) -> Vec<Diagnostic> {
-        let touched: HashSet<&Path> = self
-            .touched
-            .iter()
-            .filter_map(|path| self.index.get(path))
-            .map(|&i| self.incidents[i].file.as_path())
-            .collect();
-        knowledge::recurrence_notes(&self.incidents, &self.patterns)
-            .into_iter()
-            .filter(|note| touched.contains(note.file.as_path()))
-            .collect()
+        knowledge::recurrence_notes(&self.incidents, &self.patterns, &|loaded| {
+            self.touched.contains(&loaded.path)
+        })
     }
 
     /// The site now shows every file as read.
