@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use postmortem::diagnostic::{self, Severity};
-use postmortem::knowledge::patterns::patterns_of;
 use postmortem::knowledge::recurrence_notes;
 use postmortem::load;
 
@@ -30,10 +29,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let mut loaded = load::load_dir(&workspace.incidents_dir(), &display);
     // Notes for the writer: errors seen in earlier incidents (`serve` gives them too; a
     // build does not, it would recite the whole history).
-    let patterns = patterns_of(&loaded.incidents);
     loaded
         .diagnostics
-        .extend(recurrence_notes(&loaded.incidents, &patterns, &|_| true));
+        .extend(recurrence_notes(&loaded.incidents, &|_| true));
     diagnostic::sort(&mut loaded.diagnostics);
     let errors = loaded.error_count();
     match args.format {

@@ -47,10 +47,9 @@ pub struct Knowledge {
 
 impl Knowledge {
     /// Derives patterns, action items and trends. Indices in the result refer to
-    /// `incidents` in the order given (the order of the site's summaries); `patterns[i]` is
-    /// the error pattern of `incidents[i]` ([`patterns::patterns_of`]).
-    pub fn new(incidents: &[LoadedIncident], patterns: &[fingerprint::Pattern]) -> Self {
-        let (patterns, incident_patterns) = patterns::group(incidents, patterns);
+    /// `incidents` in the order given (the order of the site's summaries).
+    pub fn new(incidents: &[LoadedIncident]) -> Self {
+        let (patterns, incident_patterns) = patterns::group(incidents);
         Self {
             patterns,
             incident_patterns,
@@ -105,7 +104,7 @@ mod tests {
             incident("a", "2025-07-12", "unexpected keyword argument 'x'", ""),
             incident("b", "2025-10-09", "unexpected keyword argument 'y'", ""),
         ];
-        let knowledge = Knowledge::new(&incidents, &patterns::patterns_of(&incidents));
+        let knowledge = Knowledge::new(&incidents);
         let summaries: Vec<_> = incidents
             .iter()
             .map(crate::render::IncidentSummary::new)
@@ -148,11 +147,6 @@ pub(crate) mod test_support {
         let file = std::path::PathBuf::from(format!("{slug}.yaml"));
         let incident = crate::load::parse_incident(&file, &yaml)
             .unwrap_or_else(|d| panic!("{}\n{yaml}", d.render(false)));
-        LoadedIncident {
-            slug: slug.into(),
-            path: file.clone(),
-            file,
-            incident,
-        }
+        LoadedIncident::new(slug.into(), file.clone(), file, incident)
     }
 }

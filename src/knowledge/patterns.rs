@@ -10,9 +10,6 @@ use jiff::civil::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use rayon::prelude::*;
-
-use super::fingerprint::{Pattern, pattern_of};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::LoadedIncident;
 use crate::workspace::slugify;
@@ -53,25 +50,13 @@ pub struct PatternRef {
     pub occurrences: usize,
 }
 
-/// The pattern of each incident's error, in the order given.
-pub fn patterns_of(incidents: &[LoadedIncident]) -> Vec<Pattern> {
-    incidents
-        .par_iter()
-        .map(|loaded| pattern_of(&loaded.incident.error))
-        .collect()
-}
-
-/// Groups incidents by pattern (`patterns[i]` is the pattern of `incidents[i]`, from
-/// [`patterns_of`]). Returns the groups, recurring and recent ones first, and for each
-/// incident (in the order given) its [`PatternRef`].
-pub fn group(
-    incidents: &[LoadedIncident],
-    patterns: &[Pattern],
-) -> (Vec<PatternGroup>, Vec<PatternRef>) {
+/// Groups incidents by pattern. Returns the groups, recurring and recent ones first, and
+/// for each incident (in the order given) its [`PatternRef`].
+pub fn group(incidents: &[LoadedIncident]) -> (Vec<PatternGroup>, Vec<PatternRef>) {
     let mut groups: Vec<PatternGroup> = Vec::new();
     let mut by_text: HashMap<&str, usize> = HashMap::new();
     for i in chronological(incidents) {
-        let pattern = &patterns[i];
+        let pattern = &incidents[i].pattern;
         let date = incidents[i].incident.date.date();
         let index = *by_text.entry(pattern.text.as_str()).or_insert_with(|| {
             groups.push(PatternGroup {
@@ -137,14 +122,13 @@ fn pattern_slug(text: &str) -> String {
 
 /// Notes for incidents whose error matches earlier incidents' pattern, e.g.
 /// ``error matches pattern `…` seen in 2 earlier incidents: a, b``. An incident that
-/// already lists every earlier one in `related` gets none: its writer knows. `patterns` are
-/// the incidents' patterns, as for [`group`]; only incidents that `wanted` accepts get one.
+/// already lists every earlier one in `related` gets none: its writer knows. Only incidents
+/// that `wanted` accepts get one.
 pub fn recurrence_notes(
     incidents: &[LoadedIncident],
-    patterns: &[Pattern],
     wanted: &dyn Fn(&LoadedIncident) -> bool,
 ) -> Vec<Diagnostic> {
-    let (groups, refs) = group(incidents, patterns);
+    let (groups, refs) = group(incidents);
     let by_text: HashMap<&str, &PatternGroup> =
         groups.iter().map(|g| (g.text.as_str(), g)).collect();
     let mut notes = Vec::new();
@@ -219,7 +203,7 @@ mod tests {
                 "",
             ),
         ];
-        let (groups, refs) = group(&incidents, &patterns_of(&incidents));
+        let (groups, refs) = group(&incidents);
         assert_eq!(groups.len(), 2);
         assert_eq!(
             groups[0].text,
@@ -260,7 +244,7 @@ mod tests {
                 "related: [old-1]\n",
             ),
         ];
-        let notes = recurrence_notes(&incidents, &patterns_of(&incidents), &|_| true);
+        let notes = recurrence_notes(&incidents, &|_| true);
         let messages: Vec<(&str, &str)> = notes
             .iter()
             .map(|n| (n.file.to_str().unwrap(), n.message.as_str()))

@@ -253,7 +253,7 @@ mod tests {
 
     fn related(incidents: &[LoadedIncident]) -> Vec<Vec<(String, String)>> {
         let summaries: Vec<IncidentSummary> = incidents.iter().map(IncidentSummary::new).collect();
-        let (_, refs) = patterns::group(incidents, &patterns::patterns_of(incidents));
+        let (_, refs) = patterns::group(incidents);
         related_links(incidents, &summaries, &refs)
             .into_iter()
             .map(|links| {

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
+use crate::knowledge::fingerprint::{Pattern, pattern_of};
 use crate::model::Incident;
 
 pub use parse::{MAX_FILE_BYTES, closest, parse_incident};
@@ -31,6 +32,23 @@ pub struct LoadedIncident {
     pub path: PathBuf,
     /// The parsed incident.
     pub incident: Incident,
+    /// Its error pattern. It depends on this file alone, so it is worked out once, as the
+    /// file is read, for every list, note and page that groups incidents by it.
+    pub pattern: Pattern,
+}
+
+impl LoadedIncident {
+    /// An incident read from `path`, shown as `file`.
+    pub fn new(slug: String, file: PathBuf, path: PathBuf, incident: Incident) -> Self {
+        let pattern = pattern_of(&incident.error);
+        Self {
+            slug,
+            file,
+            path,
+            incident,
+            pattern,
+        }
+    }
 }
 
 /// Everything found under the incidents folder.
@@ -112,12 +130,12 @@ pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic>
         .map_err(|e| Diagnostic::file_error(file, format!("cannot read file: {e}")))?;
     let source = parse::decode(file, bytes)?;
     let incident = parse_incident(file, &source)?;
-    Ok(LoadedIncident {
+    Ok(LoadedIncident::new(
         slug,
-        file: file.to_path_buf(),
-        path: path.to_path_buf(),
+        file.to_path_buf(),
+        path.to_path_buf(),
         incident,
-    })
+    ))
 }
 
 /// The slug of an incident file: its name without the extension.

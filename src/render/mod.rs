@@ -15,7 +15,6 @@ pub mod view;
 use rayon::prelude::*;
 
 use crate::knowledge::Knowledge;
-use crate::knowledge::patterns::patterns_of;
 use crate::knowledge::related::related_links;
 use crate::load::LoadedIncident;
 pub use templates::{TemplateError, Templates};
@@ -24,13 +23,16 @@ pub use view::{IncidentPage, IncidentSummary, RelatedLink};
 /// Sorts incidents newest first (ties by slug, so the order never depends on the file
 /// system).
 pub fn sort_newest_first(incidents: &mut [LoadedIncident]) {
-    incidents.sort_by(|a, b| {
-        b.incident
-            .date
-            .sort_key()
-            .cmp(&a.incident.date.sort_key())
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    incidents.sort_by(newest_first);
+}
+
+/// The order of [`sort_newest_first`].
+pub fn newest_first(a: &LoadedIncident, b: &LoadedIncident) -> std::cmp::Ordering {
+    b.incident
+        .date
+        .sort_key()
+        .cmp(&a.incident.date.sort_key())
+        .then_with(|| a.slug.cmp(&b.slug))
 }
 
 /// What rendering needs to know about all incidents at once, derived once per build.
@@ -48,7 +50,7 @@ pub struct Overview {
 /// `incidents` should already be sorted the way lists show them.
 pub fn overview(incidents: &[LoadedIncident]) -> Overview {
     let summaries: Vec<IncidentSummary> = incidents.par_iter().map(IncidentSummary::new).collect();
-    let knowledge = Knowledge::new(incidents, &patterns_of(incidents));
+    let knowledge = Knowledge::new(incidents);
     let related = related_links(incidents, &summaries, &knowledge.incident_patterns);
     Overview {
         summaries,

@@ -382,11 +382,13 @@ mod tests {
 
     #[test]
     fn related_links_prefer_the_forward_reason() {
-        let load = |slug: &str, related: &str| LoadedIncident {
-            slug: slug.into(),
-            file: format!("{slug}.yaml").into(),
-            path: format!("{slug}.yaml").into(),
-            incident: incident(&format!("{BASE}related: [{related}]\n")),
+        let load = |slug: &str, related: &str| {
+            LoadedIncident::new(
+                slug.into(),
+                format!("{slug}.yaml").into(),
+                format!("{slug}.yaml").into(),
+                incident(&format!("{BASE}related: [{related}]\n")),
+            )
         };
         let incidents = [load("a", "b"), load("b", "a"), load("c", "a")];
         let summaries: Vec<IncidentSummary> = incidents.iter().map(IncidentSummary::new).collect();

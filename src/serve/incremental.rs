@@ -11,10 +11,10 @@
 //!    written and the last good site stays;
 //! 3. renders and writes the changed incidents' pages first, the page a user looks at:
 //!    they need only their own related links ([`RelatedIndex`]) and the error patterns,
-//!    which `Sources` keeps per file; then the pages whose related links or pattern
-//!    changed, the list pages that show a changed summary (index, the old and new tag and
-//!    service pages, the term indexes, the knowledge pages), the reports, and removes what
-//!    is gone;
+//!    which each file carries from when it was read; then the pages whose related links
+//!    or pattern changed, the list pages that show a changed summary (index, the old and
+//!    new tag and service pages, the term indexes, the knowledge pages), the reports, and
+//!    removes what is gone;
 //! 4. writes only the files whose bytes changed, each atomically.
 //!
 //! Rendered pages are not kept: at 10,000 incidents that would be gigabytes. A 64-bit hash
@@ -470,7 +470,7 @@ impl Session {
         self.sources.sort();
         let (incidents, summaries) = (self.sources.incidents(), self.sources.summaries());
         let dirty = self.sources.dirty();
-        let knowledge = Knowledge::new(incidents, self.sources.patterns());
+        let knowledge = Knowledge::new(incidents);
         let mut rebuilt = Rebuilt::default();
         let written = (|| {
             // The edited incidents' own pages first: of all that is derived from every

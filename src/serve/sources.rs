@@ -15,10 +15,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::knowledge::{
-    self,
-    fingerprint::{Pattern, pattern_of},
-};
+use crate::knowledge;
 use crate::load::{self, LoadedIncident};
 use crate::render::{self, IncidentSummary};
 use crate::workspace;
@@ -39,12 +36,6 @@ impl Stamp {
     }
 }
 
-/// What is derived from one incident on its own, kept beside it.
-struct Derived {
-    summary: IncidentSummary,
-    pattern: Pattern,
-}
-
 /// Every incident file of the folder, parsed or not.
 #[derive(Default)]
 pub struct Sources {
@@ -52,9 +43,6 @@ pub struct Sources {
     incidents: Vec<LoadedIncident>,
     /// The summary of each incident, in the same order.
     summaries: Vec<IncidentSummary>,
-    /// The error pattern of each incident, in the same order: computed once per read, as
-    /// fingerprinting every error again on each save would cost more than the page.
-    patterns: Vec<Pattern>,
     /// Where each file's incident is in `incidents`.
     index: HashMap<PathBuf, usize>,
     stamps: HashMap<PathBuf, Stamp>,
@@ -103,11 +91,8 @@ impl Sources {
             .map(|(path, stamp)| {
                 let result =
                     load::load_file(&path, &workspace::display_path(&path, cwd)).map(|loaded| {
-                        let derived = Derived {
-                            summary: IncidentSummary::new(&loaded),
-                            pattern: pattern_of(&loaded.incident.error),
-                        };
-                        (loaded, derived)
+                        let summary = IncidentSummary::new(&loaded);
+                        (loaded, summary)
                     });
                 (path, stamp, result)
             })
@@ -116,7 +101,7 @@ impl Sources {
             self.forget(&path);
             self.stamps.insert(path.clone(), stamp);
             match result {
-                Ok((loaded, derived)) => self.insert(loaded, derived),
+                Ok((loaded, summary)) => self.insert(loaded, summary),
                 Err(diagnostic) => {
                     self.broken.insert(path.clone(), diagnostic);
                 }
@@ -126,14 +111,13 @@ impl Sources {
         Ok(count)
     }
 
-    fn insert(&mut self, loaded: LoadedIncident, derived: Derived) {
+    fn insert(&mut self, loaded: LoadedIncident, summary: IncidentSummary) {
         self.warnings
             .insert(loaded.path.clone(), load::language_warnings(&loaded));
         self.dirty.insert(loaded.slug.clone());
         self.index.insert(loaded.path.clone(), self.incidents.len());
         self.incidents.push(loaded);
-        self.summaries.push(derived.summary);
-        self.patterns.push(derived.pattern);
+        self.summaries.push(summary);
     }
 
     /// Drops everything known about one file.
@@ -146,7 +130,6 @@ impl Sources {
         };
         let loaded = self.incidents.swap_remove(i);
         self.summaries.swap_remove(i);
-        self.patterns.swap_remove(i);
         if let Some(moved) = self.incidents.get(i) {
             self.index.insert(moved.path.clone(), i);
         }
@@ -162,27 +145,21 @@ impl Sources {
     }
 
     /// Sorts the incidents newest first, as every list shows them, keeping each summary
-    /// and pattern beside its incident.
+    /// beside its incident.
     pub fn sort(&mut self) {
-        let mut derived: HashMap<PathBuf, Derived> = self
+        if self
             .incidents
-            .iter()
-            .map(|loaded| loaded.path.clone())
-            .zip(self.summaries.drain(..).zip(self.patterns.drain(..)))
-            .map(|(path, (summary, pattern))| (path, Derived { summary, pattern }))
+            .is_sorted_by(|a, b| render::newest_first(a, b).is_le())
+        {
+            return; // the usual case: a save that kept the date
+        }
+        let mut pairs: Vec<(LoadedIncident, IncidentSummary)> = self
+            .incidents
+            .drain(..)
+            .zip(self.summaries.drain(..))
             .collect();
-        render::sort_newest_first(&mut self.incidents);
-        (self.summaries, self.patterns) = self
-            .incidents
-            .iter()
-            .map(|loaded| {
-                let d = derived.remove(&loaded.path).unwrap_or_else(|| Derived {
-                    summary: IncidentSummary::new(loaded),
-                    pattern: pattern_of(&loaded.incident.error),
-                });
-                (d.summary, d.pattern)
-            })
-            .unzip();
+        pairs.sort_by(|a, b| render::newest_first(&a.0, &b.0));
+        (self.incidents, self.summaries) = pairs.into_iter().unzip();
         self.index = self
             .incidents
             .iter()
@@ -199,11 +176,6 @@ impl Sources {
     /// Their summaries, in the same order.
     pub fn summaries(&self) -> &[IncidentSummary] {
         &self.summaries
-    }
-
-    /// Their error patterns, in the same order.
-    pub fn patterns(&self) -> &[Pattern] {
-        &self.patterns
     }
 
     /// Slugs changed since the site was last written.
@@ -229,7 +201,7 @@ impl Sources {
     /// Notes for the files read again since the site was last written whose error matches
     /// earlier incidents' pattern, as `check` gives them.
     pub fn recurrence_notes(&self) -> Vec<Diagnostic> {
-        knowledge::recurrence_notes(&self.incidents, &self.patterns, &|loaded| {
+        knowledge::recurrence_notes(&self.incidents, &|loaded| {
             self.touched.contains(&loaded.path)
         })
     }
