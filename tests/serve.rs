@@ -133,6 +133,25 @@ fn a_new_severity_reaches_the_counts_of_the_index_and_the_search_page() {
 }
 
 #[test]
+fn a_dangling_link_is_the_same_error_as_in_check() {
+    let ws = workspace();
+    let server = Running::serve(&ws, &[]);
+    server.wait_for_first_build();
+    std::os::unix::fs::symlink(ws.path("nowhere.yaml"), ws.path("incidents/broken.yaml")).unwrap();
+    let check = stderr(&ws.run(&["check"]));
+    assert!(check.contains("cannot list folder"), "{check}");
+    server.wait_for("the error under serve", || {
+        server.status()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("cannot list folder"))
+    });
+    server.wait_for_page(PAGE, "<h1>First title</h1>");
+    fs::remove_file(ws.path("incidents/broken.yaml")).unwrap();
+    server.wait_for("the error to clear", || server.status()["error"].is_null());
+    assert_eq!(server.interrupt().code(), Some(0));
+}
+
+#[test]
 fn an_edit_rewrites_only_the_files_whose_bytes_changed() {
     use std::os::unix::fs::MetadataExt;
     let ws = workspace();

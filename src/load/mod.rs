@@ -160,24 +160,35 @@ pub fn is_incident_file(path: &Path) -> bool {
 
 /// Every incident file under `dir`, sorted so output never depends on directory order.
 pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut files: Vec<PathBuf> = incident_entries(dir)?
+        .into_iter()
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The incident files under `dir`, as walkdir found them (with their metadata, which
+/// `serve` uses to notice changes): hidden entries skipped, symlinks followed, and a
+/// dangling link or a loop an error.
+pub fn incident_entries(dir: &Path) -> Result<Vec<walkdir::DirEntry>, Diagnostic> {
     if !dir.is_dir() {
         return Err(Diagnostic::file_error(dir, "incidents folder not found")
             .with_help("create it with `postmortem new \"<title>\"`, or set `incidents` in postmortem.toml"));
     }
-    let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .into_iter()
         .filter_entry(|entry| {
             entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
         });
+    let mut entries = Vec::new();
     for entry in walker {
         let entry =
             entry.map_err(|e| Diagnostic::file_error(dir, format!("cannot list folder: {e}")))?;
         if entry.file_type().is_file() && is_incident_file(entry.path()) {
-            files.push(entry.into_path());
+            entries.push(entry);
         }
     }
-    files.sort();
-    Ok(files)
+    Ok(entries)
 }

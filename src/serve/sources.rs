@@ -3,11 +3,12 @@
 //! Every file's size and modification time are remembered; a re-scan re-parses only the
 //! files whose stamp changed (or that an event named, in case two saves fell within the
 //! clock's resolution), notices files that appeared or went, and records which slugs
-//! changed since the site was last written. The scan follows the same rules as
-//! [`load::discover`] (hidden entries skipped, symlinks followed), without re-reading
-//! unchanged files, so a save in a folder of 10,000 costs one parse and a `stat` each.
+//! changed since the site was last written. The scan is `check`'s own
+//! ([`load::incident_entries`]: hidden entries skipped, symlinks followed, a dangling link
+//! an error), without re-reading unchanged files, so a save in a folder of 10,000 costs
+//! one parse and a `stat` each.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -215,48 +216,13 @@ impl Sources {
 
 /// Every incident file under `dir` with its stamp; the same files as [`load::discover`].
 fn scan(dir: &Path) -> Result<HashMap<PathBuf, Stamp>, Diagnostic> {
-    if !dir.is_dir() {
-        // Exactly what `check` says about it.
-        return Err(load::discover(dir)
-            .err()
-            .unwrap_or_else(|| Diagnostic::file_error(dir, "incidents folder not found")));
-    }
+    // The same files, and the same errors, as `check` finds.
     let mut found = HashMap::new();
-    let mut visited = HashSet::new();
-    scan_into(dir, &mut found, &mut visited)
-        .map_err(|e| Diagnostic::file_error(dir, format!("cannot list folder: {e}")))?;
+    for entry in load::incident_entries(dir)? {
+        let meta = entry
+            .metadata()
+            .map_err(|e| Diagnostic::file_error(entry.path(), format!("cannot read file: {e}")))?;
+        found.insert(entry.into_path(), Stamp::of(&meta));
+    }
     Ok(found)
-}
-
-fn scan_into(
-    dir: &Path,
-    found: &mut HashMap<PathBuf, Stamp>,
-    visited: &mut HashSet<PathBuf>,
-) -> std::io::Result<()> {
-    // A symlink may lead back up: each real folder is listed once.
-    if !visited.insert(dir.canonicalize()?) {
-        return Ok(());
-    }
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let file_type = entry.file_type()?;
-        let meta = if file_type.is_symlink() {
-            match fs::metadata(&path) {
-                Ok(meta) => meta,
-                Err(_) => continue, // a dangling link is no file
-            }
-        } else {
-            entry.metadata()?
-        };
-        if meta.is_dir() {
-            scan_into(&path, found, visited)?;
-        } else if meta.is_file() && load::is_incident_file(&path) {
-            found.insert(path, Stamp::of(&meta));
-        }
-    }
-    Ok(())
 }
