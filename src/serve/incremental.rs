@@ -638,16 +638,23 @@ impl Site {
         incidents: &[LoadedIncident],
         plan: &Plan,
     ) -> Result<usize, Failure> {
-        let pages: Vec<String> = self
-            .files
-            .keys()
-            .filter(|p| p.ends_with(".html"))
-            .cloned()
-            .collect();
         let data = Mutex::new(SiteFiles::default());
         self.renderer
-            .publish_files(&plan.overview, incidents, &pages, &data)
+            .incidents_json(&plan.overview, incidents, &data)
             .map_err(other)?;
+        // The feed lists summaries, the sitemap pages: only a list change touches them.
+        // (`schema.json` and `robots.txt` change only with a full rebuild.)
+        if !plan.lists.is_empty() || !plan.removed_pages.is_empty() {
+            let pages: Vec<String> = self
+                .files
+                .keys()
+                .filter(|p| p.ends_with(".html"))
+                .cloned()
+                .collect();
+            self.renderer
+                .feed_and_sitemap(&plan.overview, &pages, &data)
+                .map_err(other)?;
+        }
         let mut written = 0;
         for (path, content) in data.into_inner().unwrap_or_default().files {
             written += usize::from(self.put(&path, &content)?);

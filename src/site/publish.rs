@@ -94,13 +94,37 @@ impl SiteRenderer {
         pages: &[String],
         sink: &dyn Sink,
     ) -> Result<(), SiteError> {
+        self.incidents_json(overview, incidents, sink)?;
+        self.feed_and_sitemap(overview, pages, sink)?;
+        let files = [
+            ("schema.json", crate::model::schema_json() + "\n"),
+            ("robots.txt", robots(&self.site)),
+        ];
+        put_all(&files, sink)
+    }
+
+    /// Writes `incidents.json`: it changes with any change to any incident.
+    pub fn incidents_json(
+        &self,
+        overview: &Overview,
+        incidents: &[LoadedIncident],
+        sink: &dyn Sink,
+    ) -> Result<(), SiteError> {
+        let json = incidents_json(&self.site, overview, incidents);
+        put_all(&[("incidents.json", json)], sink)
+    }
+
+    /// With a base URL, writes `feed.xml` and `sitemap.xml` (listing `pages`, the HTML
+    /// pages written): they change only with the summaries or the set of pages.
+    pub fn feed_and_sitemap(
+        &self,
+        overview: &Overview,
+        pages: &[String],
+        sink: &dyn Sink,
+    ) -> Result<(), SiteError> {
         let site = &self.site;
         let summaries = &overview.summaries;
-        let mut files = vec![
-            ("incidents.json", incidents_json(site, overview, incidents)),
-            ("schema.json", crate::model::schema_json() + "\n"),
-            ("robots.txt", robots(site)),
-        ];
+        let mut files = Vec::new();
         if let Some(base) = &site.base_url {
             let mut feed = Context::new();
             feed.insert("incidents", summaries);
@@ -128,12 +152,16 @@ impl SiteRenderer {
                 self.templates.render("sitemap.xml", &sitemap)?,
             ));
         }
-        for (name, content) in &files {
-            sink.put(name, content.as_bytes())
-                .map_err(|e| SiteError::Write((*name).to_owned(), e))?;
-        }
-        Ok(())
+        put_all(&files, sink)
     }
+}
+
+fn put_all(files: &[(&str, String)], sink: &dyn Sink) -> Result<(), SiteError> {
+    for (name, content) in files {
+        sink.put(name, content.as_bytes())
+            .map_err(|e| SiteError::Write((*name).to_owned(), e))?;
+    }
+    Ok(())
 }
 
 fn incidents_json(site: &SiteInfo, overview: &Overview, incidents: &[LoadedIncident]) -> String {
