@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use postmortem::load;
-use postmortem::render;
+use postmortem::render::{self, IncidentSummary};
 use postmortem::search::{self, SearchRecord};
 use rayon::prelude::*;
 
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
     render::sort_newest_first(&mut incidents);
 
     let start = Instant::now();
-    let summaries = render::overview(&incidents).summaries;
+    let summaries: Vec<IncidentSummary> = incidents.par_iter().map(IncidentSummary::new).collect();
     let records: Vec<SearchRecord> = incidents
         .par_iter()
         .zip(summaries.par_iter())
@@ -41,15 +41,18 @@ fn main() -> ExitCode {
         .collect();
     let derive = start.elapsed();
 
+    let (count, record_bytes) = (
+        records.len(),
+        records.iter().map(|r| r.html.len()).sum::<usize>(),
+    );
     let start = Instant::now();
     let cpu_start = cpu_seconds();
-    match search::build_bundle(&records) {
+    match search::build_bundle(records) {
         Ok(files) => {
             let bytes: usize = files.iter().map(|(_, content)| content.len()).sum();
-            let record_bytes: usize = records.iter().map(|r| r.html.len()).sum();
             println!(
                 "records={} record_bytes={} files={} bytes={} derive_s={:.3} index_s={:.3} index_cpu_s={:.3}",
-                records.len(),
+                count,
                 record_bytes,
                 files.len(),
                 bytes,

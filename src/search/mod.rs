@@ -77,10 +77,10 @@ pub fn finish(indexer: Indexer, sink: &dyn Sink) -> Result<BundleStats, SearchEr
 }
 
 /// Indexes `records` and returns the bundle's files, `(path inside the bundle, content)`.
-pub fn build_bundle(records: &[SearchRecord]) -> Result<Vec<BundleFile>, SearchError> {
+pub fn build_bundle(records: Vec<SearchRecord>) -> Result<Vec<BundleFile>, SearchError> {
     let indexer = Indexer::start()?;
-    for (position, record) in records.iter().enumerate() {
-        indexer.add(position, record.clone());
+    for (position, record) in records.into_iter().enumerate() {
+        indexer.add(position, record);
     }
     Ok(indexer.finish()?.files)
 }

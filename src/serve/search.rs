@@ -56,7 +56,7 @@ impl SearchRefresher {
                     while let Ok(newer) = receiver.try_recv() {
                         job = newer;
                     }
-                    let Ok(files) = search::build_bundle(&job.records) else {
+                    let Ok(files) = search::build_bundle(job.records) else {
                         continue;
                     };
                     let Ok(_guard) = held.lock() else { return };
