@@ -82,14 +82,6 @@ impl Workspace {
         Ok(Self { root, config })
     }
 
-    /// A workspace with default settings at `root`, for tests and tools.
-    pub fn at(root: impl Into<PathBuf>) -> Self {
-        Self {
-            root: root.into(),
-            config: Config::default(),
-        }
-    }
-
     fn read_config(path: &Path, cwd: &Path) -> Result<Config, Diagnostic> {
         let shown = display_path(path, cwd);
         let text = match std::fs::read_to_string(path) {
@@ -103,12 +95,7 @@ impl Workspace {
                 .map(|span| line_column(&text, span.start))
                 .unwrap_or((0, 0));
             let message = e.message().trim().to_owned();
-            if line == 0 {
-                Diagnostic::file_error(&shown, message)
-            } else {
-                Diagnostic::at(&shown, &text, line, column, message)
-            }
-            .with_help(
+            Diagnostic::at(&shown, &text, line, column, message).with_help(
                 "valid settings: title, description, base_url, incidents, templates, reports, output",
             )
         })?;

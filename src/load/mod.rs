@@ -18,8 +18,10 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::knowledge::fingerprint::{Pattern, pattern_of};
 use crate::model::Incident;
 
-pub use parse::{MAX_FILE_BYTES, closest, parse_incident};
-pub use validate::{language_warnings, slug_problem, validate_set};
+pub use parse::parse_incident;
+use parse::{MAX_FILE_BYTES, closest};
+use validate::slug_problem;
+pub use validate::{language_warnings, validate_set};
 
 /// An incident together with where it came from.
 #[derive(Debug, Clone)]
@@ -109,8 +111,8 @@ pub fn load_dir(dir: &Path, display: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Load
 /// Reads, decodes and parses one file. `file` is the path shown in diagnostics.
 pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic> {
     let slug = slug_of(path);
-    if let Some(problem) = slug_problem(&slug) {
-        return Err(problem.at_file(file));
+    if let Some(problem) = slug_problem(&slug, file) {
+        return Err(problem);
     }
     let size = fs::metadata(path)
         .map_err(|e| Diagnostic::file_error(file, format!("cannot read file: {e}")))?

@@ -99,11 +99,7 @@ fn diagnose(file: &Path, source: &str, error: &YamlError, path: Option<&str>) ->
             .unwrap_or((0, 0)),
     };
     let width = token_width(source, line, column);
-    let diagnostic = if line == 0 {
-        Diagnostic::file_error(file, message)
-    } else {
-        Diagnostic::at(file, source, line, column, message).with_width(width)
-    };
+    let diagnostic = Diagnostic::at(file, source, line, column, message).with_width(width);
     match help {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
@@ -266,8 +262,7 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         // Safe: `valid_up_to` is the length of the valid prefix.
         let prefix = std::str::from_utf8(valid).unwrap_or_default();
-        let line = prefix.matches('\n').count() + 1;
-        let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = crate::workspace::line_column(prefix, prefix.len());
         let shown = String::from_utf8_lossy(error.as_bytes()).into_owned();
         Diagnostic::at(file, &shown, line, column, "file is not valid UTF-8")
             .with_help("save the file as UTF-8 (without changing its text)")

@@ -9,22 +9,9 @@ use serde_saphyr::Spanned;
 use super::LoadedIncident;
 use crate::diagnostic::{Diagnostic, Severity};
 
-/// A problem with a file name, before a location is attached.
-pub struct SlugProblem {
-    message: String,
-    help: String,
-}
-
-impl SlugProblem {
-    /// The diagnostic for `file`.
-    pub fn at_file(self, file: &Path) -> Diagnostic {
-        Diagnostic::file_error(file, self.message).with_help(self.help)
-    }
-}
-
 /// Slugs become URLs and file names on every platform, so they are kept to lowercase ASCII
-/// letters, digits, `-`, `_` and `.`.
-pub fn slug_problem(slug: &str) -> Option<SlugProblem> {
+/// letters, digits, `-`, `_` and `.`. The error for `file` if its slug breaks that rule.
+pub(crate) fn slug_problem(slug: &str, file: &Path) -> Option<Diagnostic> {
     let valid = !slug.is_empty()
         && slug
             .chars()
@@ -33,12 +20,15 @@ pub fn slug_problem(slug: &str) -> Option<SlugProblem> {
         && slug
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
-    (!valid).then(|| SlugProblem {
-        message: format!("file name `{slug}` cannot be used as the incident's URL"),
-        help: format!(
+    (!valid).then(|| {
+        Diagnostic::file_error(
+            file,
+            format!("file name `{slug}` cannot be used as the incident's URL"),
+        )
+        .with_help(format!(
             "use lowercase letters, digits and hyphens, e.g. `{}.yaml`",
             crate::workspace::slugify(slug)
-        ),
+        ))
     })
 }
 
