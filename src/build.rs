@@ -42,8 +42,8 @@ pub struct BuildSummary {
     pub elapsed: Duration,
     /// Wall time of each stage, for `--verbose`.
     pub phases: Vec<(&'static str, Duration)>,
-    /// Where the site went.
-    pub out: PathBuf,
+    /// Where the site and the reports went.
+    pub outputs: Outputs,
     /// What the search index took.
     pub search: BundleStats,
 }
@@ -107,7 +107,6 @@ pub fn build(
     )?;
     phases.push(("render", written.render));
     phases.push(("write", written.write));
-    progress(Progress::Done);
     Ok(BuildSummary {
         incidents: incidents.len(),
         pages: written.pages,
@@ -115,7 +114,7 @@ pub fn build(
         diagnostics: loaded.diagnostics,
         elapsed: start.elapsed(),
         phases,
-        out: outputs.site,
+        outputs,
         search: written.search,
     })
 }
@@ -240,8 +239,6 @@ pub enum Progress {
     Start(usize),
     /// One incident page is done.
     Page,
-    /// Everything is written.
-    Done,
 }
 
 /// Site-wide values from the workspace settings and the command line.

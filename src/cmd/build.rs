@@ -21,12 +21,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     reports: Option<PathBuf>,
     /// Absolute URL the site will be published at, e.g. https://acme.github.io/incidents/
-    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    #[arg(long, value_name = "URL", value_parser = normalize_base_url)]
     base_url: Option<String>,
-}
-
-fn parse_base_url(url: &str) -> Result<String, String> {
-    normalize_base_url(url)
 }
 
 /// Builds; exit code 1 if anything stopped the build (and then nothing was written).
@@ -56,18 +52,14 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                 b.inc(1);
             }
         }
-        Progress::Done => {
-            if let Some(b) = bar.get() {
-                b.finish_and_clear();
-            }
-        }
         Progress::Start(_) => {}
     };
-    match build::build(&workspace, &options, &display, &progress) {
+    let result = build::build(&workspace, &options, &display, &progress);
+    if let Some(b) = bar.get() {
+        b.finish_and_clear(); // whatever the outcome
+    }
+    match result {
         Ok(summary) => {
-            if let Some(b) = bar.get() {
-                b.finish_and_clear();
-            }
             print_diagnostics(&summary.diagnostics, global.quiet);
             if global.verbose {
                 let phases: Vec<String> = summary
@@ -95,15 +87,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                     if summary.incidents == 1 { "" } else { "s" },
                     summary.elapsed.as_secs_f64(),
                     summary.pages,
-                    display(&summary.out).display(),
+                    display(&summary.outputs.site).display(),
                     r.written + r.unchanged,
-                    display(
-                        &options
-                            .reports
-                            .clone()
-                            .unwrap_or_else(|| workspace.reports_dir())
-                    )
-                    .display(),
+                    display(&summary.outputs.reports).display(),
                     r.written,
                     r.unchanged,
                     if r.removed > 0 {
