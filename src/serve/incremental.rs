@@ -87,6 +87,8 @@ struct Site {
     records: HashMap<String, SearchRecord>,
     /// Whether links are pretty (`incidents/x/`), as search records must match.
     pretty_urls: bool,
+    /// The day the site was rendered for: what is overdue depends on it.
+    today: jiff::civil::Date,
 }
 
 /// What the site shows of one incident.
@@ -333,6 +335,15 @@ impl Session {
         if diagnostic::error_count(&diagnostics) > 0 {
             return (reread, Err(Failure::Invalid(diagnostics)));
         }
+        // A preview left open past midnight: overdue items and the actions page move on.
+        if self
+            .site
+            .as_ref()
+            .is_some_and(|site| site.today != crate::knowledge::actions::today())
+        {
+            self.full_reason
+                .get_or_insert_with(|| "a new day (overdue action items)".into());
+        }
         let rendered = if let Some(reason) = self.full_reason.clone() {
             self.render_full(reason).map(Some)
         } else if self.sources.dirty().is_empty() {
@@ -432,6 +443,7 @@ impl Session {
             files,
             records,
             pretty_urls,
+            today: info.today,
         });
         self.full_reason = None;
         Ok(Rebuilt {
