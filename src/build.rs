@@ -289,7 +289,7 @@ pub fn render_outputs(
     }
     let overview = render::overview(incidents);
     let summaries = &overview.summaries;
-    let pretty_urls = info.base_url.is_some();
+    let pretty_urls = info.pretty_urls();
     let indexer = Indexer::start()?;
     incidents
         .par_iter()

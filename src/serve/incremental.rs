@@ -421,7 +421,7 @@ impl Session {
                 (summary.slug.clone(), Shown::new(summary, related, pattern))
             })
             .collect();
-        let pretty_urls = info.base_url.is_some();
+        let pretty_urls = info.pretty_urls();
         // Records are cheap to derive again; a build does not keep them.
         let records = incidents
             .par_iter()

@@ -37,6 +37,14 @@ pub struct SiteInfo {
     pub today: jiff::civil::Date,
 }
 
+impl SiteInfo {
+    /// Whether links are folder URLs (`incidents/x/`): only with a base URL, since a site
+    /// opened from disk needs the file (`incidents/x/index.html`).
+    pub fn pretty_urls(&self) -> bool {
+        self.base_url.is_some()
+    }
+}
+
 /// Files of a site kept in memory, keyed by path relative to the site root
 /// (`/`-separated): what `serve` renders before it writes only what changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -128,7 +136,7 @@ impl SiteRenderer {
         let mut templates = templates.clone();
         templates.set_global("site", site);
         templates.set_global("assets", &assets.paths);
-        templates.set_global("pretty_urls", &site.base_url.is_some());
+        templates.set_global("pretty_urls", &site.pretty_urls());
         Ok(Self {
             templates,
             site: site.clone(),
