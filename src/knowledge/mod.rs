@@ -91,6 +91,17 @@ impl IncidentKnowledge {
                 .collect(),
         }
     }
+
+    /// Whether this is what `new(pattern, related)` would give, without building it.
+    pub fn shows(&self, pattern: &PatternRef, related: &[RelatedLink]) -> bool {
+        self.pattern == *pattern
+            && self.related.len() == related.len()
+            && self
+                .related
+                .iter()
+                .zip(related)
+                .all(|(r, link)| r.slug == link.incident.slug && r.reason == link.reason)
+    }
 }
 
 #[cfg(test)]
@@ -110,11 +121,11 @@ mod tests {
             .map(crate::render::IncidentSummary::new)
             .collect();
         let related = related::related_links(&incidents, &summaries, &knowledge.incident_patterns);
-        let json = serde_json::to_value(IncidentKnowledge::new(
-            &knowledge.incident_patterns[1],
-            &related[1],
-        ))
-        .unwrap();
+        let shown = IncidentKnowledge::new(&knowledge.incident_patterns[1], &related[1]);
+        assert!(shown.shows(&knowledge.incident_patterns[1], &related[1]));
+        assert!(!shown.shows(&knowledge.incident_patterns[1], &[]));
+        assert!(!shown.shows(&knowledge.incident_patterns[0], &related[1]));
+        let json = serde_json::to_value(shown).unwrap();
         let slug = &knowledge.patterns[0].slug;
         assert_eq!(
             json,

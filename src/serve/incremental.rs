@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use crate::build::{self, BuildOptions, Outputs};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::knowledge::related::RelatedIndex;
-use crate::knowledge::{Knowledge, PatternRef};
+use crate::knowledge::{IncidentKnowledge, Knowledge, PatternRef};
 use crate::load::LoadedIncident;
 use crate::render::{IncidentPage, IncidentSummary, Overview, RelatedLink, Templates, report};
 use crate::search::{BUNDLE_DIR, SearchRecord};
@@ -99,10 +99,8 @@ struct Shown {
     page: String,
     /// The tag and service pages that list it.
     terms: Vec<TermPage>,
-    /// Its own page's related links: `(slug, reason)`.
-    related: Vec<(String, String)>,
-    /// Its error pattern and how often it was seen, as its page shows them.
-    pattern: PatternRef,
+    /// Its error pattern and related links, as its page shows them.
+    knowledge: IncidentKnowledge,
 }
 
 /// A tag or service page.
@@ -560,8 +558,7 @@ impl Shown {
             summary_hash: summary_hash(summary),
             page: format!("{}index.html", summary.path),
             terms: TermPage::of(summary),
-            related: related_keys(related),
-            pattern: pattern.clone(),
+            knowledge: IncidentKnowledge::new(pattern, related),
         }
     }
 }
@@ -819,11 +816,13 @@ impl Plan {
             .filter(|&i| {
                 let slug = &summaries[i].slug;
                 !dirty.contains(slug)
-                    && (site.shown.get(slug).is_none_or(|s| {
-                        s.related != related_keys(&related[i]) || s.pattern != patterns[i]
-                    }) || related[i]
-                        .iter()
-                        .any(|l| relisted.contains(l.incident.slug.as_str())))
+                    && (site
+                        .shown
+                        .get(slug)
+                        .is_none_or(|s| !s.knowledge.shows(&patterns[i], &related[i]))
+                        || related[i]
+                            .iter()
+                            .any(|l| relisted.contains(l.incident.slug.as_str())))
             })
             .collect();
 
@@ -860,7 +859,7 @@ impl Plan {
         let before = relisted
             .iter()
             .filter_map(|slug| site.shown.get(*slug))
-            .map(|shown| shown.pattern.path.clone());
+            .map(|shown| shown.knowledge.pattern.path.clone());
         let after = summaries
             .iter()
             .zip(patterns)
@@ -904,13 +903,6 @@ impl Plan {
         }
         (lists, gone)
     }
-}
-
-fn related_keys(related: &[RelatedLink]) -> Vec<(String, String)> {
-    related
-        .iter()
-        .map(|l| (l.incident.slug.clone(), l.reason.clone()))
-        .collect()
 }
 
 fn summary_hash(summary: &IncidentSummary) -> u64 {
