@@ -78,10 +78,7 @@ pub fn fingerprint(kind: Option<&str>, message: &str) -> String {
     let Some(kind) = kind else {
         return normalise(first_line);
     };
-    let repeated = first_line
-        .strip_prefix(kind.as_str())
-        .filter(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
-    match repeated {
+    match after_type(first_line, &kind) {
         // The message repeats the type: keep what follows it, with its separator.
         Some(rest) => {
             let rest = normalise(rest);
@@ -93,6 +90,14 @@ pub fn fingerprint(kind: Option<&str>, message: &str) -> String {
         }
         None => format!("{kind}: {}", normalise(first_line)),
     }
+}
+
+/// What follows the error type when `message` starts by repeating it (`TypeError: x`
+/// after type `TypeError`); `None` when it does not (`TimeoutError: x` after `Timeout`).
+pub fn after_type<'a>(message: &'a str, kind: &str) -> Option<&'a str> {
+    message
+        .strip_prefix(kind)
+        .filter(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
 }
 
 /// Rules 3 to 6 on one line.

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::diff::ChangeView;
 use super::markdown;
+use crate::knowledge::fingerprint::after_type;
 use crate::load::LoadedIncident;
 use crate::model::{EventKind, Incident, KnownIssue, Severity, Status};
 use crate::workspace::slugify;
@@ -121,7 +122,8 @@ fn last_update(incident: &Incident) -> String {
 /// `TypeError: message`, or the message alone.
 pub fn error_line(incident: &Incident) -> String {
     match &incident.error.kind {
-        Some(kind) if !incident.error.message.starts_with(kind.as_str()) => {
+        // The same rule as the error pattern's, so the two never disagree.
+        Some(kind) if after_type(&incident.error.message, kind.trim()).is_none() => {
             format!("{kind}: {}", incident.error.message)
         }
         _ => incident.error.message.to_string(),
@@ -341,6 +343,23 @@ pub fn related_links(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_error_line_repeats_no_type_and_drops_none_it_needs() {
+        let line = |kind: &str, message: &str| {
+            error_line(&incident(&BASE.replace(
+                "  type: TypeError\n  message: boom\n",
+                &format!("  type: {kind}\n  message: {message:?}\n"),
+            )))
+        };
+        assert_eq!(line("TypeError", "TypeError: boom"), "TypeError: boom");
+        assert_eq!(line("TypeError", "boom"), "TypeError: boom");
+        // A longer name that merely starts like the type is not a repetition of it.
+        assert_eq!(
+            line("Timeout", "TimeoutError: slow"),
+            "Timeout: TimeoutError: slow"
+        );
+    }
 
     #[test]
     fn human_durations() {
