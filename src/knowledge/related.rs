@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use super::patterns::PatternRef;
 use crate::load::LoadedIncident;
-use crate::render::view::{self, IncidentSummary, RelatedLink};
+use crate::render::view::{IncidentSummary, RelatedLink};
 use crate::workspace::slugify;
 
 /// How many related incidents a page shows, unless the writers linked more.
@@ -114,6 +114,41 @@ fn terms<'a>(loaded: &'a LoadedIncident, pattern: &'a PatternRef) -> Vec<(Term, 
     terms
 }
 
+/// For each incident, the incidents the writers linked it with, either way, each with
+/// whether the incident names it itself (`related` names a slug or an id). What an
+/// incident lists comes first; links back only fill in.
+fn linked(incidents: &[LoadedIncident]) -> Vec<Vec<(usize, bool)>> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, loaded) in incidents.iter().enumerate() {
+        index.insert(&loaded.slug, i);
+        if let Some(id) = &loaded.incident.id {
+            index.entry(&id.value).or_insert(i);
+        }
+    }
+    let pairs: Vec<(usize, usize)> = incidents
+        .iter()
+        .enumerate()
+        .flat_map(|(i, loaded)| {
+            let index = &index;
+            loaded
+                .incident
+                .related
+                .iter()
+                .filter_map(move |name| index.get(name.value.as_str()).map(|&j| (i, j)))
+        })
+        .filter(|(i, j)| i != j)
+        .collect();
+    let mut linked: Vec<Vec<(usize, bool)>> = vec![Vec::new(); incidents.len()];
+    let forward = pairs.iter().map(|&(i, j)| (i, j, true));
+    let backward = pairs.iter().map(|&(i, j)| (j, i, false));
+    for (from, to, listed) in forward.chain(backward) {
+        if !linked[from].iter().any(|&(other, _)| other == to) {
+            linked[from].push((to, listed));
+        }
+    }
+    linked
+}
+
 /// For each incident (in the order given), its related incidents, best first. `summaries`
 /// and `patterns` are in the same order as `incidents`.
 pub fn related_links(
@@ -133,10 +168,9 @@ pub struct RelatedIndex<'a> {
     terms: Vec<Vec<(Term, usize, &'a str)>>,
     /// The incidents that carry each term.
     sharers: Vec<Vec<usize>>,
-    /// The links the writers made, both ways, of each incident.
-    linked: Vec<Vec<RelatedLink>>,
-    /// Incidents by slug and by id, as `related` may name either.
-    index: HashMap<&'a str, usize>,
+    /// The incidents each one is linked with by the writers (`related`, either way), and
+    /// whether it names them itself; its own links first.
+    linked: Vec<Vec<(usize, bool)>>,
 }
 
 impl<'a> RelatedIndex<'a> {
@@ -161,20 +195,12 @@ impl<'a> RelatedIndex<'a> {
             }
             numbered.push(list);
         }
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        for (i, loaded) in incidents.iter().enumerate() {
-            index.insert(&loaded.slug, i);
-            if let Some(id) = &loaded.incident.id {
-                index.entry(&id.value).or_insert(i);
-            }
-        }
         Self {
             incidents,
             summaries,
             terms: numbered,
             sharers,
-            linked: view::related_links(incidents, summaries),
-            index,
+            linked: linked(incidents),
         }
     }
 
@@ -205,19 +231,14 @@ impl<'a> RelatedIndex<'a> {
                 }
             }
         }
-        for link in &self.linked[i] {
-            if let Some(&j) = self.index.get(link.incident.slug.as_str()) {
-                shared.entry(j).or_default().linked = Some(link.reason.as_str());
-            }
-        }
-        for name in &incidents[i].incident.related {
-            if let Some(entry) = self
-                .index
-                .get(name.value.as_str())
-                .and_then(|j| shared.get_mut(j))
-            {
-                entry.listed = true;
-            }
+        for &(j, listed) in &self.linked[i] {
+            let entry = shared.entry(j).or_default();
+            entry.listed = listed;
+            entry.linked = Some(if listed {
+                "listed as related"
+            } else {
+                "lists this incident as related"
+            });
         }
         let mut candidates: Vec<(usize, Shared)> = shared
             .into_iter()
@@ -263,6 +284,26 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn an_incidents_own_links_say_so_and_links_back_fill_in() {
+        let incidents = [
+            incident("a", "2025-07-12", "disk full", "related: [b]\n"),
+            incident("b", "2025-07-12", "out of memory", "related: [a]\n"),
+            incident("c", "2025-07-12", "dns timeout", "related: [a]\n"),
+        ];
+        let got = related(&incidents);
+        let listed = |slug: &str| (slug.to_owned(), "listed as related".to_owned());
+        assert_eq!(
+            got[0],
+            [
+                listed("b"),
+                ("c".to_owned(), "lists this incident as related".to_owned())
+            ]
+        );
+        assert_eq!(got[1], [listed("a")]);
+        assert_eq!(got[2], [listed("a")]);
     }
 
     #[test]

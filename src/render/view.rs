@@ -4,8 +4,6 @@
 //! and, next to it, what a page needs but the file does not say: its URL, a plain-text
 //! summary, durations from the timeline, resolved `related` links, highlighted changes.
 
-use std::collections::HashMap;
-
 use jiff::SignedDuration;
 use serde::Serialize;
 
@@ -294,52 +292,6 @@ impl<'a> IncidentPage<'a> {
     }
 }
 
-/// Resolves `related` entries (slugs or ids) of every incident to summaries, both ways: if
-/// A names B, B's page lists A too.
-pub fn related_links(
-    incidents: &[LoadedIncident],
-    summaries: &[IncidentSummary],
-) -> Vec<Vec<RelatedLink>> {
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, loaded) in incidents.iter().enumerate() {
-        index.insert(&loaded.slug, i);
-        if let Some(id) = &loaded.incident.id {
-            index.entry(&id.value).or_insert(i);
-        }
-    }
-    let mut links: Vec<Vec<RelatedLink>> = incidents.iter().map(|_| Vec::new()).collect();
-    let pairs: Vec<(usize, usize)> = incidents
-        .iter()
-        .enumerate()
-        .flat_map(|(i, loaded)| {
-            let index = &index;
-            loaded
-                .incident
-                .related
-                .iter()
-                .filter_map(move |name| index.get(name.value.as_str()).map(|&j| (i, j)))
-        })
-        .filter(|(i, j)| i != j)
-        .collect();
-    // What an incident lists itself comes first and says so; links back only fill in.
-    let forward = pairs.iter().map(|&(i, j)| (i, j, "listed as related"));
-    let backward = pairs
-        .iter()
-        .map(|&(i, j)| (j, i, "lists this incident as related"));
-    for (from, to, reason) in forward.chain(backward) {
-        if !links[from]
-            .iter()
-            .any(|l| l.incident.slug == summaries[to].slug)
-        {
-            links[from].push(RelatedLink {
-                incident: (&summaries[to]).into(),
-                reason: reason.into(),
-            });
-        }
-    }
-    links
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,36 +349,6 @@ mod tests {
             Durations::from_incident(&incident(&yaml)),
             Durations::default()
         );
-    }
-
-    #[test]
-    fn related_links_prefer_the_forward_reason() {
-        let load = |slug: &str, related: &str| {
-            LoadedIncident::new(
-                slug.into(),
-                format!("{slug}.yaml").into(),
-                format!("{slug}.yaml").into(),
-                incident(&format!("{BASE}related: [{related}]\n")),
-            )
-        };
-        let incidents = [load("a", "b"), load("b", "a"), load("c", "a")];
-        let summaries: Vec<IncidentSummary> = incidents.iter().map(IncidentSummary::new).collect();
-        let links = related_links(&incidents, &summaries);
-        let of = |i: usize| {
-            links[i]
-                .iter()
-                .map(|l| (l.incident.slug.as_str(), l.reason.as_str()))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            of(0),
-            [
-                ("b", "listed as related"),
-                ("c", "lists this incident as related")
-            ]
-        );
-        assert_eq!(of(1), [("a", "listed as related")]);
-        assert_eq!(of(2), [("a", "listed as related")]);
     }
 
     #[test]
