@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use postmortem::diagnostic::Severity;
 use postmortem::knowledge::actions::{self, ActionCounts, ActionEntry, Filter};
 use postmortem::load;
-use postmortem::render::markdown::to_plain_text;
+use postmortem::model::text::plain_text as to_plain_text;
 use serde::Serialize;
 
 use super::{Global, display_from, print_diagnostics};

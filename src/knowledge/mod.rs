@@ -18,7 +18,6 @@
 //! deterministic.
 
 pub mod actions;
-pub mod fingerprint;
 pub mod pages;
 pub mod patterns;
 pub mod related;

@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use crate::load::LoadedIncident;
 use crate::model::Severity;
+use crate::model::{Durations, human};
 use crate::render::highlight::escape;
-use crate::render::view::{Durations, human};
 use crate::workspace::slugify;
 
 /// How many services the service chart shows.

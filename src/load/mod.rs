@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::knowledge::fingerprint::{Pattern, pattern_of};
 use crate::model::Incident;
+use crate::model::{Pattern, pattern_of};
 
 pub use parse::parse_incident;
 use parse::{MAX_FILE_BYTES, closest};

@@ -157,7 +157,7 @@ pub fn language_warnings(loaded: &LoadedIncident) -> Vec<Diagnostic> {
     }
     fields
         .into_iter()
-        .filter(|(_, language)| !crate::render::highlight::is_known_language(language))
+        .filter(|(_, language)| !crate::model::languages::is_known_language(language))
         .map(|(path, language)| {
             Diagnostic::file_error(
                 &loaded.file,

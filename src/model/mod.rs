@@ -9,14 +9,22 @@
 //! team writes, so nothing is ever dropped. Fields documented as "Markdown" accept
 //! CommonMark with tables, task lists and strikethrough.
 
+mod change;
+pub mod digest;
+pub mod durations;
+pub mod fingerprint;
+pub mod languages;
 mod lessons;
-mod text;
+pub mod text;
 mod time;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+pub use digest::{Digest, Digester};
+pub use durations::{Durations, human};
+pub use fingerprint::{Pattern, error_line, pattern_of};
 pub use lessons::{LessonGroup, Lessons};
 pub use text::NonEmptyString;
 pub use time::{Day, IncidentDate, TimelineTime};

@@ -1,7 +1,8 @@
-//! Required text that must say something.
+//! Text: required text that must say something, and the plain text of Markdown prose.
 
 use std::fmt;
 
+use pulldown_cmark::{Event, Options, Parser, TagEnd};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -41,5 +42,53 @@ impl<'de> Deserialize<'de> for NonEmptyString {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Self::new(text).ok_or_else(|| serde::de::Error::custom("must not be empty"))
+    }
+}
+
+/// The Markdown extensions prose fields accept: tables, task lists, strikethrough.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The text of a Markdown document without markup, for descriptions, feeds, excerpts and
+/// search.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::CodeBlock,
+            ) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `"s"` unless `n` is one: `format!("{n} incident{}", plural(n))`.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_markup_and_keeps_words_apart() {
+        assert_eq!(
+            plain_text("# Title\n\nSome `code` and *emphasis*."),
+            "Title Some code and emphasis."
+        );
+        assert_eq!(plain_text("- one\n- two"), "one two");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(format!("1 file{}", plural(1)), "1 file");
+        assert_eq!(format!("0 file{}", plural(0)), "0 files");
+        assert_eq!(format!("2 file{}", plural(2)), "2 files");
     }
 }

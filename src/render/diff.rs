@@ -9,6 +9,7 @@ use similar::{ChangeTag, TextDiff};
 
 use super::highlight;
 use crate::model::Change;
+use crate::model::languages;
 
 /// Lines of context around each change in the unified views.
 const CONTEXT_LINES: usize = 3;
@@ -61,7 +62,7 @@ impl<'a> ChangeView<'a> {
     /// Highlights the change's code and computes its diff.
     pub fn new(change: &'a Change) -> Self {
         let syntax =
-            highlight::resolve_language(change.language.as_deref(), Some(change.file.as_str()));
+            languages::resolve_language(change.language.as_deref(), Some(change.file.as_str()));
         let diff = match (&change.before, &change.after) {
             (Some(before), Some(after)) => {
                 Some(TextDiff::from_lines(before.as_str(), after.as_str()))
@@ -101,7 +102,7 @@ impl<'a> ChangeView<'a> {
         let before_lines = before.map(|b| b.lines).unwrap_or_default();
         let mut view = Self {
             change,
-            lang: highlight::language_name(syntax),
+            lang: languages::language_name(syntax),
             before_html: change.before.as_ref().map(|_| before_lines.join("\n")),
             after_html: change.after.as_ref().map(|_| after_lines.join("\n")),
             before_lines,
@@ -239,7 +240,7 @@ mod tests {
         assert_eq!(view.diff[1].html, view.before_lines[1]);
         let fresh = highlight::highlight_lines(
             c.after.as_deref().unwrap(),
-            highlight::find_language("python"),
+            crate::model::languages::find_language("python"),
         );
         assert_eq!(
             view.after_lines, fresh,

@@ -12,12 +12,10 @@
 use std::sync::LazyLock;
 
 use syntect::highlighting::{FontStyle, Theme};
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference};
 use syntect::util::LinesWithEndings;
 
-/// syntect's syntaxes plus the ones it lacks (TOML, Dockerfile, TypeScript, ...), loaded
-/// once, on first use.
-static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
+use crate::model::languages::{language_name, syntaxes};
 
 /// Short class for each scope, most specific first. The first entry whose scope is a prefix
 /// of a token's innermost matching scope wins; an empty class means "plain text".
@@ -106,110 +104,6 @@ fn class_for(stack: &[Scope]) -> &'static str {
     })
 }
 
-/// The syntax for a language name or alias (`python`, `py`, `sh`, `yml`, `Dockerfile`).
-/// `None` means plain text.
-pub fn find_language(name: &str) -> Option<&'static SyntaxReference> {
-    let name = name.trim();
-    let lower = name.to_ascii_lowercase();
-    let token = match lower.as_str() {
-        "" | "text" | "plain" | "plaintext" | "txt" | "log" | "output" | "none" => return None,
-        "shell" | "sh" | "zsh" | "console" | "shell-session" | "terminal" => "bash",
-        "yml" => "yaml",
-        "dotenv" | "env" => "bash",
-        "golang" => "go",
-        "jsonc" | "json5" => "json",
-        "py3" | "python3" | "pycon" => "python",
-        "ts" => "typescript",
-        "rs" => "rust",
-        "dockerfile" => "Dockerfile",
-        "nginx" => "nginx",
-        "apache" | "apacheconf" | "httpd" | "htaccess" => "Apache Conf",
-        other => other,
-    };
-    let syntaxes = &*SYNTAXES;
-    syntaxes
-        .find_syntax_by_token(token)
-        .or_else(|| syntaxes.find_syntax_by_name(name))
-        .filter(|syntax| syntax.name != "Plain Text")
-}
-
-/// The language of a file, from its name or extension (`settings.py`, `Dockerfile`,
-/// `.env.local`). `None` means plain text.
-pub fn language_for_file(path: &str) -> Option<&'static SyntaxReference> {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    if name.starts_with(".env") {
-        return find_language("bash");
-    }
-    let syntaxes = &*SYNTAXES;
-    if let Some(syntax) = syntaxes.find_syntax_by_extension(name) {
-        return Some(syntax);
-    }
-    let extension = name.rsplit_once('.').map(|(_, ext)| ext)?;
-    syntaxes
-        .find_syntax_by_extension(extension)
-        .or_else(|| find_language(extension))
-}
-
-/// The syntax for a code block: the explicit language if it names one, else the file's.
-pub fn resolve_language(
-    explicit: Option<&str>,
-    file: Option<&str>,
-) -> Option<&'static SyntaxReference> {
-    match explicit {
-        Some(name) => find_language(name),
-        None => file.and_then(language_for_file),
-    }
-}
-
-/// A short, stable name for a syntax, used in `data-lang` and as Markdown fence info, in
-/// the spelling forges recognise (`python`, `bash`, `typescript`).
-pub fn language_name(syntax: Option<&SyntaxReference>) -> String {
-    let Some(syntax) = syntax else {
-        return "text".into();
-    };
-    let name = syntax.name.to_ascii_lowercase();
-    match name.as_str() {
-        "bourne again shell (bash)" => "bash".into(),
-        "javascript (babel)" => "javascript".into(),
-        "c++" => "cpp".into(),
-        "c#" => "csharp".into(),
-        simple
-            if simple
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
-        {
-            simple.into()
-        }
-        // "Apache Conf" is `apacheconf` to forges.
-        words if words.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ') => {
-            words.replace(' ', "")
-        }
-        _ => syntax.file_extensions.first().cloned().unwrap_or(name),
-    }
-}
-
-/// The fence info for a language as written (`py3`, `sh`): the name forges recognise for
-/// a language we know, so reports agree with the site; anything else as written.
-pub fn fence_language(name: &str) -> String {
-    match find_language(name) {
-        Some(syntax) if !is_plain_text(name) => language_name(Some(syntax)),
-        _ => name.to_owned(),
-    }
-}
-
-/// Whether a language name written in a file is one we know, as a syntax or as plain text.
-pub fn is_known_language(name: &str) -> bool {
-    find_language(name).is_some() || is_plain_text(name)
-}
-
-/// Names writers use for text that has no syntax.
-fn is_plain_text(name: &str) -> bool {
-    matches!(
-        name.trim().to_ascii_lowercase().as_str(),
-        "" | "text" | "plain" | "plaintext" | "txt" | "log" | "output" | "none"
-    )
-}
-
 /// Highlights `code`, returning one HTML fragment per line (without the newline), every
 /// span closed on its line. Plain text (or a parse failure) is escaped only.
 pub fn highlight_lines(code: &str, syntax: Option<&SyntaxReference>) -> Vec<String> {
@@ -244,7 +138,7 @@ impl LineState {
     /// Highlights one line (with its newline) and advances the state; `None` if the
     /// grammar fails.
     fn highlight(&mut self, line: &str) -> Option<String> {
-        let ops = self.parse.parse_line(line, &SYNTAXES).ok()?;
+        let ops = self.parse.parse_line(line, syntaxes()).ok()?;
         let text = line.trim_end_matches(['\n', '\r']);
         let mut html = LineWriter::default();
         let mut position = 0;
@@ -441,14 +335,7 @@ fn hex(color: syntect::highlighting::Color) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn report_fences_use_the_names_forges_know() {
-        assert_eq!(fence_language("py"), "python");
-        assert_eq!(fence_language("sh"), "bash");
-        assert_eq!(fence_language("text"), "text");
-        assert_eq!(fence_language("mermaid"), "mermaid");
-    }
+    use crate::model::languages::find_language;
 
     #[test]
     fn python_gets_short_classes_and_balanced_lines() {
@@ -512,46 +399,6 @@ mod tests {
     fn plain_text_is_escaped_only() {
         let lines = highlight_lines("<script>alert(1)</script>\nb", None);
         assert_eq!(lines, ["&lt;script&gt;alert(1)&lt;/script&gt;", "b"]);
-    }
-
-    #[test]
-    fn languages_resolve_from_names_and_files() {
-        assert_eq!(find_language("py").unwrap().name, "Python");
-        assert_eq!(
-            find_language("shell").unwrap().name,
-            "Bourne Again Shell (bash)"
-        );
-        assert!(find_language("text").is_none());
-        assert_eq!(
-            language_for_file("backend/app/settings.py").unwrap().name,
-            "Python"
-        );
-        assert_eq!(language_for_file("Cargo.toml").unwrap().name, "TOML");
-        assert_eq!(language_for_file("Dockerfile").unwrap().name, "Dockerfile");
-        assert_eq!(
-            language_for_file("deploy/app.ts").unwrap().name,
-            "TypeScript"
-        );
-        assert!(language_for_file(".env.local").is_some());
-        assert!(language_for_file("notes.unknownext").is_none());
-        assert_eq!(
-            resolve_language(Some("yaml"), Some("x.py")).unwrap().name,
-            "YAML"
-        );
-        assert!(is_known_language("text") && is_known_language("Python"));
-        assert!(!is_known_language("apache2"));
-    }
-
-    #[test]
-    fn fence_names_are_what_forges_recognise() {
-        let name = |lang: &str| language_name(find_language(lang));
-        assert_eq!(name("py"), "python");
-        assert_eq!(name("sh"), "bash");
-        assert_eq!(name("ts"), "typescript");
-        assert_eq!(name("yml"), "yaml");
-        assert_eq!(language_name(None), "text");
-        assert_eq!(language_name(language_for_file("nginx.conf")), "nginx");
-        assert_eq!(name("apache"), "apacheconf");
     }
 
     #[test]

@@ -29,7 +29,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
+    crate::model::text::markdown_options()
 }
 
 /// Renders Markdown to sanitised HTML.
@@ -57,7 +57,7 @@ pub fn to_html(markdown: &str) -> String {
             let (language, body) = code.take()?;
             let block = highlight::highlight_block(
                 body.trim_end_matches('\n'),
-                highlight::find_language(&language),
+                crate::model::languages::find_language(&language),
             );
             Some(Event::Html(block.into()))
         }
@@ -80,22 +80,6 @@ pub fn to_inline_html(markdown: &str) -> String {
         return inner.to_owned();
     }
     html
-}
-
-/// The text of a Markdown document without markup, for descriptions, feeds and excerpts.
-pub fn to_plain_text(markdown: &str) -> String {
-    let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::CodeBlock,
-            ) => text.push(' '),
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -149,14 +133,10 @@ mod tests {
     }
 
     #[test]
-    fn inline_and_plain_forms() {
+    fn inline_form() {
         assert_eq!(
             to_inline_html("**Library** compatibility"),
             "<strong>Library</strong> compatibility"
-        );
-        assert_eq!(
-            to_plain_text("# Title\n\nSome `code` and *emphasis*."),
-            "Title Some code and emphasis."
         );
     }
 }

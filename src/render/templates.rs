@@ -11,6 +11,7 @@ use std::path::Path;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use super::{highlight, markdown};
+use crate::model::languages;
 
 /// The default templates, by name.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -110,17 +111,17 @@ fn register(tera: &mut Tera) {
         Value::safe_string(&markdown::to_inline_html(text))
     });
     tera.register_filter("plain", |text: &str, _: Kwargs, _: &State| {
-        markdown::to_plain_text(text)
+        crate::model::text::plain_text(text)
     });
     tera.register_filter("highlight", |code: &str, kwargs: Kwargs, _: &State| {
         let lang = kwargs.get::<&str>("lang").ok().flatten();
         let file = kwargs.get::<&str>("file").ok().flatten();
-        let syntax = highlight::resolve_language(lang, file);
+        let syntax = languages::resolve_language(lang, file);
         Value::safe_string(&highlight::highlight_block(code, syntax))
     });
     tera.register_filter("fence", |code: &str, kwargs: Kwargs, _: &State| {
         let lang = kwargs.get::<&str>("lang").ok().flatten().unwrap_or("");
-        fence(code, &highlight::fence_language(lang))
+        fence(code, &languages::fence_language(lang))
     });
     tera.register_filter("md_cell", |text: &str, _: Kwargs, _: &State| md_cell(text));
     tera.register_filter("md_text", |text: &str, _: Kwargs, _: &State| md_text(text));

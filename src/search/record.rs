@@ -14,10 +14,10 @@ use std::fmt::Write as _;
 use similar::{ChangeTag, TextDiff};
 
 use crate::load::LoadedIncident;
+use crate::model::text::plain_text as to_plain_text;
 use crate::model::{ActionItem, Change, Incident, Step};
 use crate::render::IncidentSummary;
 use crate::render::highlight::escape;
-use crate::render::markdown::to_plain_text;
 use crate::render::templates::site_url;
 
 /// How much each part of an incident's body counts when ranking (Pagefind's scale: 0 to

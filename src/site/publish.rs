@@ -12,9 +12,9 @@ use tera::Context;
 use super::{Sink, SiteError, SiteInfo, SiteRenderer};
 use crate::knowledge::IncidentKnowledge;
 use crate::load::LoadedIncident;
+use crate::model::Durations;
 use crate::model::Incident;
 use crate::render::Overview;
-use crate::render::view::Durations;
 
 /// Version of the `incidents.json` format; raised when a field changes meaning or goes.
 pub const INCIDENTS_JSON_VERSION: u32 = 1;
