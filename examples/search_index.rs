@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use postmortem::knowledge::{self, IncidentSummary};
 use postmortem::load;
-use postmortem::render::{self, IncidentSummary};
 use postmortem::search::{self, SearchRecord};
 use rayon::prelude::*;
 
@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let mut incidents = loaded.incidents;
-    render::sort_newest_first(&mut incidents);
+    knowledge::sort_newest_first(&mut incidents);
 
     let start = Instant::now();
     let summaries: Vec<IncidentSummary> = incidents.par_iter().map(IncidentSummary::new).collect();

@@ -16,11 +16,11 @@
 //! [`model`] defines the incident format that all stages share; [`knowledge`] derives what
 //! the incidents say together (error patterns, related incidents, action items, trends).
 
-pub mod build;
 pub mod diagnostic;
 pub mod knowledge;
 pub mod load;
 pub mod model;
+pub mod pipeline;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -195,6 +195,19 @@ pub fn slugify(title: &str) -> String {
     }
 }
 
+/// The day against which items are overdue: `SOURCE_DATE_EPOCH` when set (the convention
+/// for reproducible builds), else today in the local time zone. The only place that reads
+/// the clock; callers pass the result on.
+pub fn today() -> jiff::civil::Date {
+    let zone = jiff::tz::TimeZone::system();
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .map(|at| at.to_zoned(jiff::tz::TimeZone::UTC).date())
+        .unwrap_or_else(|| jiff::Timestamp::now().to_zoned(zone).date())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

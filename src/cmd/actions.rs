@@ -9,7 +9,8 @@ use jiff::civil::Date;
 use postmortem::diagnostic::Severity;
 use postmortem::knowledge::actions::{self, ActionCounts, ActionEntry, Filter};
 use postmortem::load;
-use postmortem::model::text::plain_text as to_plain_text;
+use postmortem::model::text::{plain_text, plural};
+use postmortem::site::Page;
 use serde::Serialize;
 
 use super::{Global, display_from, print_diagnostics};
@@ -49,7 +50,16 @@ struct Report<'a> {
     /// Counts of the items listed.
     counts: ActionCounts,
     /// The items, open ones first, earliest due first.
-    actions: Vec<&'a ActionEntry>,
+    actions: Vec<Item<'a>>,
+}
+
+/// One item, with where its incident's page is.
+#[derive(Serialize)]
+struct Item<'a> {
+    #[serde(flatten)]
+    entry: &'a ActionEntry,
+    /// The incident's page, relative to the site root.
+    incident_path: String,
 }
 
 /// Lists the action items; fails if an incident file has errors.
@@ -67,12 +77,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         bail!(
             "{} error{} in incident files; fix them first",
             errors.len(),
-            if errors.len() == 1 { "" } else { "s" }
+            plural(errors.len())
         );
     }
-    let today = args.today.unwrap_or_else(actions::today);
-    let mut entries = actions::collect(&loaded.incidents);
-    actions::mark_overdue(&mut entries, today);
+    let today = args.today.unwrap_or_else(postmortem::workspace::today);
+    let entries = actions::collect(&loaded.incidents, today);
     let filter = Filter {
         open_only: args.open,
         owner: args.owner,
@@ -82,10 +91,14 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
 
     match args.format {
         Format::Json => {
+            let items = shown.iter().map(|&entry| Item {
+                entry,
+                incident_path: Page::Incident(entry.incident.clone()).url_path(),
+            });
             let report = Report {
                 today,
                 counts,
-                actions: shown,
+                actions: items.collect(),
             };
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
@@ -105,7 +118,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                 eprintln!(
                     "{} action item{}{of_all}: {} open, {} overdue as of {today}",
                     counts.total,
-                    if counts.total == 1 { "" } else { "s" },
+                    plural(counts.total),
                     counts.open,
                     counts.overdue
                 );
@@ -134,7 +147,7 @@ fn print_lines(entries: &[&ActionEntry]) -> std::io::Result<()> {
         let due = entry.due.map_or("-".to_owned(), |d| d.to_string());
         let status = entry.status.as_str();
         let owner = entry.owner.as_deref().unwrap_or("-");
-        let action = to_plain_text(&entry.action).replace('\n', " ");
+        let action = plain_text(&entry.action).replace('\n', " ");
         writeln!(
             out,
             "{red}{mark:<7}{red:#}  {due:<10}  {status:<11}  {owner:<owner_width$}  {action}  ({})",

@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use postmortem::build::{self, BuildError, BuildOptions, Progress};
+use postmortem::model::text::plural;
+use postmortem::pipeline::{self, BuildError, BuildOptions, Progress};
 use postmortem::workspace::normalize_base_url;
 
 use super::{Global, display_from, print_diagnostics};
@@ -33,6 +34,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         out: args.out.map(|p| cwd.join(p)),
         reports: args.reports.map(|p| cwd.join(p)),
         base_url: args.base_url,
+        today: None,
     };
     // A progress bar only on a terminal, and only once a build has enough pages to wait
     // for; indicatif draws nothing when stderr is a pipe or CI log.
@@ -54,7 +56,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         }
         Progress::Start(_) => {}
     };
-    let result = build::build(&workspace, &options, &display, &progress);
+    let result = pipeline::build(&workspace, &options, &display, &progress);
     if let Some(b) = bar.get() {
         b.finish_and_clear(); // whatever the outcome
     }
@@ -84,7 +86,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                 eprintln!(
                     "built {} incident{} in {:.2}s: {} pages in {}, {} reports in {} ({} written, {} unchanged{})",
                     summary.incidents,
-                    if summary.incidents == 1 { "" } else { "s" },
+                    plural(summary.incidents),
                     summary.elapsed.as_secs_f64(),
                     summary.pages,
                     display(&summary.outputs.site).display(),

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use postmortem::diagnostic::{self, Severity};
 use postmortem::knowledge::recurrence_notes;
 use postmortem::load;
+use postmortem::model::text::plural;
 
 use super::{Global, display_from, print_diagnostics};
 
@@ -68,8 +69,4 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -11,10 +11,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
+use postmortem::pipeline::BuildOptions;
 use postmortem::serve::server::{self, Live, Port};
-use postmortem::serve::{self, Report};
+use postmortem::serve::{self, Report, Session, Shutdown};
 
-use super::watch::{Shutdown, print_report, session, start_watching};
+use super::watch::{print_report, start_watching};
 use super::{Global, display_from};
 
 /// The port tried first when none is given.
@@ -47,9 +48,16 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the server")?;
-    let shutdown = runtime.block_on(async { Shutdown::listen() })?;
-    let (_, cwd) = global.workspace()?;
-    let mut session = session(global)?;
+    let shutdown = runtime
+        .block_on(async { Shutdown::listen() })
+        .context("cannot catch Ctrl-C")?;
+    let (workspace, cwd) = global.workspace()?;
+    let mut session = Session::new(
+        cwd.clone(),
+        global.root.clone(),
+        workspace,
+        BuildOptions::default(),
+    );
     let watching = start_watching(&session, args.poll)?;
     let port = match args.port {
         Some(port) => Port::Exactly(port),

@@ -5,8 +5,8 @@
 //! working through them would want: open items first, the most overdue at the top.
 //!
 //! Whether an item is overdue depends on the day it is looked at, which callers pass in
-//! (the command line and the build read the clock once, with [`today`]), so the logic and its
-//! tests never depend on when they run.
+//! (the command line and the build read the clock once, with `workspace::today`), so the
+//! logic and its tests never depend on when they run.
 
 use std::cmp::Reverse;
 
@@ -33,8 +33,6 @@ pub struct ActionEntry {
     pub incident: String,
     /// Title of the incident.
     pub incident_title: String,
-    /// Page of the incident, relative to the site root.
-    pub incident_path: String,
     /// Prevention item or follow-up.
     pub list: ActionList,
     /// What to do, as written (Markdown).
@@ -53,16 +51,16 @@ pub struct ActionEntry {
     pub status: ActionStatus,
     /// Whether it still needs doing (open or in progress).
     pub open: bool,
-    /// Whether it is open and its due date has passed; set by [`mark_overdue`].
+    /// Whether it is open and its due date has passed.
     pub overdue: bool,
     /// Ticket or pull request.
     pub link: Option<String>,
 }
 
 /// Every prevention item and follow-up of `incidents`, sorted: open before closed, then by
-/// due date (earliest first, undated last), then newest incident first. None is marked
-/// overdue yet.
-pub fn collect(incidents: &[LoadedIncident]) -> Vec<ActionEntry> {
+/// due date (earliest first, undated last), then newest incident first; open items due
+/// before `today` are marked overdue.
+pub fn collect(incidents: &[LoadedIncident], today: Date) -> Vec<ActionEntry> {
     let mut entries: Vec<(ActionEntry, Date)> = Vec::new();
     for loaded in incidents {
         let incident = &loaded.incident;
@@ -83,14 +81,15 @@ pub fn collect(incidents: &[LoadedIncident]) -> Vec<ActionEntry> {
             .cmp(&key(b, *b_date))
             .then_with(|| a.incident.cmp(&b.incident))
     });
-    entries.into_iter().map(|(e, _)| e).collect()
+    let mut entries: Vec<ActionEntry> = entries.into_iter().map(|(e, _)| e).collect();
+    mark_overdue(&mut entries, today);
+    entries
 }
 
 fn entry(loaded: &LoadedIncident, list: ActionList, item: &ActionItem) -> ActionEntry {
     ActionEntry {
         incident: loaded.slug.clone(),
         incident_title: loaded.incident.title.to_string(),
-        incident_path: format!("incidents/{}/", loaded.slug),
         list,
         action: item.action.to_string(),
         group: item.group.clone(),
@@ -106,7 +105,7 @@ fn entry(loaded: &LoadedIncident, list: ActionList, item: &ActionItem) -> Action
 }
 
 /// Marks open items whose due date is before `today`.
-pub fn mark_overdue(entries: &mut [ActionEntry], today: Date) {
+fn mark_overdue(entries: &mut [ActionEntry], today: Date) {
     for entry in entries {
         entry.overdue = entry.open && entry.due.is_some_and(|Day(due)| due < today);
     }
@@ -158,19 +157,6 @@ impl ActionCounts {
     }
 }
 
-/// The day against which items are overdue: `SOURCE_DATE_EPOCH` when set (the convention
-/// for reproducible builds), else today in the local time zone. The only place this module
-/// reads the clock; callers pass the result on.
-pub fn today() -> Date {
-    let zone = jiff::tz::TimeZone::system();
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
-        .map(|at| at.to_zoned(jiff::tz::TimeZone::UTC).date())
-        .unwrap_or_else(|| jiff::Timestamp::now().to_zoned(zone).date())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,9 +175,7 @@ mod tests {
             "boom",
             "prevention:\n  - { action: due today, due: 2025-10-01 }\n",
         );
-        let mut entries = collect(&[a, b]);
-        mark_overdue(&mut entries, "2025-10-01".parse().unwrap());
-        entries
+        collect(&[a, b], "2025-10-01".parse().unwrap())
     }
 
     #[test]

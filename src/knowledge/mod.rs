@@ -4,142 +4,82 @@
 //! this happened before?", "what did we promise to do, and is it done?" and "are we getting
 //! better?". This module derives those answers from all incidents at once:
 //!
-//! - [`fingerprint`]: each incident's error pattern, so recurrences of one failure group
-//!   even when written up by people who never read each other's report;
-//! - [`patterns`]: the incidents of each pattern, and the note `check` gives the writer of a
-//!   new incident whose error was seen before;
+//! - [`summary`]: what lists show of each incident;
+//! - [`patterns`]: the incidents of each error pattern (`model::fingerprint` gives each
+//!   incident's), and the note `check` gives the writer of a new incident whose error was
+//!   seen before;
 //! - [`related`]: for each incident, the few others worth reading next, and why;
 //! - [`actions`]: prevention items and follow-ups of every incident, overdue ones marked;
-//! - [`trends`]: incidents per month, severity and service, and time to resolve, as charts;
-//! - [`pages`]: what the site's pattern, action and trend pages are given.
+//! - [`trends`]: incidents per month, severity and service, and time to resolve.
 //!
-//! Everything here is pure: incidents go in, data comes out. The day that decides what is
+//! Everything here is pure, plain data: incidents go in, data comes out; no HTML, no
+//! SVG, no template values (`render` and `site` present it). The day that decides what is
 //! overdue is passed in, never read from the clock inside, so output and tests are
 //! deterministic.
 
 pub mod actions;
-pub mod pages;
 pub mod patterns;
 pub mod related;
+pub mod summary;
 pub mod trends;
 
-use serde::Serialize;
+use jiff::civil::Date;
 
 use crate::load::LoadedIncident;
-use crate::render::view::RelatedLink;
 pub use actions::{ActionEntry, Filter};
 pub use patterns::{PatternGroup, PatternRef, recurrence_notes};
+pub use related::{Related, RelatedIndex};
+pub use summary::{IncidentSummary, Term, newest_first, sort_newest_first, summaries};
 pub use trends::Trends;
 
-/// What all incidents say together, derived once per build.
+/// What all incidents say together, derived once per build (and per save under `serve`).
+/// Indices in it refer to the incidents in the order given (the order of every list).
 #[derive(Debug, Clone)]
 pub struct Knowledge {
     /// Every error pattern, recurring and recent ones first.
     pub patterns: Vec<PatternGroup>,
-    /// Each incident's pattern, in the order the incidents were given.
+    /// Each incident's pattern.
     pub incident_patterns: Vec<PatternRef>,
-    /// Every action item, sorted, none marked overdue yet (see [`actions::mark_overdue`]).
+    /// Each incident's related incidents, best first.
+    pub related: Vec<Vec<Related>>,
+    /// Every action item, sorted, overdue ones marked.
     pub actions: Vec<ActionEntry>,
-    /// The trend charts.
+    /// The trend series.
     pub trends: Trends,
 }
 
 impl Knowledge {
-    /// Derives patterns, action items and trends. Indices in the result refer to
-    /// `incidents` in the order given (the order of the site's summaries).
-    pub fn new(incidents: &[LoadedIncident]) -> Self {
+    /// Derives everything from `incidents`; items due before `today` are overdue.
+    pub fn new(incidents: &[LoadedIncident], today: Date) -> Self {
+        let mut knowledge = Self::patterns_only(incidents);
+        knowledge.complete(incidents, today, RelatedIndex::new(incidents).all());
+        knowledge
+    }
+
+    /// Only the error patterns, the rest empty: what one incident's page needs besides its
+    /// related links (`serve` shows an edited incident's page before deriving the rest).
+    pub fn patterns_only(incidents: &[LoadedIncident]) -> Self {
         let (patterns, incident_patterns) = patterns::group(incidents);
         Self {
             patterns,
             incident_patterns,
-            actions: actions::collect(incidents),
-            trends: Trends::new(incidents),
-        }
-    }
-}
-
-/// An incident's pattern and related incidents, for tools (`incidents.json`).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
-pub struct IncidentKnowledge {
-    /// The error pattern.
-    pub pattern: PatternRef,
-    /// Related incidents, best first.
-    pub related: Vec<RelatedRef>,
-}
-
-/// A related incident, by slug, and why it is related.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
-pub struct RelatedRef {
-    /// The other incident's slug.
-    pub slug: String,
-    /// Why, e.g. "same error pattern; shared services: cache".
-    pub reason: String,
-}
-
-impl IncidentKnowledge {
-    /// The pattern and related links of one incident, as prepared for its page.
-    pub fn new(pattern: &PatternRef, related: &[RelatedLink]) -> Self {
-        Self {
-            pattern: pattern.clone(),
-            related: related
-                .iter()
-                .map(|link| RelatedRef {
-                    slug: link.incident.slug.clone(),
-                    reason: link.reason.clone(),
-                })
-                .collect(),
+            related: Vec::new(),
+            actions: Vec::new(),
+            trends: Trends::default(),
         }
     }
 
-    /// Whether this is what `new(pattern, related)` would give, without building it.
-    pub fn shows(&self, pattern: &PatternRef, related: &[RelatedLink]) -> bool {
-        self.pattern == *pattern
-            && self.related.len() == related.len()
-            && self
-                .related
-                .iter()
-                .zip(related)
-                .all(|(r, link)| r.slug == link.incident.slug && r.reason == link.reason)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use test_support::incident;
-
-    #[test]
-    fn incidents_json_gets_the_pattern_and_related_slugs() {
-        let incidents = [
-            incident("a", "2025-07-12", "unexpected keyword argument 'x'", ""),
-            incident("b", "2025-10-09", "unexpected keyword argument 'y'", ""),
-        ];
-        let knowledge = Knowledge::new(&incidents);
-        let summaries: Vec<_> = incidents
-            .iter()
-            .map(crate::render::IncidentSummary::new)
-            .collect();
-        let related = related::related_links(&incidents, &summaries, &knowledge.incident_patterns);
-        let shown = IncidentKnowledge::new(&knowledge.incident_patterns[1], &related[1]);
-        assert!(shown.shows(&knowledge.incident_patterns[1], &related[1]));
-        assert!(!shown.shows(&knowledge.incident_patterns[1], &[]));
-        assert!(!shown.shows(&knowledge.incident_patterns[0], &related[1]));
-        let json = serde_json::to_value(shown).unwrap();
-        let slug = &knowledge.patterns[0].slug;
-        assert_eq!(
-            json,
-            serde_json::json!({
-                "pattern": {
-                    "text": "TypeError: unexpected keyword argument <name>",
-                    "slug": slug,
-                    "path": format!("patterns/{slug}/"),
-                    "explicit": false,
-                    "seen_before": 1,
-                    "occurrences": 2,
-                },
-                "related": [{ "slug": "a", "reason": "same error pattern" }],
-            })
-        );
+    /// Adds what [`Knowledge::patterns_only`] left out, with the related incidents already
+    /// worked out (by a [`RelatedIndex`] of the same incidents).
+    pub fn complete(
+        &mut self,
+        incidents: &[LoadedIncident],
+        today: Date,
+        related: Vec<Vec<Related>>,
+    ) {
+        self.related = related;
+        self.actions = actions::collect(incidents, today);
+        self.trends = Trends::new(incidents);
     }
 }
 

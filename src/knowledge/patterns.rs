@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::LoadedIncident;
+use crate::model::text::plural;
 use crate::workspace::slugify;
 
 /// One error pattern and the incidents that share it.
@@ -19,10 +20,9 @@ use crate::workspace::slugify;
 pub struct PatternGroup {
     /// The pattern text.
     pub text: String,
-    /// URL segment: the text slugified, plus a short hash so similar texts never collide.
+    /// Name of its page: the text slugified, plus a short hash so similar texts never
+    /// collide.
     pub slug: String,
-    /// Page path relative to the site root, `patterns/<slug>/`.
-    pub path: String,
     /// Whether an incident file named it with `error.pattern`.
     pub explicit: bool,
     /// Indices of its incidents (into the slice given to [`group`]), oldest first.
@@ -38,10 +38,8 @@ pub struct PatternGroup {
 pub struct PatternRef {
     /// The pattern text.
     pub text: String,
-    /// URL segment of the pattern page.
+    /// Name of the pattern's page.
     pub slug: String,
-    /// Pattern page path relative to the site root.
-    pub path: String,
     /// Whether the incident file named it (`error.pattern`) rather than it being computed.
     pub explicit: bool,
     /// How many incidents with this pattern happened before this one.
@@ -61,7 +59,6 @@ pub fn group(incidents: &[LoadedIncident]) -> (Vec<PatternGroup>, Vec<PatternRef
         let index = *by_text.entry(pattern.text.as_str()).or_insert_with(|| {
             groups.push(PatternGroup {
                 slug: pattern_slug(&pattern.text),
-                path: String::new(),
                 text: pattern.text.clone(),
                 explicit: false,
                 incidents: Vec::new(),
@@ -80,13 +77,11 @@ pub fn group(incidents: &[LoadedIncident]) -> (Vec<PatternGroup>, Vec<PatternRef
     });
 
     let mut refs: Vec<Option<PatternRef>> = vec![None; incidents.len()];
-    for group in &mut groups {
-        group.path = format!("patterns/{}/", group.slug);
+    for group in &groups {
         for (seen_before, &i) in group.incidents.iter().enumerate() {
             refs[i] = Some(PatternRef {
                 text: group.text.clone(),
                 slug: group.slug.clone(),
-                path: group.path.clone(),
                 explicit: group.explicit,
                 seen_before,
                 occurrences: group.incidents.len(),
@@ -167,7 +162,7 @@ pub fn recurrence_notes(
                 format!(
                     "error matches pattern `{}` seen in {count} earlier incident{}: {}",
                     pattern.text,
-                    if count == 1 { "" } else { "s" },
+                    plural(count),
                     names.join(", ")
                 ),
             )
@@ -214,8 +209,8 @@ mod tests {
         assert_eq!(groups[0].last_seen.to_string(), "2025-10-09");
         assert!(
             groups[0]
-                .path
-                .starts_with("patterns/typeerror-got-an-unexpected-keyword-argument-name-")
+                .slug
+                .starts_with("typeerror-got-an-unexpected-keyword-argument-name-")
         );
         assert_eq!((refs[0].seen_before, refs[0].occurrences), (1, 2));
         assert_eq!((refs[2].seen_before, refs[2].occurrences), (0, 2));

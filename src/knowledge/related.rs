@@ -15,10 +15,19 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
-use super::patterns::PatternRef;
+use serde::Serialize;
+
 use crate::load::LoadedIncident;
-use crate::render::view::{IncidentSummary, RelatedLink};
 use crate::workspace::slugify;
+
+/// Another incident worth reading next, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Its index in the incidents given.
+    pub incident: usize,
+    /// Why, e.g. "same error pattern; shared services: cache".
+    pub reason: String,
+}
 
 /// How many related incidents a page shows, unless the writers linked more.
 pub const MAX_RELATED: usize = 5;
@@ -88,9 +97,10 @@ impl Shared<'_> {
 }
 
 /// The terms of an incident: `(kind, key to match on, name to show)`.
-fn terms<'a>(loaded: &'a LoadedIncident, pattern: &'a PatternRef) -> Vec<(Term, String, &'a str)> {
+fn terms(loaded: &LoadedIncident) -> Vec<(Term, String, &str)> {
     let incident = &loaded.incident;
-    let mut terms = vec![(Term::Pattern, pattern.slug.clone(), pattern.text.as_str())];
+    let pattern = &loaded.pattern.text;
+    let mut terms = vec![(Term::Pattern, pattern.clone(), pattern.as_str())];
     let files = incident.changes.iter().map(|c| {
         let path = c.file.trim().trim_start_matches("./");
         (Term::File, path.replace('\\', "/"), path)
@@ -149,21 +159,15 @@ fn linked(incidents: &[LoadedIncident]) -> Vec<Vec<(usize, bool)>> {
     linked
 }
 
-/// For each incident (in the order given), its related incidents, best first. `summaries`
-/// and `patterns` are in the same order as `incidents`.
-pub fn related_links(
-    incidents: &[LoadedIncident],
-    summaries: &[IncidentSummary],
-    patterns: &[PatternRef],
-) -> Vec<Vec<RelatedLink>> {
-    RelatedIndex::new(incidents, summaries, patterns).all()
+/// For each incident (in the order given), its related incidents, best first.
+pub fn related(incidents: &[LoadedIncident]) -> Vec<Vec<Related>> {
+    RelatedIndex::new(incidents).all()
 }
 
 /// Who shares what with whom, so the related incidents of any one incident can be found
 /// without working them out for all (`serve` needs the edited incident's first).
 pub struct RelatedIndex<'a> {
     incidents: &'a [LoadedIncident],
-    summaries: &'a [IncidentSummary],
     /// The terms of each incident: kind, the term's number in `sharers`, name to show.
     terms: Vec<Vec<(Term, usize, &'a str)>>,
     /// The incidents that carry each term.
@@ -174,18 +178,14 @@ pub struct RelatedIndex<'a> {
 }
 
 impl<'a> RelatedIndex<'a> {
-    /// Indexes `incidents`; `summaries` and `patterns` are in the same order.
-    pub fn new(
-        incidents: &'a [LoadedIncident],
-        summaries: &'a [IncidentSummary],
-        patterns: &'a [PatternRef],
-    ) -> Self {
+    /// Indexes `incidents`.
+    pub fn new(incidents: &'a [LoadedIncident]) -> Self {
         let mut numbers: HashMap<(Term, String), usize> = HashMap::new();
         let mut sharers: Vec<Vec<usize>> = Vec::new();
         let mut numbered = Vec::with_capacity(incidents.len());
-        for (i, (loaded, pattern)) in incidents.iter().zip(patterns).enumerate() {
+        for (i, loaded) in incidents.iter().enumerate() {
             let mut list = Vec::new();
-            for (kind, key, name) in terms(loaded, pattern) {
+            for (kind, key, name) in terms(loaded) {
                 let number = *numbers.entry((kind, key)).or_insert_with(|| {
                     sharers.push(Vec::new());
                     sharers.len() - 1
@@ -197,7 +197,6 @@ impl<'a> RelatedIndex<'a> {
         }
         Self {
             incidents,
-            summaries,
             terms: numbered,
             sharers,
             linked: linked(incidents),
@@ -205,7 +204,7 @@ impl<'a> RelatedIndex<'a> {
     }
 
     /// The related incidents of every incident, in order.
-    pub fn all(&self) -> Vec<Vec<RelatedLink>> {
+    pub fn all(&self) -> Vec<Vec<Related>> {
         (0..self.incidents.len())
             .into_par_iter()
             .map(|i| self.links(i))
@@ -213,7 +212,7 @@ impl<'a> RelatedIndex<'a> {
     }
 
     /// The related incidents of incident `i`, best first.
-    pub fn links(&self, i: usize) -> Vec<RelatedLink> {
+    pub fn links(&self, i: usize) -> Vec<Related> {
         let incidents = self.incidents;
         let mut shared: BTreeMap<usize, Shared> = BTreeMap::new();
         for &(kind, number, name) in &self.terms[i] {
@@ -256,8 +255,8 @@ impl<'a> RelatedIndex<'a> {
         let mut links = Vec::new();
         for (j, s) in candidates {
             if s.listed || links.len() < MAX_RELATED {
-                links.push(RelatedLink {
-                    incident: (&self.summaries[j]).into(),
+                links.push(Related {
+                    incident: j,
                     reason: s.reason(),
                 });
             }
@@ -269,18 +268,15 @@ impl<'a> RelatedIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::knowledge::patterns;
     use crate::knowledge::test_support::incident;
 
     fn related(incidents: &[LoadedIncident]) -> Vec<Vec<(String, String)>> {
-        let summaries: Vec<IncidentSummary> = incidents.iter().map(IncidentSummary::new).collect();
-        let (_, refs) = patterns::group(incidents);
-        related_links(incidents, &summaries, &refs)
+        super::related(incidents)
             .into_iter()
             .map(|links| {
                 links
                     .into_iter()
-                    .map(|l| (l.incident.slug, l.reason))
+                    .map(|l| (incidents[l.incident].slug.clone(), l.reason))
                     .collect()
             })
             .collect()

@@ -3,8 +3,9 @@
 //! Every file is read and parsed independently (in parallel), so one broken file never
 //! hides the problems of another; then the checks that need all incidents at once
 //! (duplicate slugs and ids, `related` links) run over the whole set. The result holds every
-//! incident that parsed and every problem found, so `check` reports all of them in one run,
-//! plus a note for each incident whose error was seen in earlier ones.
+//! incident that parsed and every problem found, so `check` reports all of them in one run.
+//! (Notes about errors seen in earlier incidents need the whole history: `knowledge` gives
+//! them.)
 
 mod parse;
 mod validate;
@@ -15,8 +16,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::model::Incident;
-use crate::model::{Pattern, pattern_of};
+use crate::model::{Digest, Digester, Durations, Incident, Pattern, pattern_of};
 
 pub use parse::parse_incident;
 use parse::{MAX_FILE_BYTES, closest};
@@ -37,19 +37,38 @@ pub struct LoadedIncident {
     /// Its error pattern. It depends on this file alone, so it is worked out once, as the
     /// file is read, for every list, note and page that groups incidents by it.
     pub pattern: Pattern,
+    /// Time to detect, mitigate and resolve, from its timeline; worked out once, like the
+    /// pattern.
+    pub durations: Durations,
+    /// Digest of the slug, the file name and everything the file says: whatever is derived
+    /// from this incident alone changes exactly when this does.
+    pub key: Digest,
 }
 
 impl LoadedIncident {
     /// An incident read from `path`, shown as `file`.
     pub fn new(slug: String, file: PathBuf, path: PathBuf, incident: Incident) -> Self {
         let pattern = pattern_of(&incident.error);
+        let durations = Durations::from_incident(&incident);
+        let key = Digester::new()
+            .text(&slug)
+            .text(&file.to_string_lossy())
+            .add(&incident)
+            .finish();
         Self {
             slug,
             file,
             path,
             incident,
             pattern,
+            durations,
+            key,
         }
+    }
+
+    /// The file as shown on pages and in reports (`/`-separated on every system).
+    pub fn source_name(&self) -> String {
+        self.file.to_string_lossy().replace('\\', "/")
     }
 }
 

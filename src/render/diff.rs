@@ -63,12 +63,7 @@ impl<'a> ChangeView<'a> {
     pub fn new(change: &'a Change) -> Self {
         let syntax =
             languages::resolve_language(change.language.as_deref(), Some(change.file.as_str()));
-        let diff = match (&change.before, &change.after) {
-            (Some(before), Some(after)) => {
-                Some(TextDiff::from_lines(before.as_str(), after.as_str()))
-            }
-            _ => None,
-        };
+        let diff = change.line_diff();
         // After-lines the diff calls unchanged are copied from the before-code's
         // highlighting instead of being highlighted again.
         let mut same_as = Vec::new();
@@ -184,7 +179,7 @@ fn diff_table_rows(rows: &[DiffRow]) -> String {
             let _ = writeln!(
                 html,
                 "<tr class=\"diff-hunk\"><td colspan=\"3\">{}</td></tr>",
-                highlight::escape(&row.html)
+                super::escape(&row.html)
             );
             continue;
         }

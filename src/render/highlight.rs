@@ -15,6 +15,7 @@ use syntect::highlighting::{FontStyle, Theme};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference};
 use syntect::util::LinesWithEndings;
 
+use super::{escape, escape_into};
 use crate::model::languages::{language_name, syntaxes};
 
 /// Short class for each scope, most specific first. The first entry whose scope is a prefix
@@ -253,26 +254,6 @@ impl LineWriter {
             self.html.push_str("</span>");
         }
         self.html
-    }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(text, &mut out);
-    out
-}
-
-fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use super::{highlight, markdown};
+use super::{escape, highlight, markdown};
 use crate::model::languages;
 
 /// The default templates, by name.
@@ -67,6 +67,12 @@ impl TemplateError {
     }
 }
 
+/// Where the page a template links to lives: given the `to` and `slug` of
+/// `link(to="tags", slug="redis")`, its path relative to the site root (`tags/redis/`), or
+/// `None` if there is no such page kind. The site owns page paths and supplies this, so
+/// nothing in `render` knows the layout of the site.
+pub type LinkPath = fn(to: &str, slug: Option<&str>) -> Option<String>;
+
 /// The loaded templates.
 #[derive(Clone)]
 pub struct Templates {
@@ -75,9 +81,10 @@ pub struct Templates {
 
 impl Templates {
     /// The embedded defaults, overridden by the templates in `overrides` if it exists.
-    pub fn load(overrides: Option<&Path>) -> Result<Self, TemplateError> {
+    /// Templates link to pages with `link(to=…, slug=…)`, answered by `link_path`.
+    pub fn load(overrides: Option<&Path>, link_path: LinkPath) -> Result<Self, TemplateError> {
         let mut tera = Tera::new();
-        register(&mut tera);
+        register(&mut tera, link_path);
         tera.add_raw_templates(DEFAULTS.iter().copied())
             .map_err(TemplateError::from_tera)?;
         if let Some(dir) = overrides.filter(|d| d.is_dir()) {
@@ -103,7 +110,7 @@ impl Templates {
 
 /// Filters and functions the templates use. Registered before any template is added, so
 /// templates that use them parse.
-fn register(tera: &mut Tera) {
+fn register(tera: &mut Tera, link_path: LinkPath) {
     tera.register_filter("markdown", |text: &str, _: Kwargs, _: &State| {
         Value::safe_string(&markdown::to_html(text))
     });
@@ -145,9 +152,24 @@ fn register(tera: &mut Tera) {
             let path: &str = kwargs.must_get("path")?;
             let root: String = state.get("root")?.unwrap_or_default();
             let pretty: bool = state.get("pretty_urls")?.unwrap_or(false);
-            Ok(Value::safe_string(&highlight::escape(&site_url(
-                &root, path, pretty,
-            ))))
+            Ok(Value::safe_string(&escape(&site_url(&root, path, pretty))))
+        },
+    );
+    tera.register_function(
+        "link",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+            let to: &str = kwargs.must_get("to")?;
+            let slug: Option<&str> = kwargs.get("slug")?;
+            let path = link_path(to, slug).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "link: no page `{to}`{}",
+                    slug.map(|s| format!(" with slug `{s}`"))
+                        .unwrap_or_default()
+                ))
+            })?;
+            let root: String = state.get("root")?.unwrap_or_default();
+            let pretty: bool = state.get("pretty_urls")?.unwrap_or(false);
+            Ok(Value::safe_string(&escape(&site_url(&root, &path, pretty))))
         },
     );
 }
@@ -325,7 +347,9 @@ mod tests {
     fn override_with_syntax_error_names_template_and_line() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "ok\n{% if %}\n").unwrap();
-        let err = Templates::load(Some(dir.path())).err().expect("must fail");
+        let err = Templates::load(Some(dir.path()), |_, _| None)
+            .err()
+            .expect("must fail");
         assert!(err.0.contains("index.html"), "{err}");
         assert!(err.0.contains(":2:"), "{err}");
     }
@@ -334,7 +358,7 @@ mod tests {
     fn override_replaces_a_default() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("404.html"), "custom {{ 1 + 1 }}").unwrap();
-        let templates = Templates::load(Some(dir.path())).unwrap();
+        let templates = Templates::load(Some(dir.path()), |_, _| None).unwrap();
         assert_eq!(
             templates.render("404.html", &Context::new()).unwrap(),
             "custom 2"

@@ -27,9 +27,7 @@ pub use indexer::{BundleFile, Indexer};
 pub use record::SearchRecord;
 
 use crate::site::Sink;
-
-/// Folder of the bundle inside the site.
-pub const BUNDLE_DIR: &str = "pagefind";
+pub use crate::site::pages::SEARCH_BUNDLE as BUNDLE_DIR;
 
 /// What building and writing the bundle took.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -11,14 +11,13 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use similar::{ChangeTag, TextDiff};
-
+use crate::knowledge::IncidentSummary;
 use crate::load::LoadedIncident;
-use crate::model::text::plain_text as to_plain_text;
+use crate::model::text::plain_text;
 use crate::model::{ActionItem, Change, Incident, Step};
-use crate::render::IncidentSummary;
-use crate::render::highlight::escape;
+use crate::render::escape;
 use crate::render::templates::site_url;
+use crate::site::Page;
 
 /// How much each part of an incident's body counts when ranking (Pagefind's scale: 0 to
 /// 10, plain text 1). The error line weighs most, so the incident *about* an error outranks
@@ -71,7 +70,11 @@ impl SearchRecord {
         doc.head(summary);
         doc.body(&loaded.incident, summary);
         Self {
-            url: site_url("", &summary.path, pretty_urls),
+            url: site_url(
+                "",
+                &Page::Incident(summary.slug.clone()).url_path(),
+                pretty_urls,
+            ),
             html: doc.finish(),
         }
     }
@@ -177,8 +180,7 @@ impl Document {
         for change in changes {
             self.text(weight::FILES, &change.file);
             self.markdown_opt(weight::PROSE, change.description.as_deref());
-            let changed = changed_lines(change.before.as_deref(), change.after.as_deref());
-            self.code(weight::CODE, Some(&changed));
+            self.code(weight::CODE, Some(&change.changed_lines()));
         }
     }
 
@@ -197,7 +199,7 @@ impl Document {
     }
 
     fn markdown(&mut self, weight: f32, text: &str) {
-        self.text(weight, &to_plain_text(text));
+        self.text(weight, &plain_text(text));
     }
 
     fn markdown_opt(&mut self, weight: f32, text: Option<&str>) {
@@ -251,20 +253,6 @@ fn keywords(s: &IncidentSummary) -> String {
     words.join(" ")
 }
 
-/// The lines a change removed or added: what the change is about. A change with only
-/// `before` or only `after` is all change.
-fn changed_lines(before: Option<&str>, after: Option<&str>) -> String {
-    match (before, after) {
-        (Some(before), Some(after)) => TextDiff::from_lines(before, after)
-            .iter_all_changes()
-            .filter(|change| change.tag() != ChangeTag::Equal)
-            .map(|change| change.value())
-            .collect(),
-        (Some(code), None) | (None, Some(code)) => code.to_owned(),
-        (None, None) => String::new(),
-    }
-}
-
 /// The first `max` distinct words of `code`, split at punctuation, in order. Split, because
 /// Pagefind indexes a word like `/usr/lib/python3/site-packages/redis/connection.py:747`
 /// whole and again as each of its parts and dotted tails, two dozen entries for one path;
@@ -307,16 +295,5 @@ mod tests {
             "File redis connection py line 747"
         );
         assert_eq!(code_words("a bb cc bb dd", 2), "bb cc");
-    }
-
-    #[test]
-    fn changes_are_indexed_by_their_changed_lines() {
-        let before = "keep\nold = 1\nalso kept\n";
-        let after = "keep\nnew = 2\nalso kept\n";
-        assert_eq!(
-            changed_lines(Some(before), Some(after)),
-            "old = 1\nnew = 2\n"
-        );
-        assert_eq!(changed_lines(None, Some(after)), after);
     }
 }

@@ -4,17 +4,19 @@
 //! show up at once, errors included, without losing the page they look at. The preview is
 //! three parts, composed the way mdBook composes them:
 //!
-//! - [`incremental`]: a [`Session`] that builds once and then re-renders only what a
-//!   change affects, writing only files whose bytes changed;
+//! - [`session`]: a [`Session`] that keeps what was loaded and written, and asks the
+//!   pipeline to build once and then to update only what a change affects;
 //! - [`watch`]: file events (native or polled), filtered and settled into [`Change`]s;
 //! - [`server`]: the site over HTTP with live reload and an error overlay (`serve` only).
 //!
 //! [`run`] is the loop both commands share: first build, then one rebuild per settled
 //! change, until told to stop. The server runs beside it and only reads what it publishes.
 
-pub mod incremental;
+mod outcome;
 mod search;
 pub mod server;
+pub mod session;
+mod shutdown;
 mod sources;
 pub mod watch;
 
@@ -22,7 +24,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-pub use incremental::{Failure, Outcome, Rebuilt, Session};
+pub use outcome::{Failure, Outcome, Rebuilt};
+pub use session::Session;
+pub use shutdown::Shutdown;
 pub use watch::{Change, Mode, WatchRoots, Watcher};
 
 /// What the loop tells its caller.

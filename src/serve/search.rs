@@ -18,7 +18,7 @@ use std::thread::JoinHandle;
 use thread_priority::ThreadPriority;
 
 use crate::search::{self, BUNDLE_DIR, SearchRecord};
-use crate::site::write::write_atomically;
+use crate::site::live::write_atomically;
 
 /// A request to bring the bundle in line with these records.
 struct Job {

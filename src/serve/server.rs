@@ -40,7 +40,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 use tower_http::services::ServeDir;
 
-use crate::render::highlight::escape;
+use crate::render::escape;
 
 /// Path of the server-sent events stream.
 pub const EVENTS_PATH: &str = "/__postmortem/events";

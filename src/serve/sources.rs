@@ -17,8 +17,8 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::knowledge;
+use crate::knowledge::{IncidentSummary, newest_first};
 use crate::load::{self, LoadedIncident};
-use crate::render::{self, IncidentSummary};
 use crate::workspace;
 
 /// Size and modification time: a file whose stamp is unchanged is not read again.
@@ -150,7 +150,7 @@ impl Sources {
     pub fn sort(&mut self) {
         if self
             .incidents
-            .is_sorted_by(|a, b| render::newest_first(a, b).is_le())
+            .is_sorted_by(|a, b| newest_first(a, b).is_le())
         {
             return; // the usual case: a save that kept the date
         }
@@ -159,7 +159,7 @@ impl Sources {
             .drain(..)
             .zip(self.summaries.drain(..))
             .collect();
-        pairs.sort_by(|a, b| render::newest_first(&a.0, &b.0));
+        pairs.sort_by(|a, b| newest_first(&a.0, &b.0));
         (self.incidents, self.summaries) = pairs.into_iter().unzip();
         self.index = self
             .incidents

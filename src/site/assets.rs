@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::pages::Page;
 use crate::render::highlight::{self, ThemeKind};
 
 /// The default assets, by name.
@@ -38,7 +39,7 @@ pub struct AssetPaths {
 
 /// The asset files and the paths templates link to.
 pub struct Assets {
-    /// `(path relative to the site root, content)`.
+    /// `(file name, content)`; each is the page [`Page::Asset`] of its name.
     pub files: Vec<(String, Vec<u8>)>,
     /// Where each asset ended up.
     pub paths: AssetPaths,
@@ -53,8 +54,9 @@ pub fn build(overrides: Option<&Path>) -> std::io::Result<Assets> {
             Some(path) => std::fs::read(path)?,
             None => default.as_bytes().to_vec(),
         };
-        let path = fingerprinted(name, &content);
-        files.push((path.clone(), content));
+        let file = fingerprinted(name, &content);
+        let path = Page::Asset(file.clone()).url_path();
+        files.push((file, content));
         Ok(path)
     };
     let embedded = |name: &str| {
@@ -79,13 +81,13 @@ pub fn build(overrides: Option<&Path>) -> std::io::Result<Assets> {
     Ok(Assets { files, paths })
 }
 
-/// `assets/<stem>.<first 8 hex digits of sha256>.<ext>`.
+/// `<stem>.<first 8 hex digits of sha256>.<ext>`.
 fn fingerprinted(name: &str, content: &[u8]) -> String {
     let digest = Sha256::digest(content);
     let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
     match name.rsplit_once('.') {
-        Some((stem, ext)) => format!("assets/{stem}.{hash}.{ext}"),
-        None => format!("assets/{name}.{hash}"),
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
     }
 }
 
@@ -97,7 +99,7 @@ mod tests {
     fn names_change_with_content() {
         let a = fingerprinted("style.css", b"body{}");
         let b = fingerprinted("style.css", b"body{color:red}");
-        assert!(a.starts_with("assets/style.") && a.ends_with(".css"), "{a}");
+        assert!(a.starts_with("style.") && a.ends_with(".css"), "{a}");
         assert_ne!(a, b);
         assert_eq!(a, fingerprinted("style.css", b"body{}"));
     }
@@ -110,7 +112,7 @@ mod tests {
         let (_, css) = assets
             .files
             .iter()
-            .find(|(p, _)| *p == assets.paths.style)
+            .find(|(name, _)| Page::Asset(name.clone()).url_path() == assets.paths.style)
             .unwrap();
         assert_eq!(css, b"body{color:hotpink}");
         assert_eq!(assets.files.len(), 5);

@@ -9,12 +9,11 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use tera::Context;
 
-use super::{Sink, SiteError, SiteInfo, SiteRenderer};
-use crate::knowledge::IncidentKnowledge;
-use crate::load::LoadedIncident;
-use crate::model::Durations;
-use crate::model::Incident;
-use crate::render::Overview;
+use super::inventory::Inventory;
+use super::pages::{DataFile, Page};
+use super::{SiteData, SiteError, SiteInfo, SiteRenderer};
+use crate::knowledge::{PatternRef, Related};
+use crate::model::{Durations, Incident};
 
 /// Version of the `incidents.json` format; raised when a field changes meaning or goes.
 pub const INCIDENTS_JSON_VERSION: u32 = 1;
@@ -44,7 +43,7 @@ pub struct IncidentRecord<'a> {
     /// The incident file, relative to the workspace.
     pub source: String,
     /// Page path relative to the site root, e.g. `incidents/<slug>/`.
-    pub path: &'a str,
+    pub path: String,
     /// Absolute URL of the page, when the site has a base URL.
     pub url: Option<String>,
     /// Latest moment the file mentions (RFC 3339).
@@ -53,9 +52,45 @@ pub struct IncidentRecord<'a> {
     pub minutes_to: Minutes,
     /// The error pattern and the related incidents, as the site shows them.
     #[serde(flatten)]
-    pub knowledge: IncidentKnowledge,
+    pub knowledge: IncidentKnowledge<'a>,
     /// The incident, as written.
     pub incident: &'a Incident,
+}
+
+/// An incident's pattern and related incidents.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct IncidentKnowledge<'a> {
+    /// The error pattern.
+    pub pattern: PatternLink<'a>,
+    /// Related incidents, best first.
+    pub related: Vec<RelatedRef<'a>>,
+}
+
+/// An incident's pattern, with the page that lists its incidents.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "PatternRef")]
+pub struct PatternLink<'a> {
+    /// The pattern text.
+    pub text: &'a str,
+    /// URL segment of the pattern page.
+    pub slug: &'a str,
+    /// Pattern page path relative to the site root.
+    pub path: String,
+    /// Whether the incident file named it (`error.pattern`) rather than it being computed.
+    pub explicit: bool,
+    /// How many incidents with this pattern happened before this one.
+    pub seen_before: usize,
+    /// How many incidents have this pattern, this one included.
+    pub occurrences: usize,
+}
+
+/// A related incident, by slug, and why it is related.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RelatedRef<'a> {
+    /// The other incident's slug.
+    pub slug: &'a str,
+    /// Why, e.g. "same error pattern; shared services: cache".
+    pub reason: &'a str,
 }
 
 /// Durations in minutes.
@@ -79,114 +114,91 @@ impl From<&Durations> for Minutes {
     }
 }
 
+impl<'a> IncidentKnowledge<'a> {
+    /// The pattern and related incidents of one incident; `related` points into `data`.
+    pub fn new(pattern: &'a PatternRef, related: &'a [Related], data: &'a SiteData<'_>) -> Self {
+        Self {
+            pattern: PatternLink {
+                text: &pattern.text,
+                slug: &pattern.slug,
+                path: Page::Pattern(pattern.slug.clone()).url_path(),
+                explicit: pattern.explicit,
+                seen_before: pattern.seen_before,
+                occurrences: pattern.occurrences,
+            },
+            related: related
+                .iter()
+                .map(|r| RelatedRef {
+                    slug: &data.summaries[r.incident].slug,
+                    reason: &r.reason,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The JSON Schema of `incidents.json`, for tools that read it.
 pub fn incidents_json_schema() -> String {
     serde_json::to_string_pretty(&schemars::schema_for!(IncidentsJson<'static>)).unwrap_or_default()
 }
 
 impl SiteRenderer {
-    /// Writes `incidents.json`, `schema.json`, `robots.txt`, and with a base URL
-    /// `feed.xml` and `sitemap.xml` (listing `pages`, the HTML pages written).
-    pub fn publish_files(
+    /// One data file. `inventory` lists the pages for the sitemap.
+    pub(super) fn data_file(
         &self,
-        overview: &Overview,
-        incidents: &[LoadedIncident],
-        pages: &[String],
-        sink: &dyn Sink,
-    ) -> Result<(), SiteError> {
-        self.incidents_json(overview, incidents, sink)?;
-        self.feed_and_sitemap(overview, pages, sink)?;
-        let files = [
-            ("schema.json", crate::model::schema_json() + "\n"),
-            ("robots.txt", robots(&self.site)),
-        ];
-        put_all(&files, sink)
-    }
-
-    /// Writes `incidents.json`: it changes with any change to any incident.
-    pub fn incidents_json(
-        &self,
-        overview: &Overview,
-        incidents: &[LoadedIncident],
-        sink: &dyn Sink,
-    ) -> Result<(), SiteError> {
-        let json = incidents_json(&self.site, overview, incidents);
-        put_all(&[("incidents.json", json)], sink)
-    }
-
-    /// With a base URL, writes `feed.xml` and `sitemap.xml` (listing `pages`, the HTML
-    /// pages written): they change only with the summaries or the set of pages.
-    pub fn feed_and_sitemap(
-        &self,
-        overview: &Overview,
-        pages: &[String],
-        sink: &dyn Sink,
-    ) -> Result<(), SiteError> {
-        let site = &self.site;
-        let summaries = &overview.summaries;
-        let mut files = Vec::new();
-        if let Some(base) = &site.base_url {
-            let mut feed = Context::new();
-            feed.insert("incidents", summaries);
-            feed.insert("base_url", base);
-            feed.insert(
-                "updated",
-                &summaries
-                    .iter()
-                    .map(|s| s.updated.as_str())
-                    .max()
-                    .unwrap_or(""),
-            );
-            files.push(("feed.xml", self.templates.render("atom.xml", &feed)?));
-
-            let mut sitemap = Context::new();
-            let mut urls: Vec<String> = pages
-                .iter()
-                .filter(|p| p.as_str() != "404.html")
-                .map(|p| format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)))
-                .collect();
-            urls.sort();
-            sitemap.insert("urls", &urls);
-            files.push((
-                "sitemap.xml",
-                self.templates.render("sitemap.xml", &sitemap)?,
-            ));
-        }
-        put_all(&files, sink)
+        file: DataFile,
+        data: &SiteData<'_>,
+        inventory: &Inventory,
+    ) -> Result<String, SiteError> {
+        let site = self.info();
+        let base = site.base_url.as_deref().unwrap_or_default();
+        Ok(match file {
+            DataFile::IncidentsJson => incidents_json(site, data),
+            DataFile::Schema => crate::model::schema_json() + "\n",
+            DataFile::Robots => robots(site),
+            DataFile::Feed => {
+                let summaries = data.summaries;
+                let mut feed = Context::new();
+                feed.insert("incidents", summaries);
+                feed.insert("base_url", base);
+                let updated = summaries.iter().map(|s| s.updated.as_str()).max();
+                feed.insert("updated", &updated.unwrap_or(""));
+                self.templates().render("atom.xml", &feed)?
+            }
+            DataFile::Sitemap => {
+                let mut urls: Vec<String> = inventory
+                    .pages()
+                    .filter(|page| page.is_html() && **page != Page::NotFound)
+                    .map(|page| format!("{base}{}", page.url_path()))
+                    .collect();
+                urls.sort();
+                let mut sitemap = Context::new();
+                sitemap.insert("urls", &urls);
+                self.templates().render("sitemap.xml", &sitemap)?
+            }
+        })
     }
 }
 
-fn put_all(files: &[(&str, String)], sink: &dyn Sink) -> Result<(), SiteError> {
-    for (name, content) in files {
-        sink.put(name, content.as_bytes())
-            .map_err(|e| SiteError::Write((*name).to_owned(), e))?;
-    }
-    Ok(())
-}
-
-fn incidents_json(site: &SiteInfo, overview: &Overview, incidents: &[LoadedIncident]) -> String {
-    let records = overview
+fn incidents_json(site: &SiteInfo, data: &SiteData<'_>) -> String {
+    let knowledge = data.knowledge;
+    let records = data
         .summaries
         .iter()
-        .zip(incidents)
-        .zip(
-            overview
-                .related
-                .iter()
-                .zip(&overview.knowledge.incident_patterns),
-        )
-        .map(|((summary, loaded), (related, pattern))| IncidentRecord {
-            slug: &summary.slug,
-            source: loaded.file.to_string_lossy().replace('\\', "/"),
-            path: &summary.path,
-            url: site
-                .base_url
-                .as_ref()
-                .map(|base| format!("{base}{}", summary.path)),
-            updated: &summary.updated,
-            minutes_to: (&Durations::from_incident(&loaded.incident)).into(),
-            knowledge: IncidentKnowledge::new(pattern, related),
-            incident: &loaded.incident,
+        .zip(data.incidents)
+        .zip(knowledge.related.iter().zip(&knowledge.incident_patterns))
+        .map(|((summary, loaded), (related, pattern))| {
+            let page = Page::Incident(summary.slug.clone());
+            IncidentRecord {
+                slug: &summary.slug,
+                source: loaded.source_name(),
+                path: page.url_path(),
+                url: site.absolute_url(&page),
+                updated: &summary.updated,
+                minutes_to: (&loaded.durations).into(),
+                knowledge: IncidentKnowledge::new(pattern, related, data),
+                incident: &loaded.incident,
+            }
         })
         .collect();
     let json = IncidentsJson {
@@ -202,7 +214,8 @@ fn incidents_json(site: &SiteInfo, overview: &Overview, incidents: &[LoadedIncid
 fn robots(site: &SiteInfo) -> String {
     let mut text = String::from("User-agent: *\nAllow: /\n");
     if let Some(base) = &site.base_url {
-        text.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
+        let sitemap = Page::Data(DataFile::Sitemap).path();
+        text.push_str(&format!("Sitemap: {base}{sitemap}\n"));
     }
     text
 }

@@ -1,8 +1,9 @@
-//! The only stage that touches the disk, and it never loses a user's file.
+//! The sinks of a full build, and the rules that keep a user's files safe.
 //!
 //! The site is written into a staging folder beside the output folder and swapped in with
 //! renames, so readers see the old site or the new one, never half of one, and a failed
-//! build leaves the old site in place. An existing output folder is replaced only if it is
+//! build leaves the old site in place. (`serve` updates its live folder through the sinks
+//! of [`super::live`], under the same rules.) An existing output folder is replaced only if it is
 //! empty or carries our marker file; the workspace root, the incidents and templates
 //! folders, the home folder and anything above them are refused outright.
 //!
@@ -17,10 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::Sink;
+pub use super::pages::MARKER_FILE;
 use crate::render::report::MARKER;
-
-/// Marks a folder as written by postmortem, so it may be replaced.
-pub const MARKER_FILE: &str = ".postmortem-site";
 
 /// Why output was not written. Nothing was deleted.
 #[derive(Debug, thiserror::Error)]
@@ -169,12 +168,17 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, path: &str, content: &[u8]) -> io::Result<()> {
+    fn put(&self, path: &str, content: &[u8]) -> io::Result<bool> {
         let path = self.dir.path.join(path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(path, content)
+        fs::write(path, content).map(|()| true)
+    }
+
+    /// The staging folder starts empty: there is nothing to remove.
+    fn remove(&self, _path: &str) -> io::Result<bool> {
+        Ok(false)
     }
 }
 
@@ -278,59 +282,27 @@ impl ReportStaging {
 }
 
 impl Sink for ReportStaging {
-    fn put(&self, name: &str, content: &[u8]) -> io::Result<()> {
+    fn put(&self, name: &str, content: &[u8]) -> io::Result<bool> {
         if fs::read(self.dir.join(name)).is_ok_and(|old| old == content) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
+            return Ok(false);
         }
-        fs::write(self.staging.path.join(name), content)
+        fs::write(self.staging.path.join(name), content).map(|()| true)
     }
-}
 
-/// Writes one report into `dir` unless it is already up to date (`Ok(false)`), under the
-/// same rule as [`ReportStaging`]: a file without the marker is never overwritten.
-pub fn write_report(dir: &Path, name: &str, text: &str) -> Result<bool, WriteError> {
-    let path = dir.join(name);
-    match fs::read(&path) {
-        Ok(old) if old == text.as_bytes() => return Ok(false),
-        Ok(_) if !is_generated(&path) => return Err(WriteError::ForeignReport(path)),
-        _ => {}
+    /// Stale reports are removed when the staging commits.
+    fn remove(&self, _name: &str) -> io::Result<bool> {
+        Ok(false)
     }
-    fs::create_dir_all(dir).map_err(io_error(dir))?;
-    write_atomically(&path, text.as_bytes()).map(|()| true)
-}
-
-/// Removes the report `name` from `dir` if postmortem wrote it; says whether it did.
-pub fn remove_report(dir: &Path, name: &str) -> Result<bool, WriteError> {
-    let path = dir.join(name);
-    if !path.is_file() || !is_generated(&path) {
-        return Ok(false);
-    }
-    fs::remove_file(&path).map_err(io_error(&path))?;
-    Ok(true)
 }
 
 /// Whether a file starts with the report marker.
-fn is_generated(path: &Path) -> bool {
+pub(super) fn is_generated(path: &Path) -> bool {
     use std::io::Read;
     let mut start = [0u8; MARKER.len()];
     fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut start))
         .is_ok_and(|()| start == *MARKER.as_bytes())
-}
-
-/// Writes `path` via a temporary file and a rename, so readers never see half a file.
-pub fn write_atomically(path: &Path, content: &[u8]) -> Result<(), WriteError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    fs::write(&temp, content).map_err(io_error(&temp))?;
-    fs::rename(&temp, path).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        io_error(path)(e)
-    })
 }
 
 /// The absolute form of `path` with `..` resolved and symlinks followed as far as the path
@@ -369,189 +341,4 @@ fn home_dir() -> Option<PathBuf> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeMap;
-
-    fn write_site(files: &[(&str, &str)], out: &Path) {
-        let staging = Staging::create(out).unwrap();
-        for (path, content) in files {
-            staging.put(path, content.as_bytes()).unwrap();
-        }
-        staging.commit().unwrap();
-    }
-
-    #[test]
-    fn writes_and_replaces_our_own_site() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("site");
-        check_output_dir(&out, &[]).unwrap();
-        write_site(&[("index.html", "one"), ("a/b/index.html", "deep")], &out);
-        assert_eq!(
-            fs::read_to_string(out.join("a/b/index.html")).unwrap(),
-            "deep"
-        );
-        assert!(out.join(MARKER_FILE).is_file());
-
-        check_output_dir(&out, &[]).unwrap();
-        write_site(&[("index.html", "two")], &out);
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
-        assert!(!out.join("a").exists(), "files of the old site are gone");
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers, ["site"], "no staging or backup folders remain");
-    }
-
-    #[test]
-    fn an_uncommitted_staging_folder_vanishes_and_the_old_site_stays() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("site");
-        write_site(&[("index.html", "old")], &out);
-        let staging = Staging::create(&out).unwrap();
-        staging.put("index.html", b"half").unwrap();
-        drop(staging);
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(names, ["site"]);
-    }
-
-    #[test]
-    fn refuses_folders_we_did_not_make() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("docs");
-        fs::create_dir(&out).unwrap();
-        fs::write(out.join("notes.txt"), "mine").unwrap();
-        let err = check_output_dir(&out, &[]).unwrap_err();
-        assert!(err.to_string().contains("did not write"), "{err}");
-        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
-    }
-
-    #[test]
-    fn refuses_protected_folders_and_their_parents() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let incidents = root.join("incidents");
-        fs::create_dir(&incidents).unwrap();
-        fs::write(root.join(MARKER_FILE), "").unwrap(); // even a marker does not make the root ours
-        for out in [root.to_path_buf(), incidents.clone(), root.join("site/..")] {
-            let err = check_output_dir(&out, &[root, &incidents]).unwrap_err();
-            assert!(
-                err.to_string().contains("holds your files"),
-                "{}: {err}",
-                out.display()
-            );
-        }
-        assert!(check_output_dir(&root.join("site"), &[root.join("incidents").as_path()]).is_ok());
-    }
-
-    /// Stages and commits `reports` into `dir`, as a build does.
-    fn write_reports(
-        reports: &BTreeMap<String, String>,
-        dir: &Path,
-    ) -> Result<ReportStats, WriteError> {
-        let staging = ReportStaging::create(dir, reports.keys().map(String::as_str))?;
-        for (name, text) in reports {
-            staging.put(name, text.as_bytes()).unwrap();
-        }
-        staging.commit()
-    }
-
-    #[test]
-    fn reports_never_touch_foreign_files() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("README.md"), "# my notes").unwrap();
-        let mut reports = BTreeMap::new();
-        reports.insert("a.md".to_string(), format!("{MARKER} x -->\nA"));
-        reports.insert("README.md".to_string(), format!("{MARKER} x -->\nindex"));
-        let err = write_reports(&reports, dir.path()).unwrap_err();
-        assert!(matches!(err, WriteError::ForeignReport(_)), "{err}");
-        assert_eq!(
-            fs::read_to_string(dir.path().join("README.md")).unwrap(),
-            "# my notes"
-        );
-        assert!(
-            !dir.path().join("a.md").exists(),
-            "nothing written when refused"
-        );
-    }
-
-    #[test]
-    fn single_reports_respect_the_marker() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("mine.md"), "hand written").unwrap();
-        let text = format!("{MARKER} x -->\nA");
-        assert!(write_report(dir.path(), "a.md", &text).unwrap());
-        assert!(
-            !write_report(dir.path(), "a.md", &text).unwrap(),
-            "unchanged"
-        );
-        let err = write_report(dir.path(), "mine.md", &text).unwrap_err();
-        assert!(matches!(err, WriteError::ForeignReport(_)), "{err}");
-        assert!(!remove_report(dir.path(), "mine.md").unwrap());
-        assert!(remove_report(dir.path(), "a.md").unwrap());
-        assert!(!dir.path().join("a.md").exists());
-        assert_eq!(
-            fs::read_to_string(dir.path().join("mine.md")).unwrap(),
-            "hand written"
-        );
-    }
-
-    #[test]
-    fn uncommitted_reports_change_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let reports = dir.path().join("reports");
-        fs::create_dir(&reports).unwrap();
-        fs::write(reports.join("a.md"), format!("{MARKER} x -->\nold")).unwrap();
-        let staging = ReportStaging::create(&reports, ["a.md"]).unwrap();
-        staging.put("a.md", b"new").unwrap();
-        drop(staging);
-        assert_eq!(
-            fs::read_to_string(reports.join("a.md")).unwrap(),
-            format!("{MARKER} x -->\nold")
-        );
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(names, ["reports"], "no staging folder left behind");
-    }
-
-    #[test]
-    fn reports_update_in_place_and_remove_stale_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("notes.md"), "hand written").unwrap();
-        let mut reports = BTreeMap::new();
-        reports.insert("a.md".to_string(), format!("{MARKER} x -->\nA"));
-        reports.insert("b.md".to_string(), format!("{MARKER} x -->\nB"));
-        assert_eq!(
-            write_reports(&reports, dir.path()).unwrap(),
-            ReportStats {
-                written: 2,
-                unchanged: 0,
-                removed: 0
-            }
-        );
-        reports.remove("b.md");
-        assert_eq!(
-            write_reports(&reports, dir.path()).unwrap(),
-            ReportStats {
-                written: 0,
-                unchanged: 1,
-                removed: 1
-            }
-        );
-        assert!(!dir.path().join("b.md").exists());
-        assert_eq!(
-            fs::read_to_string(dir.path().join("notes.md")).unwrap(),
-            "hand written"
-        );
-    }
-}
+mod tests;

@@ -1,0 +1,261 @@
+//! The build as ordered stages on one object: load → derive → inventory → plan → render →
+//! write → search.
+//!
+//! [`Pipeline`] holds what every page of one site shares (the workspace, the templates
+//! with the site-wide values, the assets, and the global key that changes when any of
+//! them does). [`Pipeline::full`] renders every page; [`Pipeline::update`] renders the pages
+//! whose key changed since what was written and removes the pages that are gone. Both plan
+//! with [`site::plan`] and render through [`Pipeline::execute`], so `postmortem build` and a
+//! save under `serve` produce the same files. Loading and rendering are pure; only the
+//! sinks touch the disk, and [`build`] swaps a staging folder in once every page rendered.
+
+mod execute;
+mod full;
+mod update;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+
+use crate::diagnostic::Diagnostic;
+use crate::knowledge;
+use crate::load;
+use crate::model::{Digest, Digester};
+use crate::render::{TemplateError, Templates};
+use crate::search::{BundleStats, SearchError};
+use crate::site::write::{self, ReportStats, WriteError};
+use crate::site::{Page, SiteError, SiteInfo, SiteRenderer};
+use crate::workspace::{self, Workspace};
+pub use execute::{OnIncident, Sinks};
+pub use full::Built;
+pub use update::Updated;
+
+/// What to build and where; `None` means the workspace's setting.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site output folder.
+    pub out: Option<PathBuf>,
+    /// Reports folder.
+    pub reports: Option<PathBuf>,
+    /// Absolute URL the site is published at.
+    pub base_url: Option<String>,
+    /// The day action items are overdue against; the clock's (or `SOURCE_DATE_EPOCH`'s)
+    /// when `None`.
+    pub today: Option<Date>,
+}
+
+/// The folders a build writes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outputs {
+    /// The site folder.
+    pub site: PathBuf,
+    /// The reports folder.
+    pub reports: PathBuf,
+}
+
+/// Where `options` say to write, checked: the site folder must be one we may replace.
+pub fn outputs(workspace: &Workspace, options: &BuildOptions) -> Result<Outputs, WriteError> {
+    let site = options
+        .out
+        .clone()
+        .unwrap_or_else(|| workspace.output_dir());
+    let reports = options
+        .reports
+        .clone()
+        .unwrap_or_else(|| workspace.reports_dir());
+    let protected = [
+        workspace.root.as_path(),
+        &workspace.incidents_dir(),
+        &workspace.templates_dir(),
+        &reports,
+    ]
+    .map(Path::to_path_buf);
+    let protected: Vec<&Path> = protected.iter().map(PathBuf::as_path).collect();
+    write::check_output_dir(&site, &protected)?;
+    Ok(Outputs { site, reports })
+}
+
+/// Why a build failed. In every case the previous output is untouched.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Incident files have errors.
+    #[error("{} error{} in incident files", crate::diagnostic::error_count(.0), crate::model::text::plural(crate::diagnostic::error_count(.0)))]
+    Invalid(Vec<Diagnostic>),
+    /// A template failed to load or render.
+    #[error("template error: {0}")]
+    Template(#[from] TemplateError),
+    /// The site could not be assembled.
+    #[error(transparent)]
+    Site(#[from] SiteError),
+    /// Output could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// The search index could not be built.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+/// Progress of a build, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// Rendering starts; this many incident pages will follow.
+    Start(usize),
+    /// One incident page is done.
+    Page,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    /// Incidents built.
+    pub incidents: usize,
+    /// HTML pages written.
+    pub pages: usize,
+    /// What happened to the reports.
+    pub reports: ReportStats,
+    /// Warnings and notes from validation.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Wall time of each stage, for `--verbose`.
+    pub phases: Vec<(&'static str, Duration)>,
+    /// Where the site and the reports went.
+    pub outputs: Outputs,
+    /// What the search index took.
+    pub search: BundleStats,
+}
+
+/// Loads, validates, renders and writes the site and reports of `workspace`: what
+/// `postmortem build` does. `display` shows paths in diagnostics; `progress` hears about
+/// each incident page.
+pub fn build(
+    workspace: &Workspace,
+    options: &BuildOptions,
+    display: &(dyn Fn(&Path) -> PathBuf + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<BuildSummary, BuildError> {
+    let start = Instant::now();
+    let pipeline = Pipeline::new(workspace, options)?;
+    let loaded = load::load_dir(&workspace.incidents_dir(), display);
+    let load_time = start.elapsed();
+    if loaded.error_count() > 0 {
+        return Err(BuildError::Invalid(loaded.diagnostics));
+    }
+    let mut incidents = loaded.incidents;
+    knowledge::sort_newest_first(&mut incidents);
+    let summaries = knowledge::summaries(&incidents);
+    progress(Progress::Start(incidents.len()));
+    let built = pipeline.write_full(&incidents, &summaries, None, &|| progress(Progress::Page))?;
+    Ok(BuildSummary {
+        incidents: incidents.len(),
+        pages: built.pages,
+        reports: built.reports,
+        diagnostics: loaded.diagnostics,
+        elapsed: start.elapsed(),
+        phases: vec![
+            ("load", load_time),
+            ("render", built.render),
+            ("write", built.write),
+        ],
+        outputs: pipeline.outputs.clone(),
+        search: built.search,
+    })
+}
+
+/// What every page of one site shares: see the module documentation.
+pub struct Pipeline {
+    workspace: Workspace,
+    outputs: Outputs,
+    renderer: SiteRenderer,
+    /// Digest of templates, static files, settings, version and day: part of every page's
+    /// key, so a change to any of them renders every page again.
+    global: Digest,
+}
+
+impl Pipeline {
+    /// Loads the templates and assets of `workspace` and checks the output folders.
+    pub fn new(workspace: &Workspace, options: &BuildOptions) -> Result<Self, BuildError> {
+        let outputs = outputs(workspace, options)?;
+        let info = site_info(workspace, options);
+        let templates_dir = workspace.templates_dir();
+        let templates = Templates::load(Some(&templates_dir), Page::link_path)?;
+        let renderer = SiteRenderer::new(&templates, &info, Some(&templates_dir.join("static")))?;
+        let global = Digester::new()
+            .text(env!("CARGO_PKG_VERSION"))
+            .add(&info)
+            .digest(folder_digest(&templates_dir))
+            .finish();
+        Ok(Self {
+            workspace: workspace.clone(),
+            outputs,
+            renderer,
+            global,
+        })
+    }
+
+    /// Where the site and the reports go.
+    pub fn outputs(&self) -> &Outputs {
+        &self.outputs
+    }
+
+    /// The site-wide settings.
+    pub fn info(&self) -> &SiteInfo {
+        self.renderer.info()
+    }
+
+    /// The workspace.
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+}
+
+/// Site-wide values from the workspace settings and the command line.
+pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
+    SiteInfo {
+        title: workspace.config.title.clone(),
+        description: workspace.config.description.clone(),
+        base_url: options
+            .base_url
+            .clone()
+            .or_else(|| workspace.config.base_url.clone()),
+        version: env!("CARGO_PKG_VERSION"),
+        today: options.today.unwrap_or_else(workspace::today),
+    }
+}
+
+/// A digest of every file under `dir` (names and contents); the same for a missing folder
+/// as for an empty one.
+fn folder_digest(dir: &Path) -> Digest {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.sort();
+    let mut digester = Digester::new();
+    for file in files {
+        digester.text(&file.strip_prefix(dir).unwrap_or(&file).to_string_lossy());
+        digester.bytes(&std::fs::read(&file).unwrap_or_default());
+    }
+    digester.finish()
+}
+
+/// Counts of what one pass rendered and wrote, for the rebuild line of `serve`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// Incident pages rendered.
+    pub incident_pages: usize,
+    /// Other HTML pages rendered (index, search, term, pattern, action, trend pages).
+    pub list_pages: usize,
+    /// Reports rendered, the index included.
+    pub reports: usize,
+    /// Files written because their bytes changed.
+    pub written: usize,
+    /// Files removed because their page is gone.
+    pub removed: usize,
+    /// Site pages (paths relative to the site) written or removed, for live reload.
+    pub pages: Vec<String>,
+}

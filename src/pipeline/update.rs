@@ -1,0 +1,92 @@
+//! An update: the pages a change affects, written into the live output.
+//!
+//! The edited incidents' own pages come first, because they are what the writer looks
+//! at: they need only their own related links and the error patterns, not everything
+//! derived from all incidents. Then the rest is planned by comparing keys with what was
+//! written, exactly as a full build plans against nothing.
+
+use std::collections::BTreeSet;
+
+use super::execute::Sinks;
+use super::{BuildError, Counts, Pipeline};
+use crate::knowledge::{IncidentSummary, Knowledge, RelatedIndex};
+use crate::load::LoadedIncident;
+use crate::site::inventory::incident_key;
+use crate::site::{Inventory, Page, Plan, SiteData, plan};
+
+/// What an update did.
+#[derive(Debug, Default)]
+pub struct Updated {
+    /// What was rendered, written and removed.
+    pub counts: Counts,
+    /// How many pages were announced early (the edited incidents' own).
+    pub first: usize,
+}
+
+impl Pipeline {
+    /// Brings the output described by `written` up to date with `incidents` (sorted newest
+    /// first, `summaries` in the same order), and `written` with it. The pages of the
+    /// incidents named in `first` (by slug) are rendered first and announced to `early` with
+    /// their paths (relative to the site); then everything else whose key changed.
+    pub fn update(
+        &self,
+        incidents: &[LoadedIncident],
+        summaries: &[IncidentSummary],
+        written: &mut Inventory,
+        first: &BTreeSet<String>,
+        sinks: Sinks<'_>,
+        early: &mut dyn FnMut(&[String]),
+    ) -> Result<Updated, BuildError> {
+        let today = self.info().today;
+        let index = RelatedIndex::new(incidents);
+        let mut knowledge = Knowledge {
+            related: vec![Vec::new(); incidents.len()],
+            ..Knowledge::patterns_only(incidents)
+        };
+        let edited: Vec<usize> = (0..summaries.len())
+            .filter(|&i| first.contains(&summaries[i].slug))
+            .collect();
+        for &i in &edited {
+            knowledge.related[i] = index.links(i);
+        }
+        let mut counts = Counts::default();
+        if !edited.is_empty() {
+            let data = SiteData::new(self.info(), incidents, summaries, &knowledge);
+            let mut plan = Plan::default();
+            for &i in &edited {
+                let slug = &summaries[i].slug;
+                let key = incident_key(&data, i, self.global);
+                for page in [Page::Incident(slug.clone()), Page::Report(slug.clone())] {
+                    if written.key(&page) != Some(key) {
+                        written.insert(page.clone(), key);
+                        plan.render.push(page);
+                    }
+                }
+            }
+            counts = self.execute(&data, written, &plan, sinks, &|_| {})?;
+            early(&counts.pages);
+        }
+        knowledge.complete(incidents, today, index.all());
+        let data = SiteData::new(self.info(), incidents, summaries, &knowledge);
+        let wanted = Inventory::new(&data, self.global, &self.renderer.asset_names());
+        let rest = self.execute(&data, &wanted, &plan(written, &wanted), sinks, &|_| {})?;
+        *written = wanted;
+        let first = counts.pages.len();
+        Ok(Updated {
+            counts: merge_after(counts, rest),
+            first,
+        })
+    }
+}
+
+/// The counts of both passes; the pages of the second only, as the first were announced.
+fn merge_after(first: Counts, rest: Counts) -> Counts {
+    Counts {
+        incident_pages: first.incident_pages + rest.incident_pages,
+        list_pages: first.list_pages + rest.list_pages,
+        reports: first.reports + rest.reports,
+        written: first.written + rest.written,
+        removed: first.removed + rest.removed,
+        pages: rest.pages,
+    }
+}

@@ -1,0 +1,532 @@
+//! Renders any page of the site from the site's data: what each page kind is given, and
+//! through which template.
+//!
+//! A build and a save under `serve` both come here, page by page, so a page is the same
+//! whichever asked for it. Each list page gets its values only when it is rendered, so a
+//! 10,000-incident site never holds every list page's values at once; the summaries become
+//! template values once per rendering pass and every list shares them (tera values are
+//! reference-counted).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::inventory::Inventory;
+use super::pages::{Page, TermKind};
+use super::{SiteData, SiteError, SiteInfo, assets};
+use crate::knowledge::actions::{ActionCounts, ActionEntry};
+use crate::knowledge::{IncidentSummary, PatternGroup, Term};
+use crate::model::text::plural;
+use crate::model::{Severity, Status};
+use crate::render::charts::ChartView;
+use crate::render::view::{IncidentPage, related_links};
+use crate::render::{TemplateError, Templates, report};
+
+/// The templates of one site, with the site-wide values set, and its assets. Built once
+/// per build (or per `serve` session) and asked for single pages.
+pub struct SiteRenderer {
+    templates: Templates,
+    site: SiteInfo,
+    assets: assets::Assets,
+}
+
+/// The summaries as template values, made on first use and shared by every list page of
+/// one rendering pass.
+#[derive(Default)]
+pub struct Rows(OnceLock<Result<Vec<Value>, String>>);
+
+impl Rows {
+    fn get(&self, summaries: &[IncidentSummary]) -> Result<&[Value], TemplateError> {
+        use rayon::prelude::*;
+        let rows = self.0.get_or_init(|| {
+            summaries
+                .par_iter()
+                .map(Value::try_from_serializable)
+                .collect::<Result<_, _>>()
+                .map_err(|e| e.to_string())
+        });
+        rows.as_deref().map_err(|e| TemplateError(e.clone()))
+    }
+}
+
+/// What a page tells the layout about itself.
+#[derive(Debug, Serialize)]
+struct PageMeta<'a> {
+    title: &'a str,
+    description: &'a str,
+    /// Address relative to the site root, e.g. `incidents/x/`.
+    path: String,
+    /// Absolute URL, when the site has a base URL.
+    canonical: Option<String>,
+    /// Which navigation entry is current.
+    section: &'static str,
+    og_type: &'static str,
+}
+
+/// Counted values for filters and term pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Facet {
+    /// As written.
+    pub name: String,
+    /// URL segment and filter value.
+    pub slug: String,
+    /// Number of incidents.
+    pub count: usize,
+}
+
+impl SiteRenderer {
+    /// Prepares templates and assets. `static_overrides` is the workspace's
+    /// `templates/static/`.
+    pub fn new(
+        templates: &Templates,
+        site: &SiteInfo,
+        static_overrides: Option<&Path>,
+    ) -> Result<Self, SiteError> {
+        let assets =
+            assets::build(static_overrides).map_err(|e| SiteError::Asset(e.to_string()))?;
+        let mut templates = templates.clone();
+        templates.set_global("site", site);
+        templates.set_global("assets", &assets.paths);
+        templates.set_global("pretty_urls", &site.pretty_urls());
+        Ok(Self {
+            templates,
+            site: site.clone(),
+            assets,
+        })
+    }
+
+    /// The site-wide settings.
+    pub fn info(&self) -> &SiteInfo {
+        &self.site
+    }
+
+    /// The templates with the site-wide values set.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// The file names of the assets.
+    pub fn asset_names(&self) -> Vec<String> {
+        self.assets
+            .files
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// The page of incident `i` and its report, as asked: each is rendered only if wanted,
+    /// from one view (the highlighting is done once).
+    pub fn incident(
+        &self,
+        data: &SiteData<'_>,
+        i: usize,
+        page: bool,
+        report: bool,
+    ) -> Result<(Option<String>, Option<String>), SiteError> {
+        let summary = &data.summaries[i];
+        let knowledge = data.knowledge;
+        let view = IncidentPage::new(
+            &data.incidents[i],
+            summary,
+            related_links(&knowledge.related[i], data.summaries),
+            &knowledge.incident_patterns[i],
+        );
+        let html = page
+            .then(|| {
+                let description = description(&summary.summary_text);
+                let meta = self.meta(
+                    &Page::Incident(summary.slug.clone()),
+                    &summary.title,
+                    &description,
+                    "incidents",
+                );
+                let mut context = page_context(meta);
+                context.insert("page_data", &view);
+                self.templates.render("incident.html", &context)
+            })
+            .transpose()?;
+        let text = report
+            .then(|| report::render_report(&view, &self.templates))
+            .transpose()?;
+        Ok((html, text))
+    }
+
+    /// Any page but an incident's page or report, as bytes.
+    /// `inventory` is the site's, for the sitemap.
+    pub fn page(
+        &self,
+        page: &Page,
+        data: &SiteData<'_>,
+        inventory: &Inventory,
+        rows: &Rows,
+    ) -> Result<Vec<u8>, SiteError> {
+        let html = match page {
+            Page::Asset(name) => return Ok(self.asset(name)),
+            Page::Data(file) => {
+                return self
+                    .data_file(*file, data, inventory)
+                    .map(String::into_bytes);
+            }
+            Page::ReportIndex => report::render_index(data.summaries, &self.templates)?,
+            Page::Index => self.index(data, rows)?,
+            Page::Search => self.search(data)?,
+            Page::NotFound => self.not_found()?,
+            Page::Terms(kind) => self.terms(*kind, data)?,
+            Page::Term(kind, slug) => self.term(*kind, slug, data, rows)?,
+            Page::Patterns => self.patterns(data)?,
+            Page::Pattern(slug) => self.pattern(slug, data)?,
+            Page::Actions => self.actions(data)?,
+            Page::Trends => self.trends(data)?,
+            Page::Incident(_) | Page::Report(_) => {
+                return Err(SiteError::NoPage(format!(
+                    "{page:?} (rendered with its incident)"
+                )));
+            }
+        };
+        Ok(html.into_bytes())
+    }
+
+    fn asset(&self, name: &str) -> Vec<u8> {
+        let found = self.assets.files.iter().find(|(n, _)| n == name);
+        found
+            .map(|(_, content)| content.clone())
+            .unwrap_or_default()
+    }
+
+    fn meta<'a>(
+        &self,
+        page: &Page,
+        title: &'a str,
+        description: &'a str,
+        section: &'static str,
+    ) -> PageMeta<'a> {
+        PageMeta {
+            title,
+            description,
+            path: page.url_path(),
+            canonical: self.site.absolute_url(page),
+            section,
+            og_type: if matches!(page, Page::Incident(_)) {
+                "article"
+            } else {
+                "website"
+            },
+        }
+    }
+
+    fn render(&self, template: &str, context: &Context) -> Result<String, SiteError> {
+        Ok(self.templates.render(template, context)?)
+    }
+
+    fn index(&self, data: &SiteData<'_>, rows: &Rows) -> Result<String, SiteError> {
+        let site = &self.site;
+        let meta = self.meta(&Page::Index, &site.title, &site.description, "incidents");
+        let mut context = page_context(meta);
+        context.insert_value("incidents", Value::from(rows.get(data.summaries)?.to_vec()));
+        context.insert(
+            "open_count",
+            &open_count(data.summaries, 0..data.summaries.len()),
+        );
+        context.insert("facets", &facets(data));
+        self.render("index.html", &context)
+    }
+
+    fn search(&self, data: &SiteData<'_>) -> Result<String, SiteError> {
+        let description = format!("Search the incidents of {}", self.site.title);
+        let mut context = page_context(self.meta(&Page::Search, "Search", &description, "search"));
+        context.insert("facets", &facets(data));
+        self.render("search.html", &context)
+    }
+
+    /// Served for any missing path, at any depth: its links start at the site's root path
+    /// instead of being relative.
+    fn not_found(&self) -> Result<String, SiteError> {
+        let site = &self.site;
+        let meta = self.meta(&Page::NotFound, "Page not found", &site.description, "");
+        let mut context = page_context(meta);
+        context.insert("root", &root_path(site.base_url.as_deref()));
+        self.render("404.html", &context)
+    }
+
+    fn terms(&self, kind: TermKind, data: &SiteData<'_>) -> Result<String, SiteError> {
+        let label = kind.label();
+        let description = format!("{label} of {}", self.site.title);
+        let meta = self.meta(&Page::Terms(kind), label, &description, kind.name());
+        let facets: Vec<Facet> = data
+            .terms(kind)
+            .iter()
+            .map(|(slug, (name, list))| Facet {
+                name: name.to_string(),
+                slug: slug.to_string(),
+                count: list.len(),
+            })
+            .collect();
+        let mut context = page_context(meta);
+        context.insert("kind", &kind);
+        context.insert("terms", &facets);
+        self.render("terms.html", &context)
+    }
+
+    fn term(
+        &self,
+        kind: TermKind,
+        slug: &str,
+        data: &SiteData<'_>,
+        rows: &Rows,
+    ) -> Result<String, SiteError> {
+        let empty = ("", Vec::new());
+        let (name, list) = data.terms(kind).get(slug).unwrap_or(&empty);
+        let title = format!("{}: {name}", kind.singular());
+        let description = format!(
+            "{} incident{} involving {name}.",
+            list.len(),
+            plural(list.len())
+        );
+        let page = Page::Term(kind, slug.to_owned());
+        let mut context = page_context(self.meta(&page, &title, &description, kind.name()));
+        context.insert("kind", &kind);
+        context.insert(
+            "term",
+            &Term {
+                name: (*name).to_owned(),
+                slug: slug.to_owned(),
+            },
+        );
+        let rows = rows.get(data.summaries)?;
+        let listed: Vec<Value> = list.iter().map(|&i| rows[i].clone()).collect();
+        context.insert_value("incidents", Value::from(listed));
+        context.insert(
+            "open_count",
+            &open_count(data.summaries, list.iter().copied()),
+        );
+        self.render("term.html", &context)
+    }
+
+    fn patterns(&self, data: &SiteData<'_>) -> Result<String, SiteError> {
+        let patterns = &data.knowledge.patterns;
+        let recurring = patterns.iter().filter(|g| g.incidents.len() > 1).count();
+        let description = format!(
+            "{} error patterns, {recurring} of them seen more than once.",
+            patterns.len()
+        );
+        let meta = self.meta(&Page::Patterns, "Error patterns", &description, "patterns");
+        let views: Vec<PatternView> = patterns
+            .iter()
+            .map(|g| PatternView::new(g, data.summaries))
+            .collect();
+        let (recurring, single): (Vec<&PatternView>, Vec<&PatternView>) =
+            views.iter().partition(|v| v.count > 1);
+        let mut context = page_context(meta);
+        context.insert("recurring", &recurring);
+        context.insert("single", &single);
+        self.render("patterns.html", &context)
+    }
+
+    fn pattern(&self, slug: &str, data: &SiteData<'_>) -> Result<String, SiteError> {
+        let group = data.knowledge.patterns.iter().find(|g| g.slug == slug);
+        let Some(group) = group else {
+            return Err(SiteError::NoPage(format!("pattern {slug}")));
+        };
+        let view = PatternView::new(group, data.summaries);
+        let title = format!("Pattern: {}", view.text);
+        let description = format!(
+            "Seen in {} incident{} from {} to {}.",
+            view.count,
+            plural(view.count),
+            view.first_seen,
+            view.last_seen
+        );
+        let page = Page::Pattern(slug.to_owned());
+        let mut context = page_context(self.meta(&page, &title, &description, "patterns"));
+        context.insert("pattern", &view);
+        self.render("pattern.html", &context)
+    }
+
+    fn actions(&self, data: &SiteData<'_>) -> Result<String, SiteError> {
+        let entries = &data.knowledge.actions;
+        let counts = ActionCounts::of(entries);
+        let description = format!(
+            "{} action items from every incident: {} open, {} overdue.",
+            counts.total, counts.open, counts.overdue
+        );
+        let meta = self.meta(&Page::Actions, "Action items", &description, "actions");
+        let (open, closed): (Vec<&ActionEntry>, Vec<&ActionEntry>) =
+            entries.iter().partition(|e| e.open);
+        let mut context = page_context(meta);
+        context.insert("today", &self.site.today);
+        context.insert("counts", &counts);
+        context.insert("open", &open);
+        context.insert("closed", &closed);
+        self.render("actions.html", &context)
+    }
+
+    fn trends(&self, data: &SiteData<'_>) -> Result<String, SiteError> {
+        let description = "Incidents per month, by severity and by service, and time to resolve.";
+        let meta = self.meta(&Page::Trends, "Trends", description, "trends");
+        let charts: Vec<ChartView> = data
+            .knowledge
+            .trends
+            .charts
+            .iter()
+            .map(ChartView::new)
+            .collect();
+        let mut context = page_context(meta);
+        context.insert("charts", &charts);
+        context.insert("incident_count", &data.summaries.len());
+        self.render("trends.html", &context)
+    }
+}
+
+/// A pattern with its incidents, newest first.
+#[derive(Serialize)]
+struct PatternView<'a> {
+    text: &'a str,
+    slug: &'a str,
+    explicit: bool,
+    count: usize,
+    first_seen: jiff::civil::Date,
+    last_seen: jiff::civil::Date,
+    incidents: Vec<&'a IncidentSummary>,
+}
+
+impl<'a> PatternView<'a> {
+    fn new(group: &'a PatternGroup, summaries: &'a [IncidentSummary]) -> Self {
+        Self {
+            text: &group.text,
+            slug: &group.slug,
+            explicit: group.explicit,
+            count: group.incidents.len(),
+            first_seen: group.first_seen,
+            last_seen: group.last_seen,
+            incidents: group
+                .incidents
+                .iter()
+                .rev()
+                .map(|&i| &summaries[i])
+                .collect(),
+        }
+    }
+}
+
+/// A context with the page's metadata and its way back to the site root.
+fn page_context(meta: PageMeta<'_>) -> Context {
+    let mut context = Context::new();
+    context.insert("root", &"../".repeat(meta.path.matches('/').count()));
+    context.insert("page", &meta);
+    context
+}
+
+fn open_count(summaries: &[IncidentSummary], listed: impl Iterator<Item = usize>) -> usize {
+    listed.filter(|&i| summaries[i].open).count()
+}
+
+/// The path part of the base URL (`/incidents/`), or `/`.
+fn root_path(base_url: Option<&str>) -> String {
+    base_url
+        .and_then(|url| url.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_else(|| "/".into())
+}
+
+/// A meta description: the summary, cut at a word near 160 characters.
+fn description(text: &str) -> String {
+    if text.chars().count() <= 160 {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(157).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+/// Counts of each severity, status, tag, service and year, for the index and search
+/// filters (which show the same counts).
+fn facets<'a>(data: &SiteData<'a>) -> HashMap<&'static str, Vec<Facet>> {
+    let summaries = data.summaries;
+    let terms = |kind: TermKind| {
+        let mut facets: Vec<Facet> = data
+            .terms(kind)
+            .iter()
+            .map(|(slug, (name, list))| Facet {
+                name: (*name).into(),
+                slug: (*slug).into(),
+                count: list.len(),
+            })
+            .collect();
+        facets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
+        facets
+    };
+    let fixed = |names: Vec<&'static str>, present: Vec<&'static str>| -> Vec<Facet> {
+        names
+            .into_iter()
+            .map(|name| Facet {
+                name: name.into(),
+                slug: name.into(),
+                count: present.iter().filter(|p| **p == name).count(),
+            })
+            .filter(|f| f.count > 0)
+            .collect()
+    };
+    let mut map = HashMap::new();
+    map.insert(
+        "severity",
+        fixed(
+            Severity::ALL.iter().map(|s| s.as_str()).collect(),
+            summaries.iter().map(|s| s.severity.as_str()).collect(),
+        ),
+    );
+    map.insert(
+        "status",
+        fixed(
+            Status::ALL.iter().map(|s| s.as_str()).collect(),
+            summaries.iter().map(|s| s.status.as_str()).collect(),
+        ),
+    );
+    for kind in TermKind::ALL {
+        map.insert(kind.name(), terms(kind));
+    }
+    map.insert("year", years(summaries));
+    map
+}
+
+/// Incidents per year, newest year first.
+fn years(summaries: &[IncidentSummary]) -> Vec<Facet> {
+    let mut counts: BTreeMap<i16, usize> = BTreeMap::new();
+    for summary in summaries {
+        *counts.entry(summary.year).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .rev()
+        .map(|(year, count)| Facet {
+            name: year.to_string(),
+            slug: year.to_string(),
+            count,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_path_of_base_urls() {
+        assert_eq!(
+            root_path(Some("https://acme.github.io/incidents/")),
+            "/incidents/"
+        );
+        assert_eq!(root_path(Some("https://incidents.acme.dev/")), "/");
+        assert_eq!(root_path(None), "/");
+    }
+
+    #[test]
+    fn descriptions_are_cut_at_words() {
+        let long = "word ".repeat(60);
+        let d = description(long.trim());
+        assert!(d.chars().count() <= 158 && d.ends_with("word…"), "{d}");
+        assert_eq!(description("short"), "short");
+    }
+}
