@@ -546,6 +546,52 @@ async fn index_chips_narrow_the_list_and_it_lists_everything_without_them() {
 
 #[tokio::test]
 #[ignore = "needs chromium"]
+async fn index_chips_chosen_in_a_link_are_chosen_when_it_opens() {
+    let _one = one_browser().await;
+    let (_dir, site) = build_site(examples(), &[]);
+    let server = Server::start(&site, "/");
+    with_browser(move |browser| async move {
+        browser
+            .goto(&server.url("index.html?severity=critical&severity=high&status=resolved"))
+            .await;
+        let state = "return document.getElementById('filters').hidden ? null : { \
+                     checked: Array.from(document.querySelectorAll('#filters input:checked')).map(i => i.name + '=' + i.value), \
+                     rows: Array.from(document.querySelectorAll('.incident-row')).filter(r => !r.hidden).map(r => [r.dataset.severity, r.dataset.status]), \
+                     count: document.getElementById('filter-count').textContent };";
+        let shown = browser
+            .wait_for("the chips from the link", state, vec![], |v| !v.is_null())
+            .await;
+        assert_eq!(
+            shown["checked"],
+            json!(["severity=critical", "severity=high", "status=resolved"]),
+            "{shown}"
+        );
+        let rows = shown["rows"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !rows.is_empty()
+                && rows.len() < 8
+                && rows.iter().all(|r| {
+                    (r[0] == "critical" || r[0] == "high") && r[1] == "resolved"
+                }),
+            "{shown}"
+        );
+        assert_eq!(shown["count"], json!(rows.len().to_string()));
+
+        // Clearing them lists everything again, and the URL loses its query.
+        browser.click("#filters button[type=reset]").await;
+        browser
+            .wait_for("every row again", state, vec![], |v| {
+                v["rows"].as_array().is_some_and(|rows| rows.len() == 8)
+            })
+            .await;
+        let url = browser.client.current_url().await.expect("url");
+        assert_eq!(url.query(), None, "{url}");
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs chromium"]
 async fn search_works_under_serve_and_follows_an_edit() {
     let _one = one_browser().await;
     let ws = common::Workspace::new();

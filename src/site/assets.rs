@@ -31,6 +31,10 @@ const SCRIPT: &str = "site.js";
 /// parts it uses (they share one global, `postmortem`).
 const SCRIPT_PARTS: &[(&str, &str)] = &[
     (
+        "site-url-state.js",
+        include_str!("../../templates/static/site-url-state.js"),
+    ),
+    (
         "site-search.js",
         include_str!("../../templates/static/site-search.js"),
     ),

@@ -1,12 +1,13 @@
 // The search page: a query, filters with counts, a sort order and every result, a page of
-// them at a time. The query, filters and sort are kept in the URL, so a search can be shared
-// and opened again. Without the script the page says that search needs it.
+// them at a time. The query, filters and sort are kept in the URL (the filters as the index
+// keeps its chips, site-url-state.js), so a search can be shared and opened again. Without the script the page says that search needs it.
 (function () {
   "use strict";
   var search = (window.postmortem || {}).search;
+  var urlState = (window.postmortem || {}).urlState;
   var header = document.getElementById("site-search");
   var form = document.getElementById("search-page");
-  if (!search || !header || !form || !window.URL) return;
+  if (!search || !urlState || !header || !form || !window.URL) return;
   var engine = search.connect(header);
   var load = engine.load;
   var root = engine.root;
@@ -50,13 +51,13 @@
     if (current) refreshCounts(current);
   };
 
+  // The chosen filters as Pagefind takes them: only groups with a value, each value an
+  // alternative.
   var chosen = function () {
+    var choice = urlState.chosen(form, groups);
     var filters = {};
     groups.forEach(function (group) {
-      var values = Array.prototype.slice
-        .call(form.querySelectorAll('input[name="' + group + '"]:checked'))
-        .map(function (box) { return box.value; });
-      if (values.length) filters[group] = { any: values };
+      if (choice[group].length) filters[group] = { any: choice[group] };
     });
     return filters;
   };
@@ -69,27 +70,13 @@
     var params = new URLSearchParams(window.location.search);
     input.value = params.get("q") || "";
     sortSelect.value = params.get("sort") || "";
-    groups.forEach(function (group) {
-      var values = params.getAll(group);
-      Array.prototype.forEach.call(form.querySelectorAll('input[name="' + group + '"]'), function (box) {
-        box.checked = values.indexOf(box.value) !== -1;
-        var more = box.closest("details");
-        if (box.checked && more) more.open = true;
-      });
-    });
+    urlState.read(params, form, groups);
   };
   var toUrl = function () {
     var params = new URLSearchParams();
     if (input.value.trim()) params.set("q", input.value.trim());
     if (sortSelect.value) params.set("sort", sortSelect.value);
-    var filters = chosen();
-    groups.forEach(function (group) {
-      (filters[group] ? filters[group].any : []).forEach(function (v) { params.append(group, v); });
-    });
-    var query = params.toString();
-    if (window.history && window.history.replaceState) {
-      window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
-    }
+    urlState.replace(urlState.write(params, urlState.chosen(form, groups), groups));
   };
 
   // Counts beside each filter value: how many results it would give with the other
