@@ -590,6 +590,71 @@ async fn index_chips_chosen_in_a_link_are_chosen_when_it_opens() {
     .await;
 }
 
+/// Stands in for Pagefind: keeps the options the script sets, finds nothing.
+const RECORDING_PAGEFIND: &str = "\
+export function options(o) { window.__pagefindOptions = o; return Promise.resolve(); }
+export function search() { return Promise.resolve({ results: [], filters: {} }); }
+export function filters() { return Promise.resolve({}); }
+";
+
+/// The numbers of a JSON object, by key.
+fn numbers(object: &Value) -> Vec<(String, Option<f64>)> {
+    object
+        .as_object()
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_f64())).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+#[ignore = "needs chromium"]
+async fn the_script_hands_pagefind_the_ranking_the_build_wrote() {
+    let _one = one_browser().await;
+    let (_dir, site) = build_site(examples(), &[]);
+    std::fs::write(site.join("pagefind/pagefind.js"), RECORDING_PAGEFIND)
+        .expect("replace pagefind.js");
+    let server = Server::start(&site, "/");
+    let expected: Value =
+        serde_json::from_str(&postmortem::search::record::RANKING.to_json()).expect("JSON");
+    assert_eq!(numbers(&expected["metaWeights"]).len(), 5, "{expected}");
+    with_browser(move |browser| async move {
+        for (page, start) in [
+            ("search/index.html?q=redis", None),
+            ("tags/index.html", Some("#site-search-q")),
+        ] {
+            browser.goto(&server.url(page)).await;
+            if let Some(input) = start {
+                browser.type_into(input, "redis").await;
+            }
+            let options = browser
+                .wait_for(
+                    "the options given to Pagefind",
+                    "return window.__pagefindOptions || null;",
+                    vec![],
+                    |v| !v.is_null(),
+                )
+                .await;
+            // JavaScript has one kind of number: 10.0 comes back as 10.
+            assert_eq!(
+                numbers(&options["ranking"]["metaWeights"]),
+                numbers(&expected["metaWeights"]),
+                "{page}: {options}"
+            );
+            assert_eq!(
+                options["ranking"].as_object().map(|o| o.len()),
+                Some(1),
+                "{page}: {options}"
+            );
+            assert_eq!(options["noWorker"], json!(true), "{page}: {options}");
+            assert_eq!(
+                options["basePath"],
+                json!("/pagefind/"),
+                "{page}: {options}"
+            );
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 #[ignore = "needs chromium"]
 async fn search_works_under_serve_and_follows_an_edit() {

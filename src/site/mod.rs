@@ -137,6 +137,7 @@ impl SiteRenderer {
         templates.set_global("site", site);
         templates.set_global("assets", &assets.paths);
         templates.set_global("pretty_urls", &site.pretty_urls());
+        templates.set_global("search_ranking", &crate::search::record::RANKING.to_json());
         Ok(Self {
             templates,
             site: site.clone(),

@@ -12,28 +12,40 @@
   "use strict";
   var site = window.postmortem || (window.postmortem = {});
 
+  // How much each result field counts (title, keywords, ...): Pagefind's `ranking` option,
+  // which the build writes into the header's search form (`data-ranking`) from the values
+  // the index was built with (RANKING in src/search/record.rs), so no copy is kept here.
+  // A form without it (a base.html override from before) leaves Pagefind's own ranking.
+  function ranking(header) {
+    var text = header.getAttribute("data-ranking");
+    if (!text) return null;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      if (window.console) console.error("postmortem search: data-ranking is not JSON:", error);
+      return null;
+    }
+  }
+
   // The site root and a loader for Pagefind, from the header's search form, which is on
   // every page and says where the root is (`data-root`), so search works under any base URL.
   function connect(header) {
     var root = new URL(header.getAttribute("data-root") || "./", document.baseURI);
+    var bundle = new URL("pagefind/", root);
+    var options = {
+      basePath: bundle.pathname,
+      // Searching a few chunks is quick on the page itself; a worker would cost another
+      // 43 KB download for every first search.
+      noWorker: true,
+      excerptLength: 24
+    };
+    var weights = ranking(header);
+    if (weights) options.ranking = weights;
     var engine = null;
     var load = function () {
       if (!engine) {
-        var bundle = new URL("pagefind/", root);
         engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
-          return pagefind
-            .options({
-              basePath: bundle.pathname,
-              // Searching a few chunks is quick on the page itself; a worker would cost
-              // another 43 KB download for every first search.
-              noWorker: true,
-              excerptLength: 24,
-              // Result fields that are searched (see src/search/record.rs): the title weighs
-              // as much as the error line; keywords (the error line split at punctuation,
-              // tags, services) a little less; the rest are only shown.
-              ranking: { metaWeights: { title: 10, keywords: 6, date: 0, severity: 0, status: 0 } }
-            })
-            .then(function () { return pagefind; });
+          return pagefind.options(options).then(function () { return pagefind; });
         });
         // A failed load (offline, opened from disk) is tried again at the next search.
         engine.catch(function () { engine = null; });
