@@ -330,6 +330,101 @@ fn template_overrides_replace_defaults() {
     assert_eq!(css.1, b"body{color:hotpink}");
 }
 
+/// The site script as built into `site/assets/`.
+fn built_script(ws: &Workspace) -> String {
+    let (_, js) = snapshot(&ws.path("site/assets"))
+        .into_iter()
+        .find(|(p, _)| p.to_string_lossy().starts_with("site."))
+        .expect("site script");
+    String::from_utf8(js).unwrap()
+}
+
+#[test]
+fn a_script_part_in_the_workspace_replaces_that_part_only() {
+    let ws = Workspace::new();
+    ws.incident("a.yaml", VALID)
+        .write("templates/static/site-filters.js", "window.mine = 1;\n");
+    assert_eq!(ws.run(&["build"]).status.code(), Some(0));
+    let script = built_script(&ws);
+    assert!(script.contains("window.mine = 1;"), "{script}");
+    assert!(
+        !script.contains("document.getElementById(\"filters\")"),
+        "the default index filters are gone"
+    );
+    assert!(
+        script.contains("document.getElementById(\"search-page\")"),
+        "the other parts stay"
+    );
+}
+
+#[test]
+fn every_page_carries_the_ranking_the_index_was_built_with() {
+    use postmortem::search::record::RANKING;
+    let ws = Workspace::new();
+    ws.incident("2025-07-12-cache.yaml", RICH)
+        .incident("older.yaml", VALID);
+    let output = ws.run(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    // The page's JSON is the Rust value, as Pagefind takes it (`metaWeights`, by field).
+    let expected: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&RANKING).unwrap()).unwrap();
+    let weights = RANKING.meta_weights;
+    for (name, weight) in [
+        ("title", weights.title),
+        ("keywords", weights.keywords),
+        ("date", weights.date),
+        ("severity", weights.severity),
+        ("status", weights.status),
+    ] {
+        assert_eq!(
+            expected["metaWeights"][name].as_f64(),
+            Some(f64::from(weight)),
+            "{name} in {expected}"
+        );
+    }
+    let form = scraper::Selector::parse("form#site-search").unwrap();
+    let mut pages = 0;
+    for (path, content) in snapshot(&ws.path("site")) {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&content);
+        let document = scraper::Html::parse_document(&html);
+        let ranking = document
+            .select(&form)
+            .next()
+            .and_then(|form| form.attr("data-ranking"))
+            .unwrap_or_else(|| panic!("{}: no data-ranking on the search form", path.display()));
+        let ranking: serde_json::Value = serde_json::from_str(ranking)
+            .unwrap_or_else(|e| panic!("{}: {e}: {ranking}", path.display()));
+        assert_eq!(ranking, expected, "{}", path.display());
+        pages += 1;
+    }
+    assert!(pages > 5, "only {pages} pages");
+
+    // Every field the records carry is weighed, and nothing else.
+    let mut weighed: Vec<&String> = expected["metaWeights"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    weighed.sort();
+    let fragments = common::search_fragments(&ws.path("site/pagefind"));
+    assert_eq!(fragments.len(), 2);
+    for fragment in fragments {
+        let json: serde_json::Value =
+            serde_json::from_str(&fragment[fragment.find('{').unwrap()..]).unwrap();
+        let mut fields: Vec<&String> = json["meta"].as_object().unwrap().keys().collect();
+        fields.sort();
+        assert_eq!(fields, weighed, "{}", json["url"]);
+    }
+
+    // The script takes the weights from the page and keeps none of its own.
+    let script = built_script(&ws);
+    assert!(script.contains("data-ranking") && !script.contains("metaWeights"));
+}
+
 #[test]
 fn new_writes_a_file_that_passes_check_and_never_overwrites() {
     let ws = Workspace::new();

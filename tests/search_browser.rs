@@ -546,6 +546,117 @@ async fn index_chips_narrow_the_list_and_it_lists_everything_without_them() {
 
 #[tokio::test]
 #[ignore = "needs chromium"]
+async fn index_chips_chosen_in_a_link_are_chosen_when_it_opens() {
+    let _one = one_browser().await;
+    let (_dir, site) = build_site(examples(), &[]);
+    let server = Server::start(&site, "/");
+    with_browser(move |browser| async move {
+        browser
+            .goto(&server.url("index.html?severity=critical&severity=high&status=resolved"))
+            .await;
+        let state = "return document.getElementById('filters').hidden ? null : { \
+                     checked: Array.from(document.querySelectorAll('#filters input:checked')).map(i => i.name + '=' + i.value), \
+                     rows: Array.from(document.querySelectorAll('.incident-row')).filter(r => !r.hidden).map(r => [r.dataset.severity, r.dataset.status]), \
+                     count: document.getElementById('filter-count').textContent };";
+        let shown = browser
+            .wait_for("the chips from the link", state, vec![], |v| !v.is_null())
+            .await;
+        assert_eq!(
+            shown["checked"],
+            json!(["severity=critical", "severity=high", "status=resolved"]),
+            "{shown}"
+        );
+        let rows = shown["rows"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !rows.is_empty()
+                && rows.len() < 8
+                && rows.iter().all(|r| {
+                    (r[0] == "critical" || r[0] == "high") && r[1] == "resolved"
+                }),
+            "{shown}"
+        );
+        assert_eq!(shown["count"], json!(rows.len().to_string()));
+
+        // Clearing them lists everything again, and the URL loses its query.
+        browser.click("#filters button[type=reset]").await;
+        browser
+            .wait_for("every row again", state, vec![], |v| {
+                v["rows"].as_array().is_some_and(|rows| rows.len() == 8)
+            })
+            .await;
+        let url = browser.client.current_url().await.expect("url");
+        assert_eq!(url.query(), None, "{url}");
+    })
+    .await;
+}
+
+/// Stands in for Pagefind: keeps the options the script sets, finds nothing.
+const RECORDING_PAGEFIND: &str = "\
+export function options(o) { window.__pagefindOptions = o; return Promise.resolve(); }
+export function search() { return Promise.resolve({ results: [], filters: {} }); }
+export function filters() { return Promise.resolve({}); }
+";
+
+/// The numbers of a JSON object, by key.
+fn numbers(object: &Value) -> Vec<(String, Option<f64>)> {
+    object
+        .as_object()
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_f64())).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+#[ignore = "needs chromium"]
+async fn the_script_hands_pagefind_the_ranking_the_build_wrote() {
+    let _one = one_browser().await;
+    let (_dir, site) = build_site(examples(), &[]);
+    std::fs::write(site.join("pagefind/pagefind.js"), RECORDING_PAGEFIND)
+        .expect("replace pagefind.js");
+    let server = Server::start(&site, "/");
+    let expected: Value =
+        serde_json::from_str(&postmortem::search::record::RANKING.to_json()).expect("JSON");
+    assert_eq!(numbers(&expected["metaWeights"]).len(), 5, "{expected}");
+    with_browser(move |browser| async move {
+        for (page, start) in [
+            ("search/index.html?q=redis", None),
+            ("tags/index.html", Some("#site-search-q")),
+        ] {
+            browser.goto(&server.url(page)).await;
+            if let Some(input) = start {
+                browser.type_into(input, "redis").await;
+            }
+            let options = browser
+                .wait_for(
+                    "the options given to Pagefind",
+                    "return window.__pagefindOptions || null;",
+                    vec![],
+                    |v| !v.is_null(),
+                )
+                .await;
+            // JavaScript has one kind of number: 10.0 comes back as 10.
+            assert_eq!(
+                numbers(&options["ranking"]["metaWeights"]),
+                numbers(&expected["metaWeights"]),
+                "{page}: {options}"
+            );
+            assert_eq!(
+                options["ranking"].as_object().map(|o| o.len()),
+                Some(1),
+                "{page}: {options}"
+            );
+            assert_eq!(options["noWorker"], json!(true), "{page}: {options}");
+            assert_eq!(
+                options["basePath"],
+                json!("/pagefind/"),
+                "{page}: {options}"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs chromium"]
 async fn search_works_under_serve_and_follows_an_edit() {
     let _one = one_browser().await;
     let ws = common::Workspace::new();

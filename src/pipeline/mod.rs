@@ -179,7 +179,9 @@ impl Pipeline {
         let outputs = outputs(workspace, options)?;
         let info = site_info(workspace, options);
         let templates_dir = workspace.templates_dir();
-        let templates = Templates::load(Some(&templates_dir), Page::link_path)?;
+        let mut templates = Templates::load(Some(&templates_dir), Page::link_path)?;
+        // The search box hands Pagefind the weights the index was built with.
+        templates.set_global("search_ranking", &crate::search::record::RANKING.to_json());
         let renderer = SiteRenderer::new(&templates, &info, Some(&templates_dir.join("static")))?;
         let global = Digester::new()
             .text(env!("CARGO_PKG_VERSION"))

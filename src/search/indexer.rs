@@ -190,7 +190,7 @@ async fn bundle_files(index: &mut PagefindIndex) -> Result<Vec<BundleFile>, Sear
 }
 
 /// Files of Pagefind's bundle that our own search UI never loads: its ready-made UIs, the
-/// highlighter, the web worker (`site.js` searches on the page), and the search core for
+/// highlighter, the web worker (`site-search.js` searches on the page), and the search core for
 /// pages without a language (ours are all `en`).
 const UNUSED: &[&str] = &[
     "pagefind-ui.",

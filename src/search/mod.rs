@@ -10,8 +10,9 @@
 //! pages, into the staging folder, so it is swapped in atomically with the rest of the site.
 //!
 //! What is indexed and how much it weighs is decided in [`record`]. The browser side (the
-//! header box, the search page and its filters) is `templates/static/site.js`, which
-//! loads `pagefind/pagefind.js` relative to the site, so it works under any base URL.
+//! header box, the search page and its filters) is `templates/static/site-search.js`, used
+//! by `site-search-box.js` and `site-search-page.js`; it loads `pagefind/pagefind.js`
+//! relative to the site, so it works under any base URL.
 //!
 //! A build feeds an [`Indexer`] each record as its page is rendered, so indexing overlaps
 //! rendering ([`indexer`] says why). `serve` rebuilds incrementally: it can keep one record

@@ -11,6 +11,8 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 use crate::knowledge::IncidentSummary;
 use crate::load::LoadedIncident;
 use crate::model::text::plain_text;
@@ -23,10 +25,9 @@ use crate::site::Page;
 /// 10, plain text 1). The error line weighs most, so the incident *about* an error outranks
 /// one that merely mentions it.
 ///
-/// Two result fields are searched as well, and weighed in `site.js` (`metaWeights`): the
-/// title, at the top weight like the error line, and the keywords (the error line split at
-/// punctuation, tags, services). Keeping them out of the body keeps them out of excerpts:
-/// the title is shown above each excerpt anyway.
+/// Two result fields are searched as well, weighed by [`RANKING`]: the title and the
+/// keywords (the error line split at punctuation, tags, services). Keeping them out of the
+/// body keeps them out of excerpts: the title is shown above each excerpt anyway.
 pub mod weight {
     /// `Type: message`, exactly as written.
     pub const ERROR_LINE: f32 = 10.0;
@@ -44,6 +45,55 @@ pub mod weight {
     pub const PROSE: f32 = 1.0;
     /// Changed lines and commands.
     pub const CODE: f32 = 0.5;
+}
+
+/// How much each result field counts when ranking: Pagefind's `ranking` option, which the
+/// browser passes when it loads the index. Pagefind weighs result fields only at search
+/// time, so the build writes this into every page (`data-ranking` on the header's search
+/// form) and `site-search.js` hands it over: the script keeps no copy that could drift.
+pub const RANKING: Ranking = Ranking {
+    meta_weights: MetaWeights {
+        // As much as the error line: a title names what the incident is about.
+        title: weight::ERROR_LINE,
+        // A little less: the error line's words, tags and services.
+        keywords: 6.0,
+        // Only shown.
+        date: 0.0,
+        severity: 0.0,
+        status: 0.0,
+    },
+};
+
+/// Pagefind's ranking options, as its browser API takes them (see [`RANKING`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ranking {
+    /// The weight of each result field (`data-pagefind-meta`).
+    pub meta_weights: MetaWeights,
+}
+
+/// The weight of each result field a record carries (0: only shown). Every one is named, so
+/// none is left to Pagefind's default.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MetaWeights {
+    /// The incident's title.
+    pub title: f32,
+    /// The error line split at punctuation, tags and services.
+    pub keywords: f32,
+    /// The day it happened.
+    pub date: f32,
+    /// Its severity.
+    pub severity: f32,
+    /// Its status.
+    pub status: f32,
+}
+
+impl Ranking {
+    /// As JSON, the form the page carries.
+    pub fn to_json(&self) -> String {
+        // Named fields of finite numbers: serde_json has nothing to refuse.
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
 /// How many distinct words of a stack trace, logs, a command or a change's changed lines
@@ -246,7 +296,7 @@ fn error_words(line: &str) -> String {
 
 /// Words that should find the incident but read badly in an excerpt: the error line split
 /// at punctuation (see [`error_words`]), tags and services. They go in a result field, which
-/// Pagefind searches (`site.js` weighs it) but never quotes.
+/// Pagefind searches (weighed by [`RANKING`]) but never quotes.
 fn keywords(s: &IncidentSummary) -> String {
     let mut words = vec![error_words(&s.error_line)];
     words.extend(s.tags.iter().chain(&s.services).map(|t| t.name.clone()));

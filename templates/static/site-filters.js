@@ -1,0 +1,40 @@
+// The index page's filter chips narrow the list of incidents. Values within a group are
+// alternatives (OR), groups narrow each other (AND). The choice is kept in the URL
+// (site-url-state.js) so it can be shared. Without the script the chips stay hidden and
+// the list shows every incident.
+(function () {
+  "use strict";
+  var urlState = (window.postmortem || {}).urlState;
+  var form = document.getElementById("filters");
+  var list = document.getElementById("incident-list");
+  if (!urlState || !form || !list) return;
+  var rows = Array.prototype.slice.call(list.querySelectorAll(".incident-row"));
+  var countEl = document.getElementById("filter-count");
+  var noMatch = document.getElementById("no-match");
+  // Also the order of the groups in the URL.
+  var groups = ["severity", "status", "services", "tags"];
+
+  var apply = function (updateUrl) {
+    var chosen = urlState.chosen(form, groups);
+    var shown = 0;
+    rows.forEach(function (row) {
+      var visible = groups.every(function (group) {
+        if (chosen[group].length === 0) return true;
+        var values = (row.getAttribute("data-" + group) || "").split(" ");
+        return chosen[group].some(function (v) { return values.indexOf(v) !== -1; });
+      });
+      row.hidden = !visible;
+      if (visible) shown += 1;
+    });
+    if (countEl) countEl.textContent = String(shown);
+    if (noMatch) noMatch.hidden = shown !== 0;
+    if (updateUrl) urlState.replace(urlState.write(new URLSearchParams(), chosen, groups));
+  };
+
+  urlState.read(new URLSearchParams(window.location.search), form, groups);
+  form.hidden = false;
+  form.addEventListener("change", function () { apply(true); });
+  // "reset" fires before the form clears its boxes: filter once they are clear.
+  form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
+  apply(false);
+})();
