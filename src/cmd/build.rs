@@ -1,13 +1,13 @@
 //! `postmortem build`: write the Markdown reports and the static site.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use postmortem::model::text::plural;
-use postmortem::pipeline::{self, BuildError, BuildOptions, Progress};
+use postmortem::pipeline::{self, BuildError, BuildOptions, BuildSummary, Progress};
 use postmortem::workspace::normalize_base_url;
 
 use super::{Global, display_from, print_diagnostics};
@@ -62,45 +62,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     }
     match result {
         Ok(summary) => {
-            print_diagnostics(&summary.diagnostics, global.quiet);
-            if global.verbose {
-                let phases: Vec<String> = summary
-                    .phases
-                    .iter()
-                    .map(|(name, time)| format!("{name} {:.2}s", time.as_secs_f64()))
-                    .collect();
-                eprintln!("stages: {}", phases.join(", "));
-                let search = &summary.search;
-                eprintln!(
-                    "search index: {} records, {} files, {:.1} MB; indexer busy {:.2}s, \
-                     mostly alongside rendering, which then waited {:.2}s for it",
-                    search.records,
-                    search.files,
-                    search.bytes as f64 / 1e6,
-                    search.busy.as_secs_f64(),
-                    search.waited.as_secs_f64()
-                );
-            }
-            if !global.quiet {
-                let r = &summary.reports;
-                eprintln!(
-                    "built {} incident{} in {:.2}s: {} pages in {}, {} reports in {} ({} written, {} unchanged{})",
-                    summary.incidents,
-                    plural(summary.incidents),
-                    summary.elapsed.as_secs_f64(),
-                    summary.pages,
-                    display(&summary.outputs.site).display(),
-                    r.written + r.unchanged,
-                    display(&summary.outputs.reports).display(),
-                    r.written,
-                    r.unchanged,
-                    if r.removed > 0 {
-                        format!(", {} removed", r.removed)
-                    } else {
-                        String::new()
-                    },
-                );
-            }
+            print_summary(&summary, global, &display);
             Ok(ExitCode::SUCCESS)
         }
         Err(BuildError::Invalid(diagnostics)) => {
@@ -112,5 +74,48 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         }
         Err(error @ BuildError::Write(_)) => Err(anyhow!(error)),
         Err(error) => Err(anyhow!("{error}\nnothing was written")),
+    }
+}
+
+/// Prints the warnings of a build and what it wrote.
+fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path) -> PathBuf) {
+    print_diagnostics(&summary.diagnostics, global.quiet);
+    if global.verbose {
+        let phases: Vec<String> = summary
+            .phases
+            .iter()
+            .map(|(name, time)| format!("{name} {:.2}s", time.as_secs_f64()))
+            .collect();
+        eprintln!("stages: {}", phases.join(", "));
+        let search = &summary.search;
+        eprintln!(
+            "search index: {} records, {} files, {:.1} MB; indexer busy {:.2}s, \
+             mostly alongside rendering, which then waited {:.2}s for it",
+            search.records,
+            search.files,
+            search.bytes as f64 / 1e6,
+            search.busy.as_secs_f64(),
+            search.waited.as_secs_f64()
+        );
+    }
+    if !global.quiet {
+        let r = &summary.reports;
+        eprintln!(
+            "built {} incident{} in {:.2}s: {} pages in {}, {} reports in {} ({} written, {} unchanged{})",
+            summary.incidents,
+            plural(summary.incidents),
+            summary.elapsed.as_secs_f64(),
+            summary.pages,
+            display(&summary.outputs.site).display(),
+            r.written + r.unchanged,
+            display(&summary.outputs.reports).display(),
+            r.written,
+            r.unchanged,
+            if r.removed > 0 {
+                format!(", {} removed", r.removed)
+            } else {
+                String::new()
+            },
+        );
     }
 }

@@ -114,6 +114,9 @@ fn list(items: &[String]) -> String {
     )
 }
 
+/// The file `new` writes, with `{{placeholders}}`.
+const SKELETON: &str = include_str!("new/skeleton.yaml");
+
 fn skeleton(args: &Args, date: Day, schema: &str) -> String {
     let tags = if args.tags.is_empty() {
         "# tags: [redis, config]".to_owned()
@@ -125,120 +128,59 @@ fn skeleton(args: &Args, date: Day, schema: &str) -> String {
     } else {
         format!("services: {}", list(&args.services))
     };
-    format!(
-        r#"# yaml-language-server: $schema={schema}
-# An incident file for postmortem. `postmortem check` validates it, `postmortem serve`
-# previews it, `postmortem schema` lists every field. Prose fields accept Markdown.
-# Uncomment the sections you need; delete the ones you do not.
+    let date = date.to_string();
+    let values = [
+        ("schema", schema),
+        ("title", &quoted(args.title.trim())),
+        ("date", &date),
+        ("status", &args.status),
+        ("severity", &args.severity),
+        ("tags", &tags),
+        ("services", &services),
+    ];
+    fill(SKELETON, &values)
+}
 
-title: {title}
-# When it started: a date, or an RFC 3339 date-time such as {date}T09:30:00+02:00.
-date: {date}
-# investigating | identified | mitigated | resolved
-status: {status}
-# status_note: Tests pending
-# critical | high | medium | low
-severity: {severity}
-# id: INC-1234                 # an id from your ticket system, unique across incidents
-# authors: [Your Name]
-{tags}
-{services}
+/// `template` with each `{{name}}` replaced by its value, in one pass, so a value that
+/// itself holds `{{…}}` (a title can) is never filled in again.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let value = after.find("}}").and_then(|end| {
+            let name = &after[..end];
+            values
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v, end))
+        });
+        match value {
+            Some((value, end)) => {
+                out.push_str(value);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
-# Two or three sentences for someone who reads nothing else.
-summary: >-
-  What happened, who was affected, and how it was fixed.
+#[cfg(test)]
+mod tests {
+    use super::fill;
 
-# The error as users and logs saw it.
-error:
-  type: Error                   # error class or code, e.g. TypeError, HTTP 500
-  message: The error message, verbatim
-  # stack_trace: |
-  #   Traceback (most recent call last):
-  #     ...
-  # stack_trace_language: python
-  # logs: |
-  #   ERROR "POST /api/login HTTP/1.1" 500
-
-# impact:
-#   summary: Login was broken for all users.
-#   users: all users
-#   duration: 45 minutes
-
-# detection: An alert on the login error rate fired.
-
-# timeline:                     # `kind` gives the page its time to detect, mitigate, resolve
-#   - time: "09:00"
-#     event: Release 1.2.3 deployed
-#     kind: started             # started | detected | mitigated | resolved | other
-#   - time: "09:12"
-#     event: Error-rate alert fired
-#     kind: detected
-
-root_cause:
-  summary: Not known yet.
-  # details: |
-  #   The investigation, in depth.
-  # contributing_factors:
-  #   - Settings duplicated in three files
-  # trigger: Dependency upgrade
-
-# environment:
-#   name: production
-#   versions:
-#     - {{ name: redis-py, version: "5.0.1" }}
-
-# changes:                      # before/after code; shown side by side and as a diff
-#   - file: app/settings.py
-#     description: Removed the unsupported option.
-#     before: |
-#       ...
-#     after: |
-#       ...
-
-# resolution:
-#   summary: Removed the option and redeployed.
-#   steps:
-#     - description: Restart the service
-#       command: systemctl restart app
-
-# verification:
-#   tests:
-#     - name: Cache round trip
-#       status: passed          # passed | failed | skipped | pending
-#       command: python manage.py shell -c "..."
-#       expected: test_value
-#   suites:
-#     - {{ name: Unit tests, passed: 120, failed: 0, skipped: 2 }}
-
-# metrics:
-#   - {{ name: Error rate, before: "12%", after: "0%" }}
-
-# prevention:
-#   - action: Alert on cache configuration errors
-#     kind: detect              # detect | mitigate | prevent | process
-#     owner: platform-team
-#     priority: high            # high | medium | low
-#     due: {date}
-#     status: open              # open | in-progress | done | wont-do
-
-# lessons:
-#   went_well: [...]
-#   went_wrong: [...]
-#   lucky: [...]
-
-# rollback:
-#   steps:
-#     - description: Revert the settings change
-#       command: git revert <sha>
-
-# known_issues: [{{ title: ..., status: ..., solution: ... }}]
-# follow_ups: [{{ action: Write the missing tests, status: open }}]
-# links: [{{ title: Fix pull request, url: "https://..." }}]
-# related: [other-incident-file-name]
-# sections: [{{ title: Anything else, body: "Markdown" }}]
-"#,
-        title = quoted(args.title.trim()),
-        status = args.status,
-        severity = args.severity,
-    )
+    #[test]
+    fn placeholders_are_filled_once() {
+        let values = [("title", "\"{{date}}\""), ("date", "2025-07-12")];
+        assert_eq!(
+            fill("title: {{title}}\ndate: {{date}} {{other}}", &values),
+            "title: \"{{date}}\"\ndate: 2025-07-12 {{other}}"
+        );
+    }
 }

@@ -118,6 +118,17 @@ fn original(error: &YamlError) -> &YamlError {
 
 /// The message and, where we know one, what would be valid.
 fn describe(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
+    match error {
+        YamlError::SerdeUnknownField { .. }
+        | YamlError::SerdeUnknownVariant { .. }
+        | YamlError::SerdeMissingField { .. }
+        | YamlError::SerdeInvalidType { .. } => describe_field(error, field),
+        _ => describe_value(error, field),
+    }
+}
+
+/// A field that is unknown, missing, or of the wrong kind.
+fn describe_field(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
     let at = |f: &str| format!("`{f}`");
     match error {
         YamlError::SerdeUnknownField {
@@ -164,6 +175,14 @@ fn describe(error: &YamlError, field: Option<&str>) -> (String, Option<String>) 
                 None,
             )
         }
+        other => describe_value(other, field),
+    }
+}
+
+/// A value that does not parse, or a document too costly to read.
+fn describe_value(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
+    let at = |f: &str| format!("`{f}`");
+    match error {
         YamlError::NullIntoString { .. } => {
             let name = field.map(at).unwrap_or_else(|| "this field".into());
             (

@@ -174,13 +174,17 @@ fn register(tera: &mut Tera, link_path: LinkPath) {
     );
 }
 
+/// The file that stands for its folder, as web servers map `incidents/x/` to
+/// `incidents/x/index.html`: links to folders end in it when the site is opened from disk.
+pub const INDEX_FILE: &str = "index.html";
+
 /// A link from the current page (whose way back to the site root is `root`, e.g. `../../`)
 /// to `path` (relative to the site root). Folder links end in `index.html` unless the site
 /// is served with pretty URLs, so a site opened from disk works too.
 pub fn site_url(root: &str, path: &str, pretty: bool) -> String {
     let mut url = format!("{root}{}", path.trim_start_matches('/'));
     if !pretty && (url.is_empty() || url.ends_with('/')) {
-        url.push_str("index.html");
+        url.push_str(INDEX_FILE);
     }
     url
 }

@@ -15,6 +15,7 @@
 //! canonical URLs and switches links to pretty folder URLs.
 
 pub mod assets;
+mod facets;
 pub mod inventory;
 pub mod live;
 pub mod pages;

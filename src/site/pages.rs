@@ -15,6 +15,8 @@ pub const SEARCH_BUNDLE: &str = "pagefind";
 /// The marker file that makes a folder postmortem's site.
 pub const MARKER_FILE: &str = ".postmortem-site";
 
+pub use crate::render::templates::INDEX_FILE;
+
 /// A kind of term incidents are grouped by, each with an index page and a page per term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -153,7 +155,7 @@ impl Page {
             Self::Data(DataFile::Sitemap) => "sitemap.xml".into(),
             Self::Report(slug) => format!("{slug}.md"),
             Self::ReportIndex => "README.md".into(),
-            folder => format!("{}index.html", folder.url_path()),
+            folder => format!("{}{INDEX_FILE}", folder.url_path()),
         }
     }
 
