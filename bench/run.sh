@@ -6,7 +6,7 @@
 #   - peak memory (max RSS, from GNU time) of each,
 #   - total size and number of files of the built site/,
 # running each command RUNS times (default 3) and reporting min and median, then prints a
-# Markdown table. Corpora come from examples/corpus.rs (SEED, default 42) and are kept in
+# Markdown table. Corpora come from examples/corpus/ (SEED, default 42) and are kept in
 # target/bench/corpus-N, reused while seed and generator are unchanged.
 #
 # Needs only bash, coreutils and GNU time (apt-get install -y time). Run from anywhere:

@@ -2,7 +2,7 @@
 # Benchmarks the live preview: time from saving one incident to its updated HTML on disk,
 # p50 and p95 over EDITS (default 20) edits, for 1,000 and 10,000 incidents (or the sizes
 # given). Each size runs `postmortem serve` on a scratch copy of the fixed corpus
-# (examples/corpus.rs, SEED default 42, kept in target/bench/corpus-N like bench/run.sh)
+# (examples/corpus/, SEED default 42, kept in target/bench/corpus-N like bench/run.sh)
 # and edits one incident title at a time, as an editor saves (temporary file + rename).
 # See examples/serve_bench.rs for what is measured. Targets: p50 < 100 ms at 1,000 and
 # < 500 ms at 10,000.
