@@ -9,8 +9,7 @@
 //! lands over a newer site.
 
 use std::collections::HashSet;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
@@ -18,7 +17,8 @@ use std::thread::JoinHandle;
 use thread_priority::ThreadPriority;
 
 use crate::search::{self, BUNDLE_DIR, SearchRecord};
-use crate::site::live::write_atomically;
+use crate::site::Sink;
+use crate::site::live::LiveFolder;
 
 /// A request to bring the bundle in line with these records.
 struct Job {
@@ -50,6 +50,7 @@ impl SearchRefresher {
                 // never slows the rebuild of the next save, only waits for idle CPU. The
                 // threads it starts inherit that (on Linux the nice value is per thread).
                 let _ = thread_priority::set_current_thread_priority(ThreadPriority::Min);
+                let live = LiveFolder::new(site.join(BUNDLE_DIR), Default::default());
                 let mut stale = HashSet::new();
                 while let Ok(mut job) = receiver.recv() {
                     // Only the newest records matter.
@@ -62,7 +63,7 @@ impl SearchRefresher {
                     let Ok(_guard) = held.lock() else { return };
                     if job.generation == current.load(Ordering::Acquire) {
                         // A failed write leaves the last bundle; the next change retries.
-                        if let Ok(now) = replace_bundle(&site.join(BUNDLE_DIR), &files, &stale) {
+                        if let Ok(now) = replace_bundle(&live, &files, &stale) {
                             stale = now;
                         }
                     }
@@ -110,37 +111,35 @@ impl Drop for SearchRefresher {
 /// every file it points to.
 const ENTRY: &str = "pagefind-entry.json";
 
-/// Writes the files of a new bundle into `dir` where their bytes changed, the entry file
-/// last. Files of older bundles are removed one refresh late: their names carry a content
-/// hash, so a page that loaded the previous index can still fetch its chunks. Returns the
-/// files that are stale now, to remove next time.
+/// Writes the files of a new bundle into the live bundle folder where their bytes changed,
+/// the entry file last. Files of older bundles are removed one refresh late: their names
+/// carry a content hash, so a page that loaded the previous index can still fetch its
+/// chunks. Returns the files (relative to the bundle) that are stale now, to remove next
+/// time.
 fn replace_bundle(
-    dir: &Path,
+    live: &LiveFolder,
     files: &[search::BundleFile],
-    stale_before: &HashSet<PathBuf>,
-) -> std::io::Result<HashSet<PathBuf>> {
+    stale_before: &HashSet<String>,
+) -> std::io::Result<HashSet<String>> {
     let mut keep = HashSet::new();
     let (entry, rest): (Vec<_>, Vec<_>) = files.iter().partition(|(path, _)| path == ENTRY);
     for (path, content) in rest.into_iter().chain(entry) {
-        let target = dir.join(path);
-        keep.insert(target.clone());
-        if fs::read(&target).is_ok_and(|old| old == *content) {
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        write_atomically(&target, content).map_err(std::io::Error::other)?;
+        live.put(path, content)?;
+        keep.insert(path.clone());
     }
     let mut stale = HashSet::new();
-    for file in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        if !file.file_type().is_file() || keep.contains(file.path()) {
+    for file in walkdir::WalkDir::new(live.dir()).into_iter().flatten() {
+        let Ok(relative) = file.path().strip_prefix(live.dir()) else {
+            continue;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if !file.file_type().is_file() || keep.contains(&relative) {
             continue;
         }
-        if stale_before.contains(file.path()) {
-            fs::remove_file(file.path())?;
+        if stale_before.contains(&relative) {
+            live.remove(&relative)?;
         } else {
-            stale.insert(file.path().to_path_buf());
+            stale.insert(relative);
         }
     }
     Ok(stale)
@@ -149,25 +148,26 @@ fn replace_bundle(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn a_new_bundle_replaces_the_old_one_and_old_files_go_one_refresh_late() {
         let dir = tempfile::tempdir().unwrap();
-        let bundle = dir.path().join("pagefind");
+        let bundle = dir.path().join(BUNDLE_DIR);
+        let live = LiveFolder::new(bundle.clone(), Default::default());
         let file = |name: &str, content: &str| (name.to_string(), content.as_bytes().to_vec());
         let none = HashSet::new();
-        let stale =
-            replace_bundle(&bundle, &[file(ENTRY, "1"), file("x1.pf", "x")], &none).unwrap();
+        let stale = replace_bundle(&live, &[file(ENTRY, "1"), file("x1.pf", "x")], &none).unwrap();
         assert!(stale.is_empty());
         let stale =
-            replace_bundle(&bundle, &[file(ENTRY, "2"), file("sub/x2.pf", "y")], &stale).unwrap();
+            replace_bundle(&live, &[file(ENTRY, "2"), file("sub/x2.pf", "y")], &stale).unwrap();
         assert_eq!(fs::read(bundle.join(ENTRY)).unwrap(), b"2");
         assert!(
             bundle.join("x1.pf").exists(),
             "a page on the old index can still load it"
         );
-        assert_eq!(stale, HashSet::from([bundle.join("x1.pf")]));
-        replace_bundle(&bundle, &[file(ENTRY, "3"), file("sub/x2.pf", "y")], &stale).unwrap();
+        assert_eq!(stale, HashSet::from(["x1.pf".to_owned()]));
+        replace_bundle(&live, &[file(ENTRY, "3"), file("sub/x2.pf", "y")], &stale).unwrap();
         assert!(!bundle.join("x1.pf").exists(), "gone one refresh later");
         assert!(bundle.join("sub/x2.pf").exists());
     }

@@ -131,6 +131,19 @@ impl Session {
             .unwrap_or_else(|| self.workspace.output_dir())
     }
 
+    /// The search records of the last good site, in list order: what the background
+    /// indexer was last given.
+    pub fn search_records(&self) -> Vec<&SearchRecord> {
+        let Some(site) = &self.site else {
+            return Vec::new();
+        };
+        self.sources
+            .summaries()
+            .iter()
+            .filter_map(|s| site.records.get(&s.slug))
+            .collect()
+    }
+
     /// Number of incidents in the last good site.
     pub fn incident_count(&self) -> usize {
         self.site.as_ref().map_or(0, |s| s.records.len())

@@ -20,8 +20,9 @@ use crate::model::Digest;
 /// Digests of files by path.
 pub type Digests = HashMap<String, Digest>;
 
-/// The live site folder: writes a file only when its bytes changed, removes files and the
-/// folders they leave empty.
+/// The live site folder: writes a file only when its bytes changed (known by the digest of
+/// what it wrote, or else by reading the file once), removes files and the folders they
+/// leave empty.
 pub struct LiveFolder {
     dir: PathBuf,
     written: Mutex<Digests>,
@@ -52,7 +53,14 @@ impl Sink for LiveFolder {
     fn put(&self, path: &str, content: &[u8]) -> io::Result<bool> {
         let digest = Digest::of_bytes(content);
         let target = self.dir.join(path);
-        if self.written()?.get(path) == Some(&digest) && target.is_file() {
+        let known = self.written()?.get(path).copied();
+        // A file this folder did not write is compared with what is on disk, once.
+        let same = match known {
+            Some(known) => known == digest && target.is_file(),
+            None => fs::read(&target).is_ok_and(|old| old == content),
+        };
+        if same {
+            self.written()?.insert(path.to_owned(), digest);
             return Ok(false);
         }
         if let Some(parent) = target.parent() {
