@@ -1,20 +1,21 @@
 //! `postmortem` turns a folder of structured incident files (YAML) into Markdown reports
 //! and a searchable static site.
 //!
-//! The work is one pipeline, and each stage is a module:
+//! The modules are layers, each using only the ones before it in this list (see
+//! `ARCHITECTURE.md`, which `tests/architecture.rs` enforces):
 //!
-//! 1. [`workspace`] finds the root folder and reads `postmortem.toml`;
-//! 2. [`load`] reads every incident file and validates it, collecting [`diagnostic`]s;
-//! 3. [`render`] turns incidents into HTML pages and Markdown reports, in memory;
-//! 4. [`site`] lays out the pages and writes them to disk, atomically;
-//! 5. [`search`] indexes every incident for the site's full-text search, in the same write.
+//! 1. [`model`]: the incident format, and facts of one incident;
+//! 2. [`diagnostic`]: problems in a user's file, located and explained;
+//! 3. [`workspace`]: the root folder and `postmortem.toml`;
+//! 4. [`load`]: incident files to checked incidents;
+//! 5. [`knowledge`]: what the incidents say together, as plain data;
+//! 6. [`render`]: presentation: templates, Markdown, highlighting, charts, reports;
+//! 7. [`site`]: every page, its path, its key, and the sinks outputs go through;
+//! 8. [`search`]: the Pagefind index;
+//! 9. [`pipeline`]: the build as ordered stages, for `build` and `serve` alike;
+//! 10. [`serve`]: the live preview: session state, watcher, server.
 //!
-//! [`build`] runs the stages in order; the command line only wires arguments to it.
-//! [`serve`] keeps the stages' results in memory to rebuild only what a change affects,
-//! for the live preview.
-//!
-//! [`model`] defines the incident format that all stages share; [`knowledge`] derives what
-//! the incidents say together (error patterns, related incidents, action items, trends).
+//! The command line (`src/cmd`, in the binary) only wires arguments to these.
 
 pub mod diagnostic;
 pub mod knowledge;
