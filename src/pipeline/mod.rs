@@ -5,7 +5,7 @@
 //! with the site-wide values, the assets, and the global key that changes when any of
 //! them does). [`Pipeline::full`] renders every page; [`Pipeline::update`] renders the pages
 //! whose key changed since what was written and removes the pages that are gone. Both plan
-//! with [`site::plan`] and render through [`Pipeline::execute`], so `postmortem build` and a
+//! with `site::plan` and render through one executor (`Pipeline::execute`), so `postmortem build` and a
 //! save under `serve` produce the same files. Loading and rendering are pure; only the
 //! sinks touch the disk, and [`build`] swaps a staging folder in once every page rendered.
 

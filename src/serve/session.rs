@@ -1,7 +1,7 @@
 //! The state of a live preview: what was loaded and what was written, so that one saved
 //! file costs one page, not the whole site.
 //!
-//! A [`Session`] keeps every parsed incident ([`Sources`]), the inventory of the pages on
+//! A [`Session`] keeps every parsed incident (`Sources`), the inventory of the pages on
 //! disk with the key each was rendered with, and the search record of each incident. On
 //! each change it
 //!

@@ -4,7 +4,7 @@
 //! may cache them forever and a changed stylesheet is never served stale. A file of the same
 //! name in the workspace's `templates/static/` replaces a default.
 //!
-//! The site script is written as one file per job ([`SCRIPT_PARTS`]) and joined into one
+//! The site script is written as one file per job (`SCRIPT_PARTS`) and joined into one
 //! asset here: pages load one script, as they would from disk (`file://`, where modules
 //! cannot be loaded), and a workspace can still replace a single part by its name.
 

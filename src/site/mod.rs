@@ -7,7 +7,7 @@
 //! - [`render`]: any page, rendered from the site's data through its template;
 //! - [`publish`]: the data files (`incidents.json`, feed, sitemap, schema, robots);
 //! - [`assets`]: stylesheets, script and icon, fingerprinted;
-//! - [`write`] and [`live`]: the sinks — a staging folder swapped in atomically, or the
+//! - [`mod@write`] and [`live`]: the sinks — a staging folder swapped in atomically, or the
 //!   live folder of `serve`, written file by file.
 //!
 //! All internal links are relative (computed from each page's depth), so the same files
