@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::load::LoadedIncident;
 use crate::model::Severity;
 use crate::model::human;
+use crate::model::text::plural;
 use crate::workspace::slugify;
 
 /// How many services the service chart shows.
@@ -107,7 +108,7 @@ impl Trends {
                     format!(
                         "Median time from start to resolution per month, from the {measured} \
                          incident{} whose timeline marks both.",
-                        if measured == 1 { "" } else { "s" }
+                        plural(measured)
                     ),
                     ("Month", "Median time to resolve"),
                     bars,

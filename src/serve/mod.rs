@@ -76,10 +76,8 @@ pub fn run(
     stop: &AtomicBool,
     report: &mut dyn FnMut(Report<'_>),
 ) {
-    let first = Change {
-        settings: true,
-        ..Change::default()
-    };
+    // The session was given its workspace: the first build reads no settings again.
+    let first = Change::default();
     rebuild(session, &mut watching, &first, stop, report);
     let idle_rescan = (watching.mode == Mode::Poll).then_some(watch::POLL_RESCAN);
     while let Some(change) = watch::next_change(&watching.changes, STOP_TICK, idle_rescan, &|| {

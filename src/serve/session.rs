@@ -201,9 +201,16 @@ impl Session {
         change: &Change,
         early: &mut EarlyPages<'_>,
     ) -> (usize, Result<Option<Rebuilt>, Failure>) {
-        if (change.settings || self.pipeline.is_none())
-            && let Err(failure) = self.reload_settings()
-        {
+        let settings = if change.settings {
+            self.reload_settings()
+        } else if self.pipeline.is_none() {
+            // The first build, or one after templates failed to load: the workspace is
+            // the one the session was given, or last read.
+            self.load_pipeline()
+        } else {
+            Ok(())
+        };
+        if let Err(failure) = settings {
             return (0, Err(failure));
         }
         let dir = self.workspace.incidents_dir();
@@ -221,12 +228,11 @@ impl Session {
             .as_ref()
             .is_some_and(|pipeline| pipeline.info().today != self.today())
         {
-            self.pipeline = None;
-            if let Err(failure) = self.reload_settings() {
-                return (reread, Err(failure));
-            }
             self.full_reason
                 .get_or_insert_with(|| "a new day (overdue action items)".into());
+            if let Err(failure) = self.load_pipeline() {
+                return (reread, Err(failure));
+            }
         }
         let rendered = if let Some(reason) = self.full_reason.clone() {
             self.render_full(reason).map(Some)
@@ -251,9 +257,15 @@ impl Session {
             self.sources.clear(); // another folder of incidents
         }
         self.workspace = workspace;
+        self.load_pipeline()
+    }
+
+    /// Loads the templates and settings of the workspace; a later good rebuild writes
+    /// everything.
+    fn load_pipeline(&mut self) -> Result<(), Failure> {
+        self.pipeline = None;
         self.full_reason
             .get_or_insert_with(|| "templates or settings changed".into());
-        self.pipeline = None;
         self.pipeline = Some(Pipeline::new(&self.workspace, &self.options)?);
         Ok(())
     }
