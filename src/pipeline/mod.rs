@@ -29,7 +29,6 @@ use crate::site::{Page, SiteError, SiteInfo, SiteRenderer};
 use crate::workspace::{self, Workspace};
 pub use execute::{OnIncident, Sinks};
 pub use full::Built;
-pub use update::Updated;
 
 /// What to build and where; `None` means the workspace's setting.
 #[derive(Debug, Clone, Default)]
@@ -165,7 +164,6 @@ pub fn build(
 
 /// What every page of one site shares: see the module documentation.
 pub struct Pipeline {
-    workspace: Workspace,
     outputs: Outputs,
     renderer: SiteRenderer,
     /// Digest of templates, static files, settings, version and day: part of every page's
@@ -189,7 +187,6 @@ impl Pipeline {
             .digest(folder_digest(&templates_dir))
             .finish();
         Ok(Self {
-            workspace: workspace.clone(),
             outputs,
             renderer,
             global,
@@ -204,11 +201,6 @@ impl Pipeline {
     /// The site-wide settings.
     pub fn info(&self) -> &SiteInfo {
         self.renderer.info()
-    }
-
-    /// The workspace.
-    pub fn workspace(&self) -> &Workspace {
-        &self.workspace
     }
 }
 

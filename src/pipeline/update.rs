@@ -14,15 +14,6 @@ use crate::load::LoadedIncident;
 use crate::site::inventory::incident_key;
 use crate::site::{Inventory, Page, Plan, SiteData, plan};
 
-/// What an update did.
-#[derive(Debug, Default)]
-pub struct Updated {
-    /// What was rendered, written and removed.
-    pub counts: Counts,
-    /// How many pages were announced early (the edited incidents' own).
-    pub first: usize,
-}
-
 impl Pipeline {
     /// Brings the output described by `written` up to date with `incidents` (sorted newest
     /// first, `summaries` in the same order), and `written` with it. The pages of the
@@ -36,7 +27,7 @@ impl Pipeline {
         first: &BTreeSet<String>,
         sinks: Sinks<'_>,
         early: &mut dyn FnMut(&[String]),
-    ) -> Result<Updated, BuildError> {
+    ) -> Result<Counts, BuildError> {
         let today = self.info().today;
         let index = RelatedIndex::new(incidents);
         let mut knowledge = Knowledge {
@@ -71,11 +62,7 @@ impl Pipeline {
         let wanted = Inventory::new(&data, self.global, &self.renderer.asset_names());
         let rest = self.execute(&data, &wanted, &plan(written, &wanted), sinks, &|_| {})?;
         *written = wanted;
-        let first = counts.pages.len();
-        Ok(Updated {
-            counts: merge_after(counts, rest),
-            first,
-        })
+        Ok(merge_after(counts, rest))
     }
 }
 

@@ -345,8 +345,8 @@ impl Session {
                 }
             },
         );
-        let updated = match updated {
-            Ok(updated) => updated,
+        let counts = match updated {
+            Ok(counts) => counts,
             Err(error) => {
                 // Some files may be new and some old: the next good rebuild writes all.
                 self.full_reason = Some("the previous rebuild stopped half-way".into());
@@ -368,7 +368,6 @@ impl Session {
                 .filter_map(|s| site.records.get(&s.slug).cloned());
             search.refresh(records.collect());
         }
-        let counts = updated.counts;
         Ok(Rebuilt {
             full: None,
             incidents: incidents.len(),
