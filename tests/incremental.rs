@@ -248,6 +248,8 @@ fn rename(preview: &mut Preview, slug: &str) -> (String, bool) {
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
+        // The background indexer writes the bundle meanwhile (temporary files come and go).
+        .filter_entry(|e| e.depth() != 1 || e.file_name() != BUNDLE_DIR)
         .flatten()
         .filter(|e| e.file_type().is_file())
         .map(|e| {
@@ -255,7 +257,6 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let name = relative.to_string_lossy().replace('\\', "/");
             (name, fs::read(e.path()).expect("readable"))
         })
-        .filter(|(name, _)| !name.starts_with(&format!("{BUNDLE_DIR}/")))
         .collect()
 }
 

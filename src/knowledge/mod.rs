@@ -97,6 +97,6 @@ pub(crate) mod test_support {
         let file = std::path::PathBuf::from(format!("{slug}.yaml"));
         let incident = crate::load::parse_incident(&file, &yaml)
             .unwrap_or_else(|d| panic!("{}\n{yaml}", d.render(false)));
-        LoadedIncident::new(slug.into(), file.clone(), file, incident)
+        LoadedIncident::new(slug.into(), file.clone(), file, &yaml, incident)
     }
 }

@@ -40,20 +40,27 @@ pub struct LoadedIncident {
     /// Time to detect, mitigate and resolve, from its timeline; worked out once, like the
     /// pattern.
     pub durations: Durations,
-    /// Digest of the slug, the file name and everything the file says: whatever is derived
-    /// from this incident alone changes exactly when this does.
+    /// Digest of the slug, the file name and the file's text: whatever is derived from this
+    /// incident alone changes exactly when this does. (The text, not the parsed incident:
+    /// hashing it costs a fraction of serialising the incident again.)
     pub key: Digest,
 }
 
 impl LoadedIncident {
-    /// An incident read from `path`, shown as `file`.
-    pub fn new(slug: String, file: PathBuf, path: PathBuf, incident: Incident) -> Self {
+    /// An incident read from `path`, shown as `file`, parsed from `source`.
+    pub fn new(
+        slug: String,
+        file: PathBuf,
+        path: PathBuf,
+        source: &str,
+        incident: Incident,
+    ) -> Self {
         let pattern = pattern_of(&incident.error);
         let durations = Durations::from_incident(&incident);
         let key = Digester::new()
             .text(&slug)
             .text(&file.to_string_lossy())
-            .add(&incident)
+            .text(source)
             .finish();
         Self {
             slug,
@@ -155,6 +162,7 @@ pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic>
         slug,
         file.to_path_buf(),
         path.to_path_buf(),
+        &source,
         incident,
     ))
 }

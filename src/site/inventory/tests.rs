@@ -130,13 +130,13 @@ fn text_that_no_list_shows_renders_the_incident_alone() {
 fn a_new_title_renders_every_list_and_related_page_that_shows_it() {
     let before = three();
     let mut after = before.clone();
-    after[0].incident.title = crate::model::NonEmptyString::new("Renamed").expect("text");
-    after[0] = LoadedIncident::new(
-        "a".into(),
-        after[0].file.clone(),
-        after[0].path.clone(),
-        after[0].incident.clone(),
-    );
+    let source = "title: Renamed\ndate: 2025-07-12\nstatus: resolved\nseverity: high\n\
+                  summary: s\nerror:\n  type: TypeError\n  message: \"unexpected keyword \
+                  argument 'x'\"\nroot_cause:\n  summary: r\ntags: [redis]\n\
+                  services: [auth]\ndetection: first\n";
+    let file = after[0].file.clone();
+    let incident = crate::load::parse_incident(&file, source).expect("valid");
+    after[0] = LoadedIncident::new("a".into(), file.clone(), file, source, incident);
     let plan = plan(&inventory(&before, 1), &inventory(&after, 1));
     let got = rendered(&plan);
     for page in [
