@@ -4,11 +4,15 @@
 //! the user stands that holds `postmortem.toml`, else the current folder. All other paths
 //! (incidents, templates, reports, site) are resolved against the root.
 
+mod ignore;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::text::closest;
+pub use ignore::Ignore;
 
 /// The name of the settings file that marks a workspace root.
 pub const CONFIG_FILE: &str = "postmortem.toml";
@@ -31,7 +35,24 @@ pub struct Config {
     pub reports: PathBuf,
     /// Folder the site is written to.
     pub output: PathBuf,
+    /// Files under the incidents folder that are not incidents (`.gitignore`-style globs).
+    pub ignore: Ignore,
+    /// Free values for template overrides, as `site.extra` (Zola's `[extra]`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
+/// Every key `postmortem.toml` may have, for "did you mean" and the list of valid ones.
+pub const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "incidents",
+    "templates",
+    "reports",
+    "output",
+    "ignore",
+    "extra",
+];
 
 impl Default for Config {
     fn default() -> Self {
@@ -44,6 +65,8 @@ impl Default for Config {
             templates: "templates".into(),
             reports: "reports".into(),
             output: "site".into(),
+            ignore: Ignore::default(),
+            extra: serde_json::Map::new(),
         }
     }
 }
@@ -95,9 +118,8 @@ impl Workspace {
                 .map(|span| line_column(&text, span.start))
                 .unwrap_or((0, 0));
             let message = e.message().trim().to_owned();
-            Diagnostic::at(&shown, &text, line, column, message).with_help(
-                "valid settings: title, description, base_url, incidents, templates, reports, output",
-            )
+            let help = config_help(&message);
+            Diagnostic::at(&shown, &text, line, column, message).with_help(help)
         })?;
         if let Some(url) = config.base_url.take() {
             config.base_url = Some(normalize_base_url(&url).map_err(|problem| {
@@ -125,6 +147,22 @@ impl Workspace {
     /// Where the site goes.
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(&self.config.output)
+    }
+}
+
+/// What to say under a settings error: the key meant, for a misspelt one; else every valid
+/// key (values for templates belong under `[extra]`).
+fn config_help(message: &str) -> String {
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    match unknown.and_then(|key| closest(key, CONFIG_KEYS)) {
+        Some(key) => format!("did you mean `{key}`?"),
+        None if unknown.is_some() => format!(
+            "valid settings: {}; put values of your own under [extra]",
+            CONFIG_KEYS.join(", ")
+        ),
+        None => format!("valid settings: {}", CONFIG_KEYS.join(", ")),
     }
 }
 

@@ -16,7 +16,7 @@ use super::Global;
 /// Arguments of `postmortem init`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Folder to set up [default: the current folder].
+    /// Folder to set up [default: `--root`, else the current folder].
     dir: Option<PathBuf>,
     /// Which CI to write a publishing workflow for.
     #[arg(long, value_enum, default_value_t = Ci::Github)]
@@ -36,9 +36,15 @@ enum Ci {
 /// Creates the workspace files; exit code 1 (and nothing written) if any exists.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let root = match &args.dir {
-        Some(dir) => cwd.join(dir),
-        None => cwd.clone(),
+    // `init DIR` and `init --root DIR` name the same thing: the workspace root to create.
+    let root = match (&args.dir, &global.root) {
+        (Some(dir), Some(root)) if cwd.join(dir) != cwd.join(root) => bail!(
+            "init got two folders, {} and --root {}; give one",
+            dir.display(),
+            root.display()
+        ),
+        (Some(dir), _) | (None, Some(dir)) => cwd.join(dir),
+        (None, None) => cwd.clone(),
     };
     let files = files(&root, args.ci);
 
@@ -65,11 +71,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         fs::write(&path, content).with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !global.quiet {
-        eprintln!("created in {}:", root.display());
+        say!("created in {}:", root.display());
         for (path, _) in &files {
-            eprintln!("  {path}");
+            say!("  {path}");
         }
-        eprintln!(
+        say!(
             "next: `postmortem check`, then `postmortem build` (or `postmortem serve` to preview)"
         );
     }

@@ -136,7 +136,11 @@ pub fn build(
 ) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
     let pipeline = Pipeline::new(workspace, options)?;
-    let loaded = load::load_dir(&workspace.incidents_dir(), display);
+    let loaded = load::load_dir(
+        &workspace.incidents_dir(),
+        &workspace.config.ignore,
+        display,
+    );
     let load_time = start.elapsed();
     if loaded.error_count() > 0 {
         return Err(BuildError::Invalid(loaded.diagnostics));
@@ -215,6 +219,7 @@ pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
             .or_else(|| workspace.config.base_url.clone()),
         version: env!("CARGO_PKG_VERSION"),
         today: options.today.unwrap_or_else(workspace::today),
+        extra: workspace.config.extra.clone(),
     }
 }
 

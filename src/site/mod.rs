@@ -47,6 +47,9 @@ pub struct SiteInfo {
     pub version: &'static str,
     /// The day the site is built: action items due before it are overdue.
     pub today: jiff::civil::Date,
+    /// `[extra]` of postmortem.toml, for template overrides (`site.extra.…`). Part of the
+    /// site-wide key, so changing a value renders every page again.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SiteInfo {

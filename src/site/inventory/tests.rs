@@ -15,6 +15,7 @@ fn info() -> SiteInfo {
         base_url: None,
         version: "test",
         today: "2025-12-01".parse().expect("a date"),
+        extra: Default::default(),
     }
 }
 
