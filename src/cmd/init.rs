@@ -127,10 +127,44 @@ fn files(root: &Path, ci: Ci) -> Vec<(&'static str, String)> {
     match ci {
         Ci::Github => files.push((
             ".github/workflows/postmortem.yml",
-            include_str!("init/github-workflow.yml").into(),
+            ci_file(include_str!("init/github-workflow.yml"), output),
         )),
-        Ci::Gitlab => files.push((".gitlab-ci.yml", include_str!("init/gitlab-ci.yml").into())),
+        Ci::Gitlab => files.push((
+            ".gitlab-ci.yml",
+            ci_file(include_str!("init/gitlab-ci.yml"), output),
+        )),
         Ci::None => {}
     }
     files
+}
+
+/// A CI file from its template: this version of postmortem pinned, the site folder, and
+/// the install script (a prebuilt binary, else `cargo install`) at the indentation of its
+/// placeholder.
+fn ci_file(template: &str, output: &str) -> String {
+    let install =
+        include_str!("init/install.sh").replace("{repository}", env!("CARGO_PKG_REPOSITORY"));
+    let mut text = String::with_capacity(template.len() + 2 * install.len());
+    for line in template.lines() {
+        match line.trim_start().strip_prefix("{install}") {
+            Some("") => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                for script_line in install.lines() {
+                    if script_line.is_empty() {
+                        text.push('\n');
+                    } else {
+                        text.push_str(indent);
+                        text.push_str(script_line);
+                        text.push('\n');
+                    }
+                }
+            }
+            _ => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    text.replace("{version}", env!("CARGO_PKG_VERSION"))
+        .replace("{output}", output)
 }
