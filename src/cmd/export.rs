@@ -95,6 +95,15 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A CSV error with its I/O error (a closed pipe, say) as the error itself, which csv's
+/// own error does not offer as a source.
+fn csv_error(error: csv::Error) -> anyhow::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(io) => io.into(),
+        other => anyhow::anyhow!("cannot write CSV: {other:?}"),
+    }
+}
+
 /// Writes `rows` to stdout; returns how many.
 fn write<T: Serialize>(format: Format, rows: &[T]) -> anyhow::Result<usize> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -106,7 +115,7 @@ fn write<T: Serialize>(format: Format, rows: &[T]) -> anyhow::Result<usize> {
         Format::Csv => {
             let mut csv = csv::Writer::from_writer(&mut out);
             for row in rows {
-                csv.serialize(row)?;
+                csv.serialize(row).map_err(csv_error)?;
             }
             csv.flush()?;
         }

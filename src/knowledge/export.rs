@@ -116,7 +116,7 @@ pub fn incident_rows(
                 services: incident.services.join(LIST_SEPARATOR),
                 tags: incident.tags.join(LIST_SEPARATOR),
                 authors: incident.authors.join(LIST_SEPARATOR),
-                error: error_line(&incident.error),
+                error: error_line(&incident.error).trim_end().to_owned(),
                 pattern: loaded.pattern.text.clone(),
                 minutes_to_detect: durations.detect_minutes,
                 minutes_to_mitigate: durations.mitigate_minutes,
