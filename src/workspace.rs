@@ -39,6 +39,8 @@ pub struct Config {
     pub ignore: Ignore,
     /// Free values for template overrides, as `site.extra` (Zola's `[extra]`).
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The site's interface language (`en`, `de`, or one with `templates/i18n/<it>.toml`).
+    pub language: String,
 }
 
 /// Every key `postmortem.toml` may have, for "did you mean" and the list of valid ones.
@@ -52,6 +54,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "output",
     "ignore",
     "extra",
+    "language",
 ];
 
 impl Default for Config {
@@ -67,6 +70,7 @@ impl Default for Config {
             output: "site".into(),
             ignore: Ignore::default(),
             extra: serde_json::Map::new(),
+            language: "en".into(),
         }
     }
 }
@@ -121,6 +125,13 @@ impl Workspace {
             let help = config_help(&message);
             Diagnostic::at(&shown, &text, line, column, message).with_help(help)
         })?;
+        if !is_language_tag(&config.language) {
+            return Err(Diagnostic::file_error(
+                &shown,
+                format!("invalid language `{}`", config.language),
+            )
+            .with_help("use a language tag such as `en`, `de` or `pt-BR`"));
+        }
         if let Some(url) = config.base_url.take() {
             config.base_url = Some(normalize_base_url(&url).map_err(|problem| {
                 Diagnostic::file_error(&shown, format!("invalid base_url `{url}`: {problem}"))
@@ -148,6 +159,16 @@ impl Workspace {
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(&self.config.output)
     }
+}
+
+/// Whether `tag` looks like a BCP 47 language tag (`de`, `pt-BR`): it names a file and goes
+/// into `<html lang>`, so nothing else is let through.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// What to say under a settings error: the key meant, for a misspelt one; else every valid

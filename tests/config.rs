@@ -154,3 +154,119 @@ fn a_misspelt_key_gets_a_suggestion() {
     );
     assert!(err.contains("[extra]"), "{err}");
 }
+
+/// The pages of a build of `ws`, by path relative to the site.
+fn page(ws: &Workspace, path: &str) -> String {
+    std::fs::read_to_string(ws.path(&format!("site/{path}")))
+        .unwrap_or_else(|e| panic!("site/{path}: {e}"))
+}
+
+#[test]
+fn the_interface_speaks_the_configured_language() {
+    let ws = Workspace::new();
+    ws.incident(
+        "a.yaml",
+        format!("{VALID}authors: [Ada]\nprevention:\n  - action: Alert\n    owner: sre\n    due: 2025-08-01\n"),
+    )
+    .write("postmortem.toml", "language = \"de\"\n");
+    let output = ws.run(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let index = page(&ws, "index.html");
+    assert!(index.contains("<html lang=\"de\">"), "lang attribute");
+    for german in [
+        "Zum Inhalt springen",
+        ">Vorfälle</a>",
+        ">Schlagwörter</a>",
+        ">Maßnahmen</a>",
+        "Erstellt mit",
+        "Filter zurücksetzen",
+    ] {
+        assert!(index.contains(german), "index lacks {german}");
+    }
+    let incident = page(&ws, "incidents/a/index.html");
+    for german in [
+        "Verfasst von Ada",
+        "<h2>Zusammenfassung</h2>",
+        "<h2>Ursache</h2>",
+        "<h2>Vorbeugung</h2>",
+        "Quelle:",
+        "fällig",
+    ] {
+        assert!(incident.contains(german), "incident page lacks {german}");
+    }
+    for english in [
+        "<h2>Summary</h2>",
+        "Root cause",
+        "Skip to content",
+        "Written by",
+        "On this page",
+    ] {
+        assert!(
+            !incident.contains(english),
+            "incident page still says {english}"
+        );
+    }
+    let search = page(&ws, "search/index.html");
+    assert!(search.contains("<title>Suche · "), "page title");
+    // The site script's messages travel in the header form, as JSON.
+    assert!(search.contains("Suche läuft…"), "script strings");
+    assert!(page(&ws, "actions/index.html").contains("<h1>Maßnahmen</h1>"));
+    assert!(page(&ws, "404.html").contains("Seite nicht gefunden"));
+
+    // English stays the default.
+    ws.write("postmortem.toml", "");
+    let output = ws.run(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let incident = page(&ws, "incidents/a/index.html");
+    assert!(incident.contains("<html lang=\"en\">") && incident.contains("<h2>Summary</h2>"));
+    assert!(incident.contains("Written by Ada"));
+}
+
+#[test]
+fn a_workspace_can_change_strings_or_add_a_language() {
+    let ws = Workspace::new();
+    ws.incident("a.yaml", VALID)
+        .write("postmortem.toml", "language = \"de\"\n")
+        .write(
+            "templates/i18n/de.toml",
+            "[nav]\ntags = \"Etiketten & Co\"\n",
+        );
+    let output = ws.run(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let index = page(&ws, "index.html");
+    assert!(
+        index.contains(">Etiketten &amp; Co</a>"),
+        "override, escaped"
+    );
+    assert!(index.contains(">Dienste</a>"), "the rest stays German");
+
+    // A language postmortem does not ship: the workspace's table, English for the rest.
+    ws.write("postmortem.toml", "language = \"nl\"\n").write(
+        "templates/i18n/nl.toml",
+        "[incident]\nsummary = \"Samenvatting\"\n",
+    );
+    let output = ws.run(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let incident = page(&ws, "incidents/a/index.html");
+    assert!(incident.contains("<html lang=\"nl\">"));
+    assert!(incident.contains("<h2>Samenvatting</h2>") && incident.contains("<h2>Root cause</h2>"));
+
+    // Without a table: an error that says what exists, and nothing is written.
+    ws.write("postmortem.toml", "language = \"fr\"\n");
+    let output = ws.run(&["build", "--out", "other"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no interface strings for language `fr`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!ws.path("other").exists());
+    ws.write("postmortem.toml", "language = \"../x\"\n");
+    let output = ws.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("invalid language"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -16,6 +16,8 @@ fn info() -> SiteInfo {
         version: "test",
         today: "2025-12-01".parse().expect("a date"),
         extra: Default::default(),
+        language: "en".into(),
+        strings: Default::default(),
     }
 }
 
