@@ -296,6 +296,31 @@ mod tests {
     }
 
     #[test]
+    fn config_keys_are_the_fields_of_config() {
+        // serde lists the fields it expects; the suggestions must offer the same.
+        let error = toml::from_str::<Config>("no_such_key = 1").expect_err("unknown key");
+        let message = error.message();
+        let expected: Vec<&str> = message
+            .split("expected one of ")
+            .nth(1)
+            .expect("serde lists the fields")
+            .split(", ")
+            .map(|field| field.trim().trim_matches('`'))
+            .collect();
+        assert_eq!(expected, CONFIG_KEYS);
+    }
+
+    #[test]
+    fn language_tags_are_checked() {
+        for good in ["en", "de", "pt-BR", "zh-Hant-TW"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "e", "EN", "../x", "de_DE", "en-", "english"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn line_column_counts_characters() {
         assert_eq!(line_column("ab\ncdé\nx", 8), (3, 1));
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
