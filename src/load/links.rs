@@ -2,9 +2,10 @@
 //!
 //! A mistyped URL (`htp//x`) or a `javascript:` link renders as a dead link, or as `#`
 //! once sanitised, without a word; here it is an error at its place in the file, as every
-//! other mistake is. The typed incident has no positions for plain strings, so the file is
-//! read a second time into a tree of spanned values; a field is known by its key, and a
-//! Markdown link is found in the source by its target, after the field's start.
+//! other mistake is. A field is known by its key. The parsed incident is checked first; only
+//! when it has a problem is the file read a second time, into a tree of spanned values, to
+//! say where (a Markdown link is found in the source by its target, after the field's
+//! start), so a file without problems costs no second parse.
 
 use std::path::Path;
 
@@ -13,6 +14,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::Incident;
 use crate::model::text::markdown_options;
 use crate::workspace::line_column;
 
@@ -45,23 +47,62 @@ const MARKDOWN_KEYS: &[&str] = &[
 /// Schemes a link may use: those the site keeps (`render::templates::safe_href`).
 const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
 
-/// Every problem with the links of the file `file`, whose text is `source`; relative links
-/// resolve against `folder` (the file's folder). A file that does not parse has none here:
-/// parsing reports it.
-pub fn link_problems(file: &Path, source: &str, folder: &Path) -> Vec<Diagnostic> {
-    let Ok(root) =
-        serde_saphyr::from_str_with_options::<Spanned<Node>>(source, super::parse::options())
-    else {
+/// Every problem with the links of `incident`, read from the file `file` whose text is
+/// `source`; relative links resolve against `folder` (the file's folder).
+pub fn link_problems(
+    incident: &Incident,
+    file: &Path,
+    source: &str,
+    folder: &Path,
+) -> Vec<Diagnostic> {
+    let parsed = serde_json::to_value(incident).unwrap_or_default();
+    if !any_problem(&parsed, None, folder, file) {
         return Vec::new();
-    };
+    }
+    let root =
+        serde_saphyr::from_str_with_options::<Spanned<Node>>(source, super::parse::options());
     let mut walk = Walk {
         file,
         source,
         folder,
         problems: Vec::new(),
     };
-    walk.node(&root, "", None);
+    if let Ok(root) = root {
+        walk.node(&root, "", None);
+    }
+    if walk.problems.is_empty() {
+        // Found in the incident but not in the text: say so for the whole file.
+        walk.problems.push(Diagnostic::file_error(
+            file,
+            "a URL or link in this file is invalid (`postmortem check` could not find its line)",
+        ));
+    }
     walk.problems
+}
+
+/// Whether any URL field or Markdown link under `value` (the incident as data; `key` is the
+/// nearest key above) has a problem.
+fn any_problem(value: &serde_json::Value, key: Option<&str>, folder: &Path, file: &Path) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => match key {
+            Some(key) if URL_KEYS.contains(&key) => url_problem(text.trim()).is_some(),
+            // Without `[` or `<` a text has no link.
+            Some(key) if MARKDOWN_KEYS.contains(&key) && text.contains(['[', '<']) => {
+                markdown_targets(text)
+                    .iter()
+                    .any(|target| target_problem(target, folder, file).is_some())
+            }
+            _ => false,
+        },
+        Value::Array(items) => items
+            .iter()
+            .any(|item| any_problem(item, key, folder, file)),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(name, value)| any_problem(value, Some(name), folder, file)),
+        _ => false,
+    }
 }
 
 /// A YAML value with the position of every value in it.
@@ -137,13 +178,7 @@ impl Walk<'_> {
         // Targets are looked for in order, each after the last one found.
         let mut cursor = start;
         for target in markdown_targets(text) {
-            let problem = match target_kind(&target) {
-                Target::Url => url_problem(&target),
-                Target::Relative(relative) => {
-                    relative_link_problem(&relative, self.folder, self.file)
-                }
-                Target::Fragment => None,
-            };
+            let problem = target_problem(&target, self.folder, self.file);
             let found = self
                 .source
                 .get(cursor..end.max(cursor))
@@ -178,6 +213,15 @@ impl Walk<'_> {
                 ),
             );
         }
+    }
+}
+
+/// What is wrong with a Markdown link's target, if anything.
+fn target_problem(target: &str, folder: &Path, file: &Path) -> Option<String> {
+    match target_kind(target) {
+        Target::Url => url_problem(target),
+        Target::Relative(relative) => relative_link_problem(&relative, folder, file),
+        Target::Fragment => None,
     }
 }
 

@@ -161,7 +161,7 @@ pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic>
     let incident = parse_incident(file, &source)?;
     let mut loaded = LoadedIncident::new(slug, file.to_path_buf(), path.to_path_buf(), incident);
     let folder = path.parent().unwrap_or(Path::new("."));
-    loaded.link_problems = links::link_problems(file, &source, folder);
+    loaded.link_problems = links::link_problems(&loaded.incident, file, &source, folder);
     Ok(loaded)
 }
 
