@@ -59,7 +59,14 @@ fn csv_has_one_row_per_incident_and_survives_commas_quotes_and_newlines() {
         "{}",
         stderr(&output)
     );
-    let (header, rows) = records(&stdout(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("slug,title,date,"), "{text}");
+    assert_eq!(
+        text.matches("\r\n").count(),
+        3,
+        "CRLF after the header and each row"
+    );
+    let (header, rows) = records(&text);
     assert_eq!(rows.len(), 2);
     for name in [
         "slug",

@@ -113,7 +113,10 @@ fn write<T: Serialize>(format: Format, rows: &[T]) -> anyhow::Result<usize> {
             writeln!(out)?;
         }
         Format::Csv => {
-            let mut csv = csv::Writer::from_writer(&mut out);
+            // RFC 4180 ends records with CRLF; line breaks inside a quoted value stay as written.
+            let mut csv = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(&mut out);
             for row in rows {
                 csv.serialize(row).map_err(csv_error)?;
             }
