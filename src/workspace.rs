@@ -4,11 +4,15 @@
 //! the user stands that holds `postmortem.toml`, else the current folder. All other paths
 //! (incidents, templates, reports, site) are resolved against the root.
 
+mod ignore;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::text::closest;
+pub use ignore::Ignore;
 
 /// The name of the settings file that marks a workspace root.
 pub const CONFIG_FILE: &str = "postmortem.toml";
@@ -31,7 +35,27 @@ pub struct Config {
     pub reports: PathBuf,
     /// Folder the site is written to.
     pub output: PathBuf,
+    /// Files under the incidents folder that are not incidents (`.gitignore`-style globs).
+    pub ignore: Ignore,
+    /// Free values for template overrides, as `site.extra` (Zola's `[extra]`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The site's interface language (`en`, `de`, or one with `templates/i18n/<it>.toml`).
+    pub language: String,
 }
+
+/// Every key `postmortem.toml` may have, for "did you mean" and the list of valid ones.
+pub const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "incidents",
+    "templates",
+    "reports",
+    "output",
+    "ignore",
+    "extra",
+    "language",
+];
 
 impl Default for Config {
     fn default() -> Self {
@@ -44,6 +68,9 @@ impl Default for Config {
             templates: "templates".into(),
             reports: "reports".into(),
             output: "site".into(),
+            ignore: Ignore::default(),
+            extra: serde_json::Map::new(),
+            language: "en".into(),
         }
     }
 }
@@ -95,10 +122,16 @@ impl Workspace {
                 .map(|span| line_column(&text, span.start))
                 .unwrap_or((0, 0));
             let message = e.message().trim().to_owned();
-            Diagnostic::at(&shown, &text, line, column, message).with_help(
-                "valid settings: title, description, base_url, incidents, templates, reports, output",
-            )
+            let help = config_help(&message);
+            Diagnostic::at(&shown, &text, line, column, message).with_help(help)
         })?;
+        if !is_language_tag(&config.language) {
+            return Err(Diagnostic::file_error(
+                &shown,
+                format!("invalid language `{}`", config.language),
+            )
+            .with_help("use a language tag such as `en`, `de` or `pt-BR`"));
+        }
         if let Some(url) = config.base_url.take() {
             config.base_url = Some(normalize_base_url(&url).map_err(|problem| {
                 Diagnostic::file_error(&shown, format!("invalid base_url `{url}`: {problem}"))
@@ -125,6 +158,32 @@ impl Workspace {
     /// Where the site goes.
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(&self.config.output)
+    }
+}
+
+/// Whether `tag` looks like a BCP 47 language tag (`de`, `pt-BR`): it names a file and goes
+/// into `<html lang>`, so nothing else is let through.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// What to say under a settings error: the key meant, for a misspelt one; else every valid
+/// key (values for templates belong under `[extra]`).
+fn config_help(message: &str) -> String {
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    match unknown.and_then(|key| closest(key, CONFIG_KEYS)) {
+        Some(key) => format!("did you mean `{key}`?"),
+        None if unknown.is_some() => format!(
+            "valid settings: {}; put values of your own under [extra]",
+            CONFIG_KEYS.join(", ")
+        ),
+        None => format!("valid settings: {}", CONFIG_KEYS.join(", ")),
     }
 }
 
@@ -234,6 +293,31 @@ mod tests {
         assert!(normalize_base_url("acme.github.io").is_err());
         assert!(normalize_base_url("https:///x").is_err());
         assert!(normalize_base_url("https://a.b/?q=1").is_err());
+    }
+
+    #[test]
+    fn config_keys_are_the_fields_of_config() {
+        // serde lists the fields it expects; the suggestions must offer the same.
+        let error = toml::from_str::<Config>("no_such_key = 1").expect_err("unknown key");
+        let message = error.message();
+        let expected: Vec<&str> = message
+            .split("expected one of ")
+            .nth(1)
+            .expect("serde lists the fields")
+            .split(", ")
+            .map(|field| field.trim().trim_matches('`'))
+            .collect();
+        assert_eq!(expected, CONFIG_KEYS);
+    }
+
+    #[test]
+    fn language_tags_are_checked() {
+        for good in ["en", "de", "pt-BR", "zh-Hant-TW"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "e", "EN", "../x", "de_DE", "en-", "english"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -142,12 +142,12 @@ verification:
   tests: [{{ name: "{p}", group: "{p}", status: failed, command: "{p}", expected: "{p}", output: "{p}", output_language: "{p}", note: "{p}" }}]
   suites: [{{ name: "{p}", command: "{p}", duration: "{p}", note: "{p}" }}]
 metrics: [{{ name: "{p}", before: "{p}", after: "{p}", note: "{p}" }}]
-prevention: [{{ action: "{p}", group: "{p}", owner: "{p}", link: "javascript:alert(1)", details: "{p}" }}]
+prevention: [{{ action: "{p}", group: "{p}", owner: "{p}", link: "https://x.example/?q=\"><script>alert(1)</script>", details: "{p}" }}]
 follow_ups: [{{ action: "{p}" }}]
 lessons: {{ went_well: ["{p}"], went_wrong: ["{p}"], lucky: ["{p}"], learned: ["{p}"] }}
 rollback: {{ summary: "{p}", steps: [{{ description: "{p}" }}] }}
 known_issues: [{{ title: "{p}", status: "{p}", details: "{p}", error: "{p}", solution: "{p}", impact: "{p}", changes: [{{ file: "{p}", after: "{p}" }}] }}]
-links: [{{ title: "{p}", url: "javascript:alert(1)", reference: "{p}" }}]
+links: [{{ title: "{p}", url: "https://x.example/?q=\"><script>alert(1)</script>", reference: "{p}" }}]
 sections: [{{ title: "{p}", body: "{p}" }}]
 "#
     )

@@ -399,7 +399,7 @@ fn init_creates_a_workspace_that_checks_builds_and_deploys() {
     ] {
         assert!(steps("deploy").contains(action), "deploy uses {action}");
     }
-    assert!(steps("deploy").contains("postmortem build --base-url"));
+    assert!(steps("deploy").contains("--base-url"));
     assert_eq!(workflow["jobs"]["deploy"]["permissions"]["pages"], "write");
 }
 
@@ -433,11 +433,12 @@ fn init_for_gitlab_writes_a_pages_job() {
         &std::fs::read_to_string(dir.path().join(".gitlab-ci.yml")).unwrap(),
     )
     .expect("valid YAML");
-    assert_eq!(ci["pages"]["artifacts"]["paths"][0], "public");
+    assert_eq!(ci["pages"]["artifacts"]["paths"][0], "$POSTMORTEM_OUTPUT");
+    assert_eq!(ci["variables"]["POSTMORTEM_OUTPUT"], "public");
     assert!(
         serde_json::to_string(&ci["pages"]["script"])
             .unwrap()
-            .contains("postmortem build --base-url")
+            .contains("--base-url")
     );
     // The settings name the folder GitLab publishes, so a local build writes it too and
     // the ignore file covers it.

@@ -1,7 +1,7 @@
 //! `postmortem actions`: every prevention item and follow-up across incidents, with status,
 //! owner and due date, overdue ones marked.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -66,7 +66,11 @@ struct Item<'a> {
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
     let display = display_from(&cwd);
-    let loaded = load::load_dir(&workspace.incidents_dir(), &display);
+    let loaded = load::load_dir(
+        &workspace.incidents_dir(),
+        &workspace.config.ignore,
+        &display,
+    );
     if loaded.error_count() > 0 {
         let errors: Vec<_> = loaded
             .diagnostics
@@ -100,22 +104,21 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                 counts,
                 actions: items.collect(),
             };
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            writeln!(
+                anstream::stdout(),
+                "{}",
+                serde_json::to_string_pretty(&report)?
+            )?;
         }
         Format::Human => {
-            // A reader that stops early (`| head`) is not an error.
-            if let Err(error) = print_lines(&shown)
-                && error.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(error.into());
-            }
+            print_lines(&shown)?;
             if !global.quiet {
                 let of_all = if shown.len() < entries.len() {
                     format!(" (of {})", entries.len())
                 } else {
                     String::new()
                 };
-                eprintln!(
+                say!(
                     "{} action item{}{of_all}: {} open, {} overdue as of {today}",
                     counts.total,
                     plural(counts.total),
@@ -130,18 +133,13 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
 
 /// One line per item: overdue mark, due date, status, owner, action, incident.
 fn print_lines(entries: &[&ActionEntry]) -> std::io::Result<()> {
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let red = if color {
-        anstyle::AnsiColor::Red.on_default().bold()
-    } else {
-        anstyle::Style::new()
-    };
+    let red = anstyle::AnsiColor::Red.on_default().bold();
     let owner_width = entries
         .iter()
         .map(|e| e.owner.as_deref().unwrap_or("-").chars().count())
         .max()
         .unwrap_or(0);
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(anstream::stdout().lock());
     for entry in entries {
         let mark = if entry.overdue { "overdue" } else { "" };
         let due = entry.due.map_or("-".to_owned(), |d| d.to_string());

@@ -86,9 +86,9 @@ fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path
             .iter()
             .map(|(name, time)| format!("{name} {:.2}s", time.as_secs_f64()))
             .collect();
-        eprintln!("stages: {}", phases.join(", "));
+        say!("stages: {}", phases.join(", "));
         let search = &summary.search;
-        eprintln!(
+        say!(
             "search index: {} records, {} files, {:.1} MB; indexer busy {:.2}s, \
              mostly alongside rendering, which then waited {:.2}s for it",
             search.records,
@@ -100,7 +100,7 @@ fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path
     }
     if !global.quiet {
         let r = &summary.reports;
-        eprintln!(
+        say!(
             "built {} incident{} in {:.2}s: {} pages in {}, {} reports in {} ({} written, {} unchanged{})",
             summary.incidents,
             plural(summary.incidents),

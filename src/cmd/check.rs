@@ -1,5 +1,6 @@
 //! `postmortem check`: validate every incident file, for people and for CI.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use postmortem::diagnostic::{self, Severity};
@@ -27,7 +28,11 @@ enum Format {
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
     let display = display_from(&cwd);
-    let mut loaded = load::load_dir(&workspace.incidents_dir(), &display);
+    let mut loaded = load::load_dir(
+        &workspace.incidents_dir(),
+        &workspace.config.ignore,
+        &display,
+    );
     // Notes for the writer: errors seen in earlier incidents (`serve` gives them too; a
     // build does not, it would recite the whole history).
     loaded
@@ -37,9 +42,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let errors = loaded.error_count();
     match args.format {
         Format::Json => {
+            let mut out = std::io::BufWriter::new(anstream::stdout().lock());
             for d in &loaded.diagnostics {
-                println!("{}", d.to_json_line());
+                writeln!(out, "{}", d.to_json_line())?;
             }
+            out.flush()?;
         }
         Format::Human => {
             print_diagnostics(&loaded.diagnostics, global.quiet);
@@ -55,7 +62,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                     n => format!(", {n} note{}", plural(n)),
                 };
                 let files = loaded.files;
-                eprintln!(
+                say!(
                     "checked {files} incident file{}: {errors} error{}, {warnings} warning{}{notes}",
                     plural(files),
                     plural(errors),

@@ -16,7 +16,7 @@ use super::Global;
 /// Arguments of `postmortem init`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Folder to set up [default: the current folder].
+    /// Folder to set up [default: `--root`, else the current folder].
     dir: Option<PathBuf>,
     /// Which CI to write a publishing workflow for.
     #[arg(long, value_enum, default_value_t = Ci::Github)]
@@ -36,9 +36,15 @@ enum Ci {
 /// Creates the workspace files; exit code 1 (and nothing written) if any exists.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let root = match &args.dir {
-        Some(dir) => cwd.join(dir),
-        None => cwd.clone(),
+    // `init DIR` and `init --root DIR` name the same thing: the workspace root to create.
+    let root = match (&args.dir, &global.root) {
+        (Some(dir), Some(root)) if cwd.join(dir) != cwd.join(root) => bail!(
+            "init got two folders, {} and --root {}; give one",
+            dir.display(),
+            root.display()
+        ),
+        (Some(dir), _) | (None, Some(dir)) => cwd.join(dir),
+        (None, None) => cwd.clone(),
     };
     let files = files(&root, args.ci);
 
@@ -65,11 +71,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         fs::write(&path, content).with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !global.quiet {
-        eprintln!("created in {}:", root.display());
+        say!("created in {}:", root.display());
         for (path, _) in &files {
-            eprintln!("  {path}");
+            say!("  {path}");
         }
-        eprintln!(
+        say!(
             "next: `postmortem check`, then `postmortem build` (or `postmortem serve` to preview)"
         );
     }
@@ -121,10 +127,44 @@ fn files(root: &Path, ci: Ci) -> Vec<(&'static str, String)> {
     match ci {
         Ci::Github => files.push((
             ".github/workflows/postmortem.yml",
-            include_str!("init/github-workflow.yml").into(),
+            ci_file(include_str!("init/github-workflow.yml"), output),
         )),
-        Ci::Gitlab => files.push((".gitlab-ci.yml", include_str!("init/gitlab-ci.yml").into())),
+        Ci::Gitlab => files.push((
+            ".gitlab-ci.yml",
+            ci_file(include_str!("init/gitlab-ci.yml"), output),
+        )),
         Ci::None => {}
     }
     files
+}
+
+/// A CI file from its template: this version of postmortem pinned, the site folder, and
+/// the install script (a prebuilt binary, else `cargo install`) at the indentation of its
+/// placeholder.
+fn ci_file(template: &str, output: &str) -> String {
+    let install =
+        include_str!("init/install.sh").replace("{repository}", env!("CARGO_PKG_REPOSITORY"));
+    let mut text = String::with_capacity(template.len() + 2 * install.len());
+    for line in template.lines() {
+        match line.trim_start().strip_prefix("{install}") {
+            Some("") => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                for script_line in install.lines() {
+                    if script_line.is_empty() {
+                        text.push('\n');
+                    } else {
+                        text.push_str(indent);
+                        text.push_str(script_line);
+                        text.push('\n');
+                    }
+                }
+            }
+            _ => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    text.replace("{version}", env!("CARGO_PKG_VERSION"))
+        .replace("{output}", output)
 }

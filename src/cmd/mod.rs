@@ -1,16 +1,34 @@
 //! One module per subcommand. Each turns its arguments into library calls and prints the
 //! outcome; none of them holds logic of its own.
+//!
+//! Terminal conventions, for every subcommand: output goes through anstream, which keeps or
+//! strips colours by `NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE` and whether the stream is a
+//! terminal; stdout is written with `writeln!` and `?`, and a reader that stops early
+//! (`postmortem export | head`) ends the command quietly (see [`is_broken_pipe`]); lines
+//! for people go to stderr through [`say!`], which never panics on a closed stream.
+
+/// Writes one line to stderr, like `eprintln!`, but through anstream (colours kept only
+/// where they belong) and without panicking when stderr is closed.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(anstream::stderr(), $($arg)*);
+    }};
+}
 
 pub mod actions;
 pub mod build;
 pub mod check;
+pub mod completions;
+pub mod export;
 pub mod init;
+pub mod man;
 pub mod new;
 pub mod schema;
 pub mod serve;
 pub mod watch;
 
-use std::io::IsTerminal;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -58,22 +76,16 @@ pub fn display_from(cwd: &Path) -> impl Fn(&Path) -> PathBuf + Sync + '_ {
     move |path| workspace::display_path(path, cwd)
 }
 
-/// Whether stderr gets colours.
-pub fn color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
-
 /// Prints diagnostics to stderr, errors first, optionally dropping notes and warnings.
 pub fn print_diagnostics(diagnostics: &[Diagnostic], quiet: bool) {
-    use std::io::Write as _;
-    let color = color();
-    // Buffered: a history with thousands of notes is one write, not thousands.
-    let mut out = std::io::BufWriter::new(std::io::stderr().lock());
+    // Buffered: a history with thousands of notes is one write, not thousands. Rendered in
+    // colour; anstream strips it where colours do not belong.
+    let mut out = std::io::BufWriter::new(anstream::stderr().lock());
     for diagnostic in diagnostics {
         if quiet && diagnostic.severity != Severity::Error {
             continue;
         }
-        let _ = writeln!(out, "{}\n", diagnostic.render(color));
+        let _ = writeln!(out, "{}\n", diagnostic.render(true));
     }
     let _ = out.flush();
 }
@@ -81,16 +93,22 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], quiet: bool) {
 /// Prints a fatal error and its causes.
 pub fn print_error(error: &anyhow::Error) {
     if let Some(DiagnosticError(diagnostic)) = error.downcast_ref() {
-        eprintln!("{}", diagnostic.render(color()));
+        say!("{}", diagnostic.render(true));
         return;
     }
-    let style = if color() {
-        anstyle::AnsiColor::Red.on_default().bold()
-    } else {
-        anstyle::Style::new()
-    };
-    eprintln!("{style}error:{style:#} {error}");
+    let style = anstyle::AnsiColor::Red.on_default().bold();
+    say!("{style}error:{style:#} {error}");
     for cause in error.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+        say!("  caused by: {cause}");
     }
+}
+
+/// Whether `error` is a write to a pipe whose reader has gone (`| head`): the output was
+/// wanted only so far, which is not a failure.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

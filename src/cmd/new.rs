@@ -77,11 +77,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     file.write_all(text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     let shown = path.strip_prefix(&cwd).unwrap_or(&path);
-    if global.quiet {
-        println!("{}", shown.display());
-    } else {
-        println!("{}", shown.display());
-        eprintln!(
+    writeln!(anstream::stdout(), "{}", shown.display())?;
+    if !global.quiet {
+        say!(
             "created {}: fill it in, then run `postmortem check` or `postmortem serve`",
             shown.display()
         );

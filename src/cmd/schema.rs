@@ -1,5 +1,6 @@
 //! `postmortem schema`: the JSON Schemas derived from the model types.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use super::Global;
@@ -14,10 +15,11 @@ pub struct Args {
 
 /// Prints the schema to stdout.
 pub fn run(args: Args, _: &Global) -> anyhow::Result<ExitCode> {
-    if args.incidents_json {
-        println!("{}", postmortem::site::publish::incidents_json_schema());
+    let schema = if args.incidents_json {
+        postmortem::site::publish::incidents_json_schema()
     } else {
-        println!("{}", postmortem::model::schema_json());
-    }
+        postmortem::model::schema_json()
+    };
+    writeln!(anstream::stdout(), "{schema}")?;
     Ok(ExitCode::SUCCESS)
 }

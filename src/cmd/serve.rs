@@ -66,9 +66,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let bound = server::bind(args.bind, port)?;
     let url = format!("http://{}/", bound.addr);
     let site = display_from(&cwd)(&session.site_dir());
-    println!("Serving {} at {url}", site.display());
-    std::io::stdout()
-        .flush()
+    let mut stdout = anstream::stdout();
+    writeln!(stdout, "Serving {} at {url}", site.display())
+        .and_then(|()| stdout.flush())
         .context("cannot write to stdout")?;
     announce(&args, &bound, global.quiet);
 
@@ -95,7 +95,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let _ = rebuilds.join();
     served.context("the server stopped")?;
     if !global.quiet {
-        eprintln!("stopped");
+        say!("stopped");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -103,18 +103,18 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
 /// Says who can connect and whether the port moved.
 fn announce(args: &Args, bound: &server::Bound, quiet: bool) {
     if let Some(wanted) = bound.moved_from {
-        eprintln!(
+        say!(
             "note: port {wanted} is in use; serving on port {} instead",
             bound.addr.port()
         );
     }
     if !args.bind.is_loopback() {
-        eprintln!(
+        say!(
             "warning: listening on {}: anyone who can reach this computer can read the site",
             args.bind
         );
     } else if !quiet {
-        eprintln!("only this computer can connect (--bind 0.0.0.0 to share); press Ctrl-C to stop");
+        say!("only this computer can connect (--bind 0.0.0.0 to share); press Ctrl-C to stop");
     }
 }
 
@@ -166,7 +166,7 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if let Err(e) = spawned {
-        eprintln!(
+        say!(
             "warning: cannot open a browser ({}: {e}); open {url}",
             opener.0
         );

@@ -42,7 +42,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         });
     });
     if !global.quiet {
-        eprintln!("watching for changes; press Ctrl-C to stop");
+        say!("watching for changes; press Ctrl-C to stop");
     }
     runtime.block_on(shutdown.wait());
     stop.store(true, Ordering::Relaxed);
@@ -76,7 +76,7 @@ pub fn start_watching(session: &Session, poll: bool) -> anyhow::Result<Watching>
 /// per rebuild. `kept` says what happens to the site when a rebuild fails.
 pub fn print_report(report: &Report<'_>, quiet: bool, kept: &str) {
     match report {
-        Report::Warning(message) => eprintln!("warning: {message}"),
+        Report::Warning(message) => say!("warning: {message}"),
         Report::Pages(_) => {}
         Report::Rebuilt(outcome, _) => print_outcome(outcome, quiet, kept),
     }
@@ -88,20 +88,20 @@ fn print_outcome(outcome: &Outcome, quiet: bool, kept: &str) {
         Err(Failure::Invalid(diagnostics)) => {
             print_diagnostics(diagnostics, quiet);
             let errors = postmortem::diagnostic::error_count(diagnostics);
-            eprintln!(
+            say!(
                 "[{time}] {} failed: {errors} error{}; {kept}",
                 outcome.name(),
                 plural(errors)
             );
         }
         Err(failure @ Failure::Other(_)) => {
-            eprintln!("{}\n", failure.text());
-            eprintln!("[{time}] {} failed; {kept}", outcome.name());
+            say!("{}\n", failure.text());
+            say!("[{time}] {} failed; {kept}", outcome.name());
         }
         Ok(rebuilt) => {
             print_diagnostics(&outcome.warnings, quiet);
             if !quiet {
-                eprintln!("[{time}] {}", outcome.describe(rebuilt));
+                say!("[{time}] {}", outcome.describe(rebuilt));
             }
         }
     }

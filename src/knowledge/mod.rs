@@ -10,7 +10,8 @@
 //!   seen before;
 //! - [`related`]: for each incident, the few others worth reading next, and why;
 //! - [`actions`]: prevention items and follow-ups of every incident, overdue ones marked;
-//! - [`trends`]: incidents per month, severity and service, and time to resolve.
+//! - [`trends`]: incidents per month, severity and service, and time to resolve;
+//! - [`export`]: flat rows of incidents and action items, for spreadsheets.
 //!
 //! Everything here is pure, plain data: incidents go in, data comes out; no HTML, no
 //! SVG, no template values (`render` and `site` present it). The day that decides what is
@@ -18,6 +19,7 @@
 //! deterministic.
 
 pub mod actions;
+pub mod export;
 pub mod patterns;
 pub mod related;
 pub mod summary;

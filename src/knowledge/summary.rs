@@ -66,6 +66,8 @@ pub struct IncidentSummary {
     pub tags: Vec<Term>,
     /// Services with their URL slugs.
     pub services: Vec<Term>,
+    /// Who wrote the postmortem (the feed's entry authors).
+    pub authors: Vec<String>,
     /// Digest of everything above: lists that show this summary change exactly when it does.
     #[serde(skip)]
     pub key: Digest,
@@ -111,6 +113,7 @@ impl IncidentSummary {
             error_line: error_line(&incident.error),
             tags: incident.tags.iter().map(|t| Term::new(t)).collect(),
             services: incident.services.iter().map(|s| Term::new(s)).collect(),
+            authors: incident.authors.clone(),
             key: Digest::default(),
         };
         summary.key = Digest::of(&summary);

@@ -7,6 +7,7 @@
 //! (Notes about errors seen in earlier incidents need the whole history: `knowledge` gives
 //! them.)
 
+mod links;
 mod parse;
 mod validate;
 
@@ -17,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::{Digest, Digester, Durations, Incident, Pattern, pattern_of};
+use crate::workspace::Ignore;
 
 pub use parse::parse_incident;
 use parse::{MAX_FILE_BYTES, closest};
@@ -44,6 +46,9 @@ pub struct LoadedIncident {
     /// incident alone changes exactly when this does. (The text, not the parsed incident:
     /// hashing it costs a fraction of serialising the incident again.)
     pub key: Digest,
+    /// Problems with its links (URL fields, Markdown links), found while the file's text
+    /// was at hand; reported with the file's other diagnostics ([`file_diagnostics`]).
+    pub link_problems: Vec<Diagnostic>,
 }
 
 impl LoadedIncident {
@@ -70,6 +75,7 @@ impl LoadedIncident {
             pattern,
             durations,
             key,
+            link_problems: Vec::new(),
         }
     }
 
@@ -97,10 +103,14 @@ impl Loaded {
     }
 }
 
-/// Loads and validates every incident file under `dir`. `display` turns a path into the
-/// form diagnostics show (relative to where the user stands).
-pub fn load_dir(dir: &Path, display: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Loaded {
-    let files = match discover(dir) {
+/// Loads and validates every incident file under `dir` but those `ignore` names. `display`
+/// turns a path into the form diagnostics show (relative to where the user stands).
+pub fn load_dir(
+    dir: &Path,
+    ignore: &Ignore,
+    display: &(dyn Fn(&Path) -> PathBuf + Sync),
+) -> Loaded {
+    let files = match discover(dir, ignore) {
         Ok(files) => files,
         Err(diagnostic) => {
             return Loaded {
@@ -121,9 +131,7 @@ pub fn load_dir(dir: &Path, display: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Load
     for result in results {
         match result {
             Ok(incident) => {
-                loaded
-                    .diagnostics
-                    .extend(validate::language_warnings(&incident));
+                loaded.diagnostics.extend(file_diagnostics(&incident));
                 loaded.incidents.push(incident);
             }
             Err(diagnostic) => loaded.diagnostics.push(diagnostic),
@@ -158,13 +166,24 @@ pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic>
         .map_err(|e| Diagnostic::file_error(file, format!("cannot read file: {e}")))?;
     let source = parse::decode(file, bytes)?;
     let incident = parse_incident(file, &source)?;
-    Ok(LoadedIncident::new(
+    let mut loaded = LoadedIncident::new(
         slug,
         file.to_path_buf(),
         path.to_path_buf(),
         &source,
         incident,
-    ))
+    );
+    let folder = path.parent().unwrap_or(Path::new("."));
+    loaded.link_problems = links::link_problems(&loaded.incident, file, &source, folder);
+    Ok(loaded)
+}
+
+/// The diagnostics of one incident that parsed: unknown code languages (warnings) and
+/// link problems (errors).
+pub fn file_diagnostics(loaded: &LoadedIncident) -> Vec<Diagnostic> {
+    let mut diagnostics = validate::language_warnings(loaded);
+    diagnostics.extend(loaded.link_problems.iter().cloned());
+    diagnostics
 }
 
 /// The slug of an incident file: its name without the extension.
@@ -187,9 +206,10 @@ pub fn is_incident_file(path: &Path) -> bool {
         )
 }
 
-/// Every incident file under `dir`, sorted so output never depends on directory order.
-pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let mut files: Vec<PathBuf> = incident_entries(dir)?
+/// Every incident file under `dir` but those `ignore` names, sorted so output never
+/// depends on directory order.
+pub fn discover(dir: &Path, ignore: &Ignore) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut files: Vec<PathBuf> = incident_entries(dir, ignore)?
         .into_iter()
         .map(walkdir::DirEntry::into_path)
         .collect();
@@ -198,9 +218,9 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 }
 
 /// The incident files under `dir`, as walkdir found them (with their metadata, which
-/// `serve` uses to notice changes): hidden entries skipped, symlinks followed, and a
-/// dangling link or a loop an error.
-pub fn incident_entries(dir: &Path) -> Result<Vec<walkdir::DirEntry>, Diagnostic> {
+/// `serve` uses to notice changes): hidden and ignored entries skipped (an ignored folder
+/// whole), symlinks followed, and a dangling link or a loop an error.
+pub fn incident_entries(dir: &Path, ignore: &Ignore) -> Result<Vec<walkdir::DirEntry>, Diagnostic> {
     if !dir.is_dir() {
         return Err(Diagnostic::file_error(dir, "incidents folder not found")
             .with_help("create it with `postmortem new \"<title>\"`, or set `incidents` in postmortem.toml"));
@@ -209,7 +229,9 @@ pub fn incident_entries(dir: &Path) -> Result<Vec<walkdir::DirEntry>, Diagnostic
         .follow_links(true)
         .into_iter()
         .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+            entry.depth() == 0
+                || !(entry.file_name().to_string_lossy().starts_with('.')
+                    || ignore.is_ignored(entry.path().strip_prefix(dir).unwrap_or(entry.path())))
         });
     let mut entries = Vec::new();
     for entry in walker {

@@ -42,7 +42,7 @@ fn known_path(path: &str) -> String {
 
 /// The parser settings: strict booleans (`yes` is not `true`), and budgets sized for the
 /// largest file we accept, so that no file can make us hang or exhaust memory.
-fn options() -> serde_saphyr::Options {
+pub(super) fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
@@ -253,15 +253,7 @@ fn parent_of(path: &str) -> Option<&str> {
     (!parent.is_empty()).then_some(parent)
 }
 
-/// The valid name closest to a misspelling, if one is close enough to be what was meant.
-pub fn closest<'a>(typed: &str, valid: &[&'a str]) -> Option<&'a str> {
-    valid
-        .iter()
-        .map(|candidate| (strsim::jaro_winkler(typed, candidate), *candidate))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
-}
+pub use crate::model::text::closest;
 
 /// Length of the word at a location, so the caret underlines the whole key or value.
 fn token_width(source: &str, line: usize, column: usize) -> usize {
@@ -291,14 +283,6 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn closest_suggests_only_near_misses() {
-        let valid = ["root_cause", "resolution", "related"];
-        assert_eq!(closest("root_casue", &valid), Some("root_cause"));
-        assert_eq!(closest("rootcause", &valid), Some("root_cause"));
-        assert_eq!(closest("banana", &valid), None);
-    }
 
     #[test]
     fn unknown_path_segments_are_dropped() {

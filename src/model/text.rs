@@ -67,6 +67,16 @@ pub fn plain_text(markdown: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The valid name closest to a misspelling, if one is close enough to be what was meant.
+pub fn closest<'a>(typed: &str, valid: &[&'a str]) -> Option<&'a str> {
+    valid
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(typed, candidate), *candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
 /// `"s"` unless `n` is one: `format!("{n} incident{}", plural(n))`.
 pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
@@ -75,6 +85,14 @@ pub fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_suggests_only_near_misses() {
+        let valid = ["root_cause", "resolution", "related"];
+        assert_eq!(closest("root_casue", &valid), Some("root_cause"));
+        assert_eq!(closest("rootcause", &valid), Some("root_cause"));
+        assert_eq!(closest("banana", &valid), None);
+    }
 
     #[test]
     fn plain_text_drops_markup_and_keeps_words_apart() {

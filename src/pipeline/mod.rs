@@ -22,7 +22,7 @@ use crate::diagnostic::Diagnostic;
 use crate::knowledge;
 use crate::load;
 use crate::model::{Digest, Digester};
-use crate::render::{TemplateError, Templates};
+use crate::render::{Strings, TemplateError, Templates};
 use crate::search::{BundleStats, SearchError};
 use crate::site::write::{self, ReportStats, WriteError};
 use crate::site::{Page, SiteError, SiteInfo, SiteRenderer};
@@ -136,7 +136,11 @@ pub fn build(
 ) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
     let pipeline = Pipeline::new(workspace, options)?;
-    let loaded = load::load_dir(&workspace.incidents_dir(), display);
+    let loaded = load::load_dir(
+        &workspace.incidents_dir(),
+        &workspace.config.ignore,
+        display,
+    );
     let load_time = start.elapsed();
     if loaded.error_count() > 0 {
         return Err(BuildError::Invalid(loaded.diagnostics));
@@ -175,8 +179,9 @@ impl Pipeline {
     /// Loads the templates and assets of `workspace` and checks the output folders.
     pub fn new(workspace: &Workspace, options: &BuildOptions) -> Result<Self, BuildError> {
         let outputs = outputs(workspace, options)?;
-        let info = site_info(workspace, options);
+        let mut info = site_info(workspace, options);
         let templates_dir = workspace.templates_dir();
+        info.strings = Strings::load(&info.language, Some(&templates_dir))?;
         let mut templates = Templates::load(Some(&templates_dir), Page::link_path)?;
         // The search box hands Pagefind the weights the index was built with.
         templates.set_global("search_ranking", &crate::search::record::RANKING.to_json());
@@ -215,6 +220,9 @@ pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
             .or_else(|| workspace.config.base_url.clone()),
         version: env!("CARGO_PKG_VERSION"),
         today: options.today.unwrap_or_else(workspace::today),
+        extra: workspace.config.extra.clone(),
+        language: workspace.config.language.clone(),
+        strings: Strings::default(),
     }
 }
 

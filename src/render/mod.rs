@@ -8,11 +8,13 @@
 pub mod charts;
 pub mod diff;
 pub mod highlight;
+pub mod i18n;
 pub mod markdown;
 pub mod report;
 pub mod templates;
 pub mod view;
 
+pub use i18n::Strings;
 pub use templates::{LinkPath, TemplateError, Templates};
 pub use view::{IncidentPage, RelatedLink};
 

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use super::{escape, highlight, markdown};
+use super::{escape, highlight, i18n, markdown};
 use crate::model::languages;
 
 /// The default templates, by name.
@@ -146,6 +146,7 @@ fn register(tera: &mut Tera, link_path: LinkPath) {
     tera.register_filter("safe_href", |url: &str, _: Kwargs, _: &State| {
         safe_href(url).to_owned()
     });
+    tera.register_function("t", translate);
     tera.register_function(
         "url",
         |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
@@ -172,6 +173,35 @@ fn register(tera: &mut Tera, link_path: LinkPath) {
             Ok(Value::safe_string(&escape(&site_url(&root, &path, pretty))))
         },
     );
+}
+
+/// `t(key="section.name", ...)`: the interface string at `key` in the `strings` global (the
+/// site's language), its `one` or `other` form by `count`, `{name}` placeholders filled from
+/// the other arguments. Plain text: printing it escapes it.
+fn translate(kwargs: Kwargs, state: &State) -> tera::TeraResult<Value> {
+    let key: &str = kwargs.must_get("key")?;
+    let strings: Value = state
+        .get("strings")?
+        .ok_or_else(|| tera::Error::message("t: no interface strings are loaded"))?;
+    let entry = strings
+        .get_from_path(key)
+        .ok_or_else(|| tera::Error::message(format!("t: no interface string `{key}`")))?;
+    let count = kwargs.get::<i64>("count")?;
+    let plural_key = format!("{key}.{}", if count == Some(1) { "one" } else { "other" });
+    let text = if entry.as_map().is_some() {
+        strings.get_from_path(&plural_key).and_then(Value::as_str)
+    } else {
+        entry.as_str()
+    };
+    let text = text.ok_or_else(|| {
+        tera::Error::message(format!("t: `{key}` is not a string or a one/other table"))
+    })?;
+    let args: Vec<(String, String)> = kwargs
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .filter(|(name, _)| name != "key")
+        .collect();
+    Ok(Value::from(i18n::fill(text, &args)))
 }
 
 /// The file that stands for its folder, as web servers map `incidents/x/` to

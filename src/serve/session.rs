@@ -214,7 +214,12 @@ impl Session {
             return (0, Err(failure));
         }
         let dir = self.workspace.incidents_dir();
-        let reread = match self.sources.refresh(&dir, &change.paths, &self.cwd) {
+        let reread = match self.sources.refresh(
+            &dir,
+            &self.workspace.config.ignore,
+            &change.paths,
+            &self.cwd,
+        ) {
             Ok(reread) => reread,
             Err(diagnostic) => return (0, Err(Failure::Invalid(vec![diagnostic]))),
         };

@@ -19,7 +19,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::knowledge;
 use crate::knowledge::{IncidentSummary, newest_first};
 use crate::load::{self, LoadedIncident};
-use crate::workspace;
+use crate::workspace::{self, Ignore};
 
 /// Size and modification time: a file whose stamp is unchanged is not read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,15 +63,16 @@ impl Sources {
         *self = Self::default();
     }
 
-    /// Re-scans `dir` and re-parses what changed. `named` files are re-parsed even if
+    /// Re-scans `dir` (less what `ignore` names) and re-parses what changed. `named` files are re-parsed even if
     /// their stamp looks the same. Returns how many files were read again or went.
     pub fn refresh(
         &mut self,
         dir: &Path,
+        ignore: &Ignore,
         named: &BTreeSet<PathBuf>,
         cwd: &Path,
     ) -> Result<usize, Diagnostic> {
-        let found = scan(dir)?;
+        let found = scan(dir, ignore)?;
         let gone: Vec<PathBuf> = self
             .stamps
             .keys()
@@ -114,7 +115,7 @@ impl Sources {
 
     fn insert(&mut self, loaded: LoadedIncident, summary: IncidentSummary) {
         self.warnings
-            .insert(loaded.path.clone(), load::language_warnings(&loaded));
+            .insert(loaded.path.clone(), load::file_diagnostics(&loaded));
         self.dirty.insert(loaded.slug.clone());
         self.index.insert(loaded.path.clone(), self.incidents.len());
         self.incidents.push(loaded);
@@ -215,10 +216,10 @@ impl Sources {
 }
 
 /// Every incident file under `dir` with its stamp; the same files as [`load::discover`].
-fn scan(dir: &Path) -> Result<HashMap<PathBuf, Stamp>, Diagnostic> {
+fn scan(dir: &Path, ignore: &Ignore) -> Result<HashMap<PathBuf, Stamp>, Diagnostic> {
     // The same files, and the same errors, as `check` finds.
     let mut found = HashMap::new();
-    for entry in load::incident_entries(dir)? {
+    for entry in load::incident_entries(dir, ignore)? {
         let meta = entry
             .metadata()
             .map_err(|e| Diagnostic::file_error(entry.path(), format!("cannot read file: {e}")))?;

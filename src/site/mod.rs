@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use crate::knowledge::{IncidentSummary, Knowledge};
 use crate::load::LoadedIncident;
-use crate::render::TemplateError;
+use crate::render::{Strings, TemplateError};
 pub use inventory::{Inventory, Plan, plan};
 pub use pages::{Output, Page, TermKind};
 pub use render::SiteRenderer;
@@ -47,9 +47,25 @@ pub struct SiteInfo {
     pub version: &'static str,
     /// The day the site is built: action items due before it are overdue.
     pub today: jiff::civil::Date,
+    /// `[extra]` of postmortem.toml, for template overrides (`site.extra.…`). Part of the
+    /// site-wide key, so changing a value renders every page again.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The interface language, for `<html lang>` and the strings below.
+    pub language: String,
+    /// The interface strings in that language (the `strings` global). Not part of the
+    /// key: built-in tables change only with the version, overrides are in the templates
+    /// folder, and both are in the site-wide key already.
+    #[serde(skip)]
+    pub strings: Strings,
 }
 
 impl SiteInfo {
+    /// The interface string at `key` (`page.search`), or the key itself if the table has
+    /// none (English has every key; tests hold the tables to that).
+    pub fn text<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings.text(key).unwrap_or(key)
+    }
+
     /// Whether links are folder URLs (`incidents/x/`): only with a base URL, since a site
     /// opened from disk needs the file (`incidents/x/index.html`).
     pub fn pretty_urls(&self) -> bool {

@@ -39,22 +39,6 @@ impl TermKind {
         }
     }
 
-    /// The heading of its index page (`Tags`).
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Tags => "Tags",
-            Self::Services => "Services",
-        }
-    }
-
-    /// One of them (`Tag`).
-    pub fn singular(self) -> &'static str {
-        match self {
-            Self::Tags => "Tag",
-            Self::Services => "Service",
-        }
-    }
-
     /// The terms of this kind an incident carries.
     pub fn terms(self, summary: &IncidentSummary) -> &[Term] {
         match self {

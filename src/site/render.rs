@@ -21,6 +21,7 @@ use crate::knowledge::actions::{ActionCounts, ActionEntry};
 use crate::knowledge::{IncidentSummary, PatternGroup, Term};
 use crate::model::text::plural;
 use crate::render::charts::ChartView;
+use crate::render::i18n::fill;
 use crate::render::view::{IncidentPage, related_links};
 use crate::render::{TemplateError, Templates, report};
 
@@ -77,6 +78,9 @@ impl SiteRenderer {
             assets::build(static_overrides).map_err(|e| SiteError::Asset(e.to_string()))?;
         let mut templates = templates.clone();
         templates.set_global("site", site);
+        templates.set_global("strings", &site.strings);
+        // The site script's messages, read from the header's search form.
+        templates.set_global("script_strings", &site.strings.section_json("script"));
         templates.set_global("assets", &assets.paths);
         templates.set_global("pretty_urls", &site.pretty_urls());
         Ok(Self {
@@ -223,8 +227,12 @@ impl SiteRenderer {
     }
 
     fn search(&self, data: &SiteData<'_>) -> Result<String, SiteError> {
-        let description = format!("Search the incidents of {}", self.site.title);
-        let mut context = page_context(self.meta(&Page::Search, "Search", &description, "search"));
+        let description = fill(
+            self.site.text("page.search_description"),
+            &[("site".into(), self.site.title.clone())],
+        );
+        let title = self.site.text("page.search");
+        let mut context = page_context(self.meta(&Page::Search, title, &description, "search"));
         context.insert("facets", &facets(data));
         self.render("search.html", &context)
     }
@@ -233,14 +241,22 @@ impl SiteRenderer {
     /// instead of being relative.
     fn not_found(&self) -> Result<String, SiteError> {
         let site = &self.site;
-        let meta = self.meta(&Page::NotFound, "Page not found", &site.description, "");
+        let meta = self.meta(
+            &Page::NotFound,
+            site.text("page.not_found"),
+            &site.description,
+            "",
+        );
         let mut context = page_context(meta);
         context.insert("root", &root_path(site.base_url.as_deref()));
         self.render("404.html", &context)
     }
 
     fn terms(&self, kind: TermKind, data: &SiteData<'_>) -> Result<String, SiteError> {
-        let label = kind.label();
+        let label = self.site.text(match kind {
+            TermKind::Tags => "page.tags",
+            TermKind::Services => "page.services",
+        });
         let description = format!("{label} of {}", self.site.title);
         let meta = self.meta(&Page::Terms(kind), label, &description, kind.name());
         let facets: Vec<Facet> = data
@@ -267,7 +283,13 @@ impl SiteRenderer {
     ) -> Result<String, SiteError> {
         let empty = ("", Vec::new());
         let (name, list) = data.terms(kind).get(slug).unwrap_or(&empty);
-        let title = format!("{}: {name}", kind.singular());
+        let title = fill(
+            self.site.text(match kind {
+                TermKind::Tags => "page.tag",
+                TermKind::Services => "page.service",
+            }),
+            &[("name".into(), name.to_string())],
+        );
         let description = format!(
             "{} incident{} involving {name}.",
             list.len(),
@@ -300,7 +322,8 @@ impl SiteRenderer {
             "{} error patterns, {recurring} of them seen more than once.",
             patterns.len()
         );
-        let meta = self.meta(&Page::Patterns, "Error patterns", &description, "patterns");
+        let title = self.site.text("page.patterns");
+        let meta = self.meta(&Page::Patterns, title, &description, "patterns");
         let views: Vec<PatternView> = patterns
             .iter()
             .map(|g| PatternView::new(g, data.summaries))
@@ -319,7 +342,10 @@ impl SiteRenderer {
             return Err(SiteError::NoPage(format!("pattern {slug}")));
         };
         let view = PatternView::new(group, data.summaries);
-        let title = format!("Pattern: {}", view.text);
+        let title = fill(
+            self.site.text("page.pattern"),
+            &[("pattern".into(), view.text.to_owned())],
+        );
         let description = format!(
             "Seen in {} incident{} from {} to {}.",
             view.count,
@@ -340,7 +366,12 @@ impl SiteRenderer {
             "{} action items from every incident: {} open, {} overdue.",
             counts.total, counts.open, counts.overdue
         );
-        let meta = self.meta(&Page::Actions, "Action items", &description, "actions");
+        let meta = self.meta(
+            &Page::Actions,
+            self.site.text("page.actions"),
+            &description,
+            "actions",
+        );
         let (open, closed): (Vec<&ActionEntry>, Vec<&ActionEntry>) =
             entries.iter().partition(|e| e.open);
         let mut context = page_context(meta);
@@ -353,7 +384,12 @@ impl SiteRenderer {
 
     fn trends(&self, data: &SiteData<'_>) -> Result<String, SiteError> {
         let description = "Incidents per month, by severity and by service, and time to resolve.";
-        let meta = self.meta(&Page::Trends, "Trends", description, "trends");
+        let meta = self.meta(
+            &Page::Trends,
+            self.site.text("page.trends"),
+            description,
+            "trends",
+        );
         let charts: Vec<ChartView> = data
             .knowledge
             .trends

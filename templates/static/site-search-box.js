@@ -51,7 +51,7 @@
     var mine = ++seq;
     if (!search.normalizeQuery(query)) { list.textContent = ""; open(false); return; }
     open(true);
-    status.textContent = "Searching…";
+    status.textContent = search.text("searching");
     load()
       .then(function (pagefind) { return search.run(pagefind, query, {}, {}); })
       .then(function (found) {
@@ -73,11 +73,11 @@
         var total = got.found.results.length;
         status.textContent = "";
         if (!total) {
-          status.appendChild(document.createTextNode("No incidents match “" + query.trim() + "”."));
+          status.appendChild(document.createTextNode(search.text("no_match_query", { query: query.trim() })));
         } else {
-          var note = got.found.relaxed ? "No incident has every word; closest matches. " : "";
+          var note = got.found.relaxed ? search.text("closest") : "";
           status.appendChild(document.createTextNode(note));
-          var more = el("a", "search-all", total > shown ? "All " + search.plural(total, "result") + " →" : "Search page with filters →");
+          var more = el("a", "search-all", total > shown ? search.text("all_results", { count: total }) : search.text("search_page"));
           more.href = allResults(query);
           status.appendChild(more);
         }

@@ -95,7 +95,7 @@
       return Promise.resolve();
     }
     form.classList.remove("counts-unknown");
-    if (note) note.textContent = "Counts are for this search.";
+    if (note) note.textContent = search.text("counts_search");
     return Promise.all(groups.map(function (group) {
       if (!filters[group]) return Promise.resolve(found.filters || {});
       var others = {};
@@ -136,13 +136,13 @@
     var total = found.results.length;
     var words = query.trim();
     var filtered = Object.keys(filters).length > 0;
-    if (!words && !filtered) return "Type words or paste an error message, or choose filters.";
-    if (!total) {
-      return (words ? "No incidents match “" + words + "”" : "No incidents match") +
-        (filtered ? " with these filters. Try removing a filter." : ". Try fewer or other words.");
-    }
-    var text = search.plural(total, "incident") + (words ? " match “" + words + "”" : " match") + (filtered ? " with these filters." : ".");
-    return found.relaxed ? "No incident contains every word; " + search.plural(total, "incident") + " contain most of them." : text;
+    if (!words && !filtered) return search.text("prompt");
+    var vars = { count: total, query: words };
+    // The message for what was asked: words, filters, or both.
+    var asked = (filtered ? "filtered" : "") + (filtered && words ? "_" : "") + (words ? "query" : "");
+    if (!total) return search.text("none" + (asked ? "_" + asked : ""), vars);
+    if (found.relaxed) return search.text("relaxed", vars);
+    return search.text("found" + (asked ? "_" + asked : ""), vars);
   };
 
   var update = function () {
@@ -158,7 +158,7 @@
       summary.textContent = describe(query, filters, { results: [] });
       return;
     }
-    summary.textContent = "Searching…";
+    summary.textContent = search.text("searching");
     if (Object.keys(filters).length) liveCounts = true;
     load()
       .then(function (pagefind) {

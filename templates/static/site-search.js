@@ -225,13 +225,31 @@
     container.appendChild(excerpt);
   }
 
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  // The messages in the site's language: the build writes the `script` table of
+  // templates/i18n/<language>.toml into the header's search form (`data-strings`). A value
+  // with `one` and `other` is chosen by vars.count; `{name}` is filled from vars.
+  var strings = (function () {
+    var header = document.getElementById("site-search");
+    try {
+      return JSON.parse((header && header.getAttribute("data-strings")) || "{}");
+    } catch (error) {
+      return {};
+    }
+  })();
+
+  function text(key, vars) {
+    vars = vars || {};
+    var value = strings[key];
+    if (value && typeof value === "object") value = vars.count === 1 ? value.one : value.other;
+    if (typeof value !== "string") return key;
+    return value.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : all;
+    });
+  }
 
   function unavailable(error) {
     if (window.console) console.error("postmortem search:", error);
-    return location.protocol === "file:"
-      ? "Search works once the site is served over HTTP (postmortem serve, or any static host)."
-      : "Search is unavailable: its index could not be loaded.";
+    return text(location.protocol === "file:" ? "needs_http" : "unavailable");
   }
 
   site.search = {
@@ -242,7 +260,7 @@
     el: el,
     resultHref: resultHref,
     resultContent: resultContent,
-    plural: plural,
+    text: text,
     unavailable: unavailable
   };
 })();

@@ -15,6 +15,9 @@ fn info() -> SiteInfo {
         base_url: None,
         version: "test",
         today: "2025-12-01".parse().expect("a date"),
+        extra: Default::default(),
+        language: "en".into(),
+        strings: Default::default(),
     }
 }
 

@@ -1,0 +1,393 @@
+//! Links in an incident file: URL fields (`url`, `link`) and the links of Markdown prose.
+//!
+//! A mistyped URL (`htp//x`) or a `javascript:` link renders as a dead link, or as `#`
+//! once sanitised, without a word; here it is an error at its place in the file, as every
+//! other mistake is. A field is known by its key. The parsed incident is checked first; only
+//! when it has a problem is the file read a second time, into a tree of spanned values, to
+//! say where (a Markdown link is found in the source by its target, after the field's
+//! start), so a file without problems costs no second parse.
+
+use std::path::Path;
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Incident;
+use crate::model::text::markdown_options;
+use crate::workspace::line_column;
+
+/// Keys whose text is a URL.
+const URL_KEYS: &[&str] = &["url", "link"];
+
+/// Keys whose text (or list of texts) is Markdown, wherever they occur in the format.
+const MARKDOWN_KEYS: &[&str] = &[
+    "summary",
+    "details",
+    "description",
+    "detection",
+    "event",
+    "trigger",
+    "impact",
+    "note",
+    "notes",
+    "solution",
+    "body",
+    "action",
+    "contributing_factors",
+    "lessons",
+    "went_well",
+    "went_wrong",
+    "lucky",
+    "learned",
+    "items",
+];
+
+/// Schemes a link may use: those the site keeps (`render::templates::safe_href`).
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// Every problem with the links of `incident`, read from the file `file` whose text is
+/// `source`; relative links resolve against `folder` (the file's folder).
+pub fn link_problems(
+    incident: &Incident,
+    file: &Path,
+    source: &str,
+    folder: &Path,
+) -> Vec<Diagnostic> {
+    let parsed = serde_json::to_value(incident).unwrap_or_default();
+    if !any_problem(&parsed, None, folder, file) {
+        return Vec::new();
+    }
+    let root =
+        serde_saphyr::from_str_with_options::<Spanned<Node>>(source, super::parse::options());
+    let mut walk = Walk {
+        file,
+        source,
+        folder,
+        problems: Vec::new(),
+    };
+    if let Ok(root) = root {
+        walk.node(&root, "", None);
+    }
+    if walk.problems.is_empty() {
+        // Found in the incident but not in the text: say so for the whole file.
+        walk.problems.push(Diagnostic::file_error(
+            file,
+            "a URL or link in this file is invalid (`postmortem check` could not find its line)",
+        ));
+    }
+    walk.problems
+}
+
+/// Whether any URL field or Markdown link under `value` (the incident as data; `key` is the
+/// nearest key above) has a problem.
+fn any_problem(value: &serde_json::Value, key: Option<&str>, folder: &Path, file: &Path) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => match key {
+            Some(key) if URL_KEYS.contains(&key) => url_problem(text.trim()).is_some(),
+            // Without `[` or `<` a text has no link.
+            Some(key) if MARKDOWN_KEYS.contains(&key) && text.contains(['[', '<']) => {
+                markdown_targets(text)
+                    .iter()
+                    .any(|target| target_problem(target, folder, file).is_some())
+            }
+            _ => false,
+        },
+        Value::Array(items) => items
+            .iter()
+            .any(|item| any_problem(item, key, folder, file)),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(name, value)| any_problem(value, Some(name), folder, file)),
+        _ => false,
+    }
+}
+
+/// A YAML value with the position of every value in it.
+enum Node {
+    Text(String),
+    List(Vec<Spanned<Node>>),
+    Map(Vec<(String, Spanned<Node>)>),
+    /// Numbers, booleans, null: nothing to check.
+    Other,
+}
+
+struct Walk<'a> {
+    file: &'a Path,
+    source: &'a str,
+    folder: &'a Path,
+    problems: Vec<Diagnostic>,
+}
+
+impl Walk<'_> {
+    /// Checks `node` at `path`; `key` is the nearest key above it (a list's items share it).
+    fn node(&mut self, node: &Spanned<Node>, path: &str, key: Option<&str>) {
+        match &node.value {
+            Node::Text(text) => match key {
+                Some(key) if URL_KEYS.contains(&key) => self.url_field(node, text, path),
+                Some(key) if MARKDOWN_KEYS.contains(&key) => self.markdown(node, text, path),
+                _ => {}
+            },
+            Node::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.node(item, &format!("{path}[{i}]"), key);
+                }
+            }
+            Node::Map(entries) => {
+                for (name, value) in entries {
+                    let inner = if path.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    self.node(value, &inner, Some(name));
+                }
+            }
+            Node::Other => {}
+        }
+    }
+
+    fn url_field(&mut self, node: &Spanned<Node>, text: &str, path: &str) {
+        if let Some(problem) = url_problem(text.trim()) {
+            let (line, mut column) = (node.referenced.line() as usize, node.referenced.column());
+            // A quoted value starts at its quote; point at the text.
+            let start = node.referenced.span().byte_offset().unwrap_or(0) as usize;
+            if self.source[start.min(self.source.len())..].starts_with(['"', '\'']) {
+                column += 1;
+            }
+            self.problems.push(
+                Diagnostic::at(
+                    self.file,
+                    self.source,
+                    line,
+                    column as usize,
+                    format!("`{path}`: {problem}"),
+                )
+                .with_width(text.chars().count())
+                .with_help("write an absolute http(s) URL, e.g. https://tickets.acme.dev/INC-1234"),
+            );
+        }
+    }
+
+    fn markdown(&mut self, node: &Spanned<Node>, text: &str, path: &str) {
+        let span = node.referenced.span();
+        let start = span.byte_offset().unwrap_or(0) as usize;
+        let end = start + span.byte_len().unwrap_or(0) as usize;
+        // Targets are looked for in order, each after the last one found.
+        let mut cursor = start;
+        for target in markdown_targets(text) {
+            let problem = target_problem(&target, self.folder, self.file);
+            let found = self
+                .source
+                .get(cursor..end.max(cursor))
+                .and_then(|window| window.find(&target))
+                .map(|at| cursor + at);
+            if let Some(at) = found {
+                cursor = at + target.len();
+            }
+            let Some(problem) = problem else { continue };
+            let (line, column) = match found {
+                Some(at) => line_column(self.source, at),
+                None => (
+                    node.referenced.line() as usize,
+                    node.referenced.column() as usize,
+                ),
+            };
+            self.problems.push(
+                Diagnostic::at(
+                    self.file,
+                    self.source,
+                    line,
+                    column,
+                    format!("`{path}`: link {problem}"),
+                )
+                .with_width(if found.is_some() {
+                    target.chars().count()
+                } else {
+                    1
+                })
+                .with_help(
+                    "links may be http(s), mailto, `#anchor` or a file beside the incident file",
+                ),
+            );
+        }
+    }
+}
+
+/// What is wrong with a Markdown link's target, if anything.
+fn target_problem(target: &str, folder: &Path, file: &Path) -> Option<String> {
+    match target_kind(target) {
+        Target::Url => url_problem(target),
+        Target::Relative(relative) => relative_link_problem(&relative, folder, file),
+        Target::Fragment => None,
+    }
+}
+
+/// The targets of the links and images of a Markdown text, in order.
+fn markdown_targets(markdown: &str) -> Vec<String> {
+    Parser::new_ext(markdown, markdown_options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if link_type != LinkType::Email => Some(dest_url.into_string()),
+            Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.into_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+enum Target {
+    /// Has a scheme (or is protocol-relative): checked as a URL.
+    Url,
+    /// A path, relative to the incident file's folder (query and fragment removed).
+    Relative(String),
+    /// `#anchor` on the same page, or `/path` on the site's host: nothing to check here.
+    Fragment,
+}
+
+fn target_kind(target: &str) -> Target {
+    let scheme_end = target.find(':');
+    let first_separator = target.find(['/', '?', '#']);
+    let has_scheme = match (scheme_end, first_separator) {
+        (Some(colon), Some(separator)) => colon < separator,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if has_scheme || target.starts_with("//") {
+        Target::Url
+    } else if target.is_empty() || target.starts_with(['#', '/', '?']) {
+        Target::Fragment
+    } else {
+        let path = target.split(['?', '#']).next().unwrap_or_default();
+        Target::Relative(path.to_owned())
+    }
+}
+
+/// What is wrong with an absolute URL, if anything: not a URL, a scheme that can run
+/// script or that the site drops, or a web URL without a host.
+fn url_problem(text: &str) -> Option<String> {
+    let with_scheme = if text.starts_with("//") {
+        format!("https:{text}")
+    } else {
+        text.to_owned()
+    };
+    let url = match url::Url::parse(&with_scheme) {
+        Ok(url) => url,
+        Err(error) => return Some(format!("`{text}` is not a URL ({error})")),
+    };
+    let scheme = url.scheme();
+    if !SAFE_SCHEMES.contains(&scheme) {
+        return Some(format!(
+            "`{text}` uses the scheme `{scheme}:`, which the site does not link (it could run script or leave the browser)"
+        ));
+    }
+    // `http:/x` parses, with the path taken for a host; insist on the `//` that was meant.
+    let wants_host = scheme != "mailto";
+    if wants_host && (!text.contains("//") || url.host_str().is_none_or(str::is_empty)) {
+        return Some(format!("`{text}` has no host after `{scheme}://`"));
+    }
+    None
+}
+
+/// The problem with a relative link, if its file does not exist beside the incident file
+/// (in `folder`, shown as the folder of `file`). Kept apart: copying linked files into the
+/// site builds on the same resolution.
+fn relative_link_problem(relative: &str, folder: &Path, file: &Path) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(relative).decode_utf8_lossy();
+    if folder.join(decoded.as_ref()).exists() {
+        return None;
+    }
+    let shown = file
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(decoded.as_ref());
+    Some(format!(
+        "to `{relative}`, which does not exist (looked for {})",
+        shown.display()
+    ))
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Node, E> {
+        Ok(Node::Text(text.to_owned()))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Node, E> {
+        Ok(Node::Text(text))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        Node::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::List(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((key, value)) = map.next_entry::<KeyName, Spanned<Node>>()? {
+            entries.push((key.0, value));
+        }
+        Ok(Node::Map(entries))
+    }
+}
+
+/// A mapping key of any scalar kind, as text.
+struct KeyName(String);
+
+impl<'de> Deserialize<'de> for KeyName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let node = Node::deserialize(deserializer)?;
+        Ok(KeyName(match node {
+            Node::Text(text) => text,
+            _ => String::new(),
+        }))
+    }
+}
