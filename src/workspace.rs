@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::{Vocabularies, Vocabulary, Word};
 
 /// The name of the settings file that marks a workspace root.
 pub const CONFIG_FILE: &str = "postmortem.toml";
@@ -31,6 +32,18 @@ pub struct Config {
     pub reports: PathBuf,
     /// Folder the site is written to.
     pub output: PathBuf,
+    /// IANA time zone of times written without one, e.g. `Europe/Berlin`; UTC when unset.
+    pub timezone: Option<String>,
+    /// The team's severity levels, most severe first (`[[severity]]` tables with `name`,
+    /// `label`, `description`, `aliases`); `critical`, `high`, `medium`, `low` when unset.
+    pub severity: Vec<Word>,
+    /// The team's statuses, in the order an incident moves through them (`[[status]]`
+    /// tables, `closed = true` on those that need no more work); `investigating`,
+    /// `identified`, `mitigated`, `resolved` when unset.
+    pub status: Vec<Word>,
+    /// Hosts the site may load images from (`["grafana.acme.internal"]`); images from other
+    /// hosts are shown as links, and `check` warns about them.
+    pub remote_images: Vec<String>,
 }
 
 impl Default for Config {
@@ -44,9 +57,17 @@ impl Default for Config {
             templates: "templates".into(),
             reports: "reports".into(),
             output: "site".into(),
+            timezone: None,
+            severity: Vec::new(),
+            status: Vec::new(),
+            remote_images: Vec::new(),
         }
     }
 }
+
+/// The names of the settings, for messages.
+pub const SETTINGS: &str = "title, description, base_url, incidents, templates, reports, \
+                            output, timezone, severity, status, remote_images";
 
 /// A workspace root and its settings.
 #[derive(Debug, Clone)]
@@ -55,6 +76,10 @@ pub struct Workspace {
     pub root: PathBuf,
     /// Its settings.
     pub config: Config,
+    /// Its severity and status vocabularies.
+    pub vocabularies: Vocabularies,
+    /// The zone of times written without one.
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl Workspace {
@@ -78,8 +103,34 @@ impl Workspace {
                 .unwrap_or(cwd)
                 .to_path_buf(),
         };
-        let config = Self::read_config(&root.join(CONFIG_FILE), cwd)?;
-        Ok(Self { root, config })
+        let path = root.join(CONFIG_FILE);
+        let config = Self::read_config(&path, cwd)?;
+        let shown = display_path(&path, cwd);
+        let problem = |message: String| Diagnostic::file_error(&shown, message);
+        let zone = match &config.timezone {
+            None => jiff::tz::TimeZone::UTC,
+            Some(name) => jiff::tz::db().get(name).map_err(|_| {
+                problem(format!("unknown timezone `{name}`"))
+                    .with_help("use an IANA name such as Europe/Berlin, America/New_York or UTC")
+            })?,
+        };
+        let vocabularies = vocabularies(&config).map_err(problem)?;
+        Ok(Self {
+            root,
+            config,
+            vocabularies,
+            zone,
+        })
+    }
+
+    /// A workspace at `root` with default settings (for tests and tools).
+    pub fn with_defaults(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            config: Config::default(),
+            vocabularies: Vocabularies::default(),
+            zone: jiff::tz::TimeZone::UTC,
+        }
     }
 
     fn read_config(path: &Path, cwd: &Path) -> Result<Config, Diagnostic> {
@@ -95,9 +146,8 @@ impl Workspace {
                 .map(|span| line_column(&text, span.start))
                 .unwrap_or((0, 0));
             let message = e.message().trim().to_owned();
-            Diagnostic::at(&shown, &text, line, column, message).with_help(
-                "valid settings: title, description, base_url, incidents, templates, reports, output",
-            )
+            Diagnostic::at(&shown, &text, line, column, message)
+                .with_help(format!("valid settings: {SETTINGS}"))
         })?;
         if let Some(url) = config.base_url.take() {
             config.base_url = Some(normalize_base_url(&url).map_err(|problem| {
@@ -126,6 +176,34 @@ impl Workspace {
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(&self.config.output)
     }
+}
+
+/// The configured vocabularies, or the defaults; every name and alias must be unique.
+fn vocabularies(config: &Config) -> Result<Vocabularies, String> {
+    let mut vocabularies = Vocabularies::default();
+    for (field, words, target) in [
+        ("severity", &config.severity, &mut vocabularies.severity),
+        ("status", &config.status, &mut vocabularies.status),
+    ] {
+        if words.is_empty() {
+            continue;
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for word in words {
+            for name in std::iter::once(&word.name).chain(&word.aliases) {
+                let key = name.trim().to_lowercase();
+                if key.is_empty() {
+                    return Err(format!("a `{field}` name or alias is empty"));
+                }
+                if seen.contains(&key) {
+                    return Err(format!("`{name}` names two {field} levels"));
+                }
+                seen.push(key);
+            }
+        }
+        *target = Vocabulary::new(if field == "status" { "status" } else { "severity" }, words.clone());
+    }
+    Ok(vocabularies)
 }
 
 /// Checks that a base URL is absolute http(s) and ends with `/`, so that joining a relative
@@ -159,12 +237,9 @@ pub fn display_path(path: &Path, cwd: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// 1-based line and column of a byte offset.
+/// 1-based line and column of a byte offset (the column as a terminal shows it).
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+    crate::diagnostic::line_column(text, offset)
 }
 
 /// A readable ASCII slug for any title: "Ünïcode Straße outage" becomes

@@ -12,12 +12,13 @@ pub struct Args {
     incidents_json: bool,
 }
 
-/// Prints the schema to stdout.
-pub fn run(args: Args, _: &Global) -> anyhow::Result<ExitCode> {
+/// Prints the schema to stdout, with the workspace's severities and statuses.
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     if args.incidents_json {
         println!("{}", postmortem::site::publish::incidents_json_schema());
     } else {
-        println!("{}", postmortem::model::schema_json());
+        let (workspace, _) = global.workspace()?;
+        println!("{}", postmortem::model::schema_json(&workspace.vocabularies));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,11 @@
 //! (Notes about errors seen in earlier incidents need the whole history: `knowledge` gives
 //! them.)
 
+pub mod attachments;
+mod check;
 mod parse;
+mod recover;
+mod suggest;
 mod validate;
 
 use std::fs;
@@ -16,12 +20,47 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::model::{Digest, Digester, Durations, Incident, Pattern, pattern_of};
+use crate::model::{Digest, Digester, Durations, Grade, Incident, Pattern, Vocabularies, pattern_of};
+use crate::workspace::Workspace;
 
-pub use parse::parse_incident;
-use parse::{MAX_FILE_BYTES, closest};
+pub use attachments::Attachment;
+pub use parse::{Parsed, parse_incident};
+use parse::MAX_FILE_BYTES;
+pub use suggest::{closest, suggestion};
 use validate::slug_problem;
 pub use validate::{language_warnings, validate_set};
+
+/// What loading needs to know of the workspace.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The team's severities and statuses.
+    pub vocabularies: Vocabularies,
+    /// The zone of times written without one.
+    pub zone: jiff::tz::TimeZone,
+    /// Hosts images may be loaded from.
+    pub remote_images: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            vocabularies: Vocabularies::default(),
+            zone: jiff::tz::TimeZone::UTC,
+            remote_images: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// The settings of `workspace`.
+    pub fn of(workspace: &Workspace) -> Self {
+        Self {
+            vocabularies: workspace.vocabularies.clone(),
+            zone: workspace.zone.clone(),
+            remote_images: workspace.config.remote_images.clone(),
+        }
+    }
+}
 
 /// An incident together with where it came from.
 #[derive(Debug, Clone)]
@@ -34,9 +73,16 @@ pub struct LoadedIncident {
     pub path: PathBuf,
     /// The parsed incident.
     pub incident: Incident,
-    /// Its error pattern. It depends on this file alone, so it is worked out once, as the
-    /// file is read, for every list, note and page that groups incidents by it.
-    pub pattern: Pattern,
+    /// Its severity and status, as the workspace's vocabularies name them.
+    pub severity: Grade,
+    /// See `severity`.
+    pub status: Grade,
+    /// The pattern of each of its errors, in order (none when it has no error). It depends
+    /// on this file alone, so it is worked out once, as the file is read, for every list,
+    /// note and page that groups incidents by it.
+    pub patterns: Vec<Pattern>,
+    /// Files its Markdown links to, copied next to its page.
+    pub attachments: Vec<Attachment>,
     /// Time to detect, mitigate and resolve, from its timeline; worked out once, like the
     /// pattern.
     pub durations: Durations,
@@ -46,24 +92,53 @@ pub struct LoadedIncident {
 }
 
 impl LoadedIncident {
-    /// An incident read from `path`, shown as `file`.
-    pub fn new(slug: String, file: PathBuf, path: PathBuf, incident: Incident) -> Self {
-        let pattern = pattern_of(&incident.error);
+    /// An incident read from `path`, shown as `file`, whose severity and status were
+    /// resolved against `vocabularies` and whose times were placed.
+    pub fn new(
+        slug: String,
+        file: PathBuf,
+        path: PathBuf,
+        incident: Incident,
+        vocabularies: &Vocabularies,
+    ) -> Self {
+        let patterns = incident.all_errors().map(pattern_of).collect();
         let durations = Durations::from_incident(&incident);
+        let severity = vocabularies
+            .severity
+            .grade(incident.severity.rank().unwrap_or_default());
+        let status = vocabularies
+            .status
+            .grade(incident.status.rank().unwrap_or_default());
         let key = Digester::new()
             .text(&slug)
             .text(&file.to_string_lossy())
             .add(&incident)
+            .add(&(&severity, &status))
             .finish();
         Self {
             slug,
             file,
             path,
             incident,
-            pattern,
+            severity,
+            status,
+            patterns,
+            attachments: Vec::new(),
             durations,
             key,
         }
+    }
+
+    /// Adds the files its Markdown links to (their contents are part of its key).
+    pub fn with_attachments(mut self, attachments: Vec<Attachment>) -> Self {
+        let mut digester = Digester::new();
+        digester.digest(self.key);
+        for attachment in &attachments {
+            digester.text(&attachment.name).digest(attachment.digest);
+        }
+        self.key = digester.finish();
+        self.attachments = attachments;
+        self
     }
 
     /// The file as shown on pages and in reports (`/`-separated on every system).
@@ -92,7 +167,11 @@ impl Loaded {
 
 /// Loads and validates every incident file under `dir`. `display` turns a path into the
 /// form diagnostics show (relative to where the user stands).
-pub fn load_dir(dir: &Path, display: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Loaded {
+pub fn load_dir(
+    dir: &Path,
+    settings: &Settings,
+    display: &(dyn Fn(&Path) -> PathBuf + Sync),
+) -> Loaded {
     let files = match discover(dir) {
         Ok(files) => files,
         Err(diagnostic) => {
@@ -102,35 +181,41 @@ pub fn load_dir(dir: &Path, display: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Load
             };
         }
     };
-    let results: Vec<Result<LoadedIncident, Diagnostic>> = files
+    let results: Vec<(Option<LoadedIncident>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| load_file(path, &display(path)))
+        .map(|path| load_file(path, &display(path), settings))
         .collect();
 
     let mut loaded = Loaded {
         files: files.len(),
         ..Loaded::default()
     };
-    for result in results {
-        match result {
-            Ok(incident) => {
-                loaded
-                    .diagnostics
-                    .extend(validate::language_warnings(&incident));
-                loaded.incidents.push(incident);
-            }
-            Err(diagnostic) => loaded.diagnostics.push(diagnostic),
-        }
+    for (incident, diagnostics) in results {
+        loaded.diagnostics.extend(diagnostics);
+        loaded.incidents.extend(incident);
     }
     loaded.diagnostics.extend(validate_set(&loaded.incidents));
     diagnostic::sort(&mut loaded.diagnostics);
     loaded
 }
 
-/// Reads, decodes and parses one file. `file` is the path shown in diagnostics.
-pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic> {
-    let slug = slug_of(path);
-    if let Some(problem) = slug_problem(&slug, file) {
+/// Reads, decodes, parses and checks one file. `file` is the path shown in diagnostics.
+/// The incident comes back only if the file has no error; the diagnostics hold every
+/// problem found, warnings included.
+pub fn load_file(
+    path: &Path,
+    file: &Path,
+    settings: &Settings,
+) -> (Option<LoadedIncident>, Vec<Diagnostic>) {
+    match read_source(path, file) {
+        Ok(source) => load_source(path, file, &source, settings),
+        Err(diagnostic) => (None, vec![diagnostic]),
+    }
+}
+
+/// Reads the text of one file, refusing bad names and files too large to be incidents.
+fn read_source(path: &Path, file: &Path) -> Result<String, Diagnostic> {
+    if let Some(problem) = slug_problem(&slug_of(path), file) {
         return Err(problem);
     }
     let size = fs::metadata(path)
@@ -149,14 +234,40 @@ pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic>
     }
     let bytes = fs::read(path)
         .map_err(|e| Diagnostic::file_error(file, format!("cannot read file: {e}")))?;
-    let source = parse::decode(file, bytes)?;
-    let incident = parse_incident(file, &source)?;
-    Ok(LoadedIncident::new(
-        slug,
+    parse::decode(file, bytes)
+}
+
+/// Parses and checks the text of the file at `path`.
+pub fn load_source(
+    path: &Path,
+    file: &Path,
+    source: &str,
+    settings: &Settings,
+) -> (Option<LoadedIncident>, Vec<Diagnostic>) {
+    let Parsed {
+        incident,
+        mut diagnostics,
+        placeholders,
+    } = parse_incident(file, source);
+    let Some(mut incident) = incident else {
+        return (None, diagnostics);
+    };
+    let at = check::Locator::new(file, source);
+    diagnostics.extend(check::check(&mut incident, &placeholders, settings, &at));
+    let attachments = attachments::find(&incident, path, settings, &at, &mut diagnostics);
+    if diagnostic::error_count(&diagnostics) > 0 {
+        return (None, diagnostics);
+    }
+    let loaded = LoadedIncident::new(
+        slug_of(path),
         file.to_path_buf(),
         path.to_path_buf(),
         incident,
-    ))
+        &settings.vocabularies,
+    )
+    .with_attachments(attachments);
+    diagnostics.extend(validate::language_warnings(&loaded));
+    (Some(loaded), diagnostics)
 }
 
 /// The slug of an incident file: its name without the extension.

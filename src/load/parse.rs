@@ -12,14 +12,97 @@ use serde_saphyr::{
     Error as YamlError, ExternalMessageSource, MessageFormatter, UserMessageFormatter,
 };
 
+use super::recover::{Segment, Tree, blank, join, segments};
 use crate::diagnostic::Diagnostic;
 use crate::model::Incident;
 
 /// Files above this size are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 
-/// Parses the text of one incident file. `file` is the path shown in diagnostics.
-pub fn parse_incident(file: &Path, source: &str) -> Result<Incident, Diagnostic> {
+/// What reading one file found.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The incident, when the text could be read into one: as written if `diagnostics`
+    /// holds no error, else with the broken entries blanked out, for the checks that look
+    /// at the rest.
+    pub incident: Option<Incident>,
+    /// Every problem found in the text, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Top-level fields that were missing or broken and hold a placeholder.
+    pub placeholders: Vec<String>,
+}
+
+/// How many entries one file may have blanked before the search for more problems stops.
+const MAX_ROUNDS: usize = 64;
+
+/// Parses the text of one incident file, finding every problem (see [`super::recover`]).
+/// `file` is the path shown in diagnostics.
+pub fn parse_incident(file: &Path, source: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut text: Option<String> = None;
+    let mut tree: Option<Option<Tree>> = None;
+    let mut blanked: Vec<Vec<Segment>> = Vec::new();
+    let mut removed: Vec<(Vec<Segment>, usize)> = Vec::new();
+    for round in 0..MAX_ROUNDS {
+        let (error, path) = match parse_once(text.as_deref().unwrap_or(source)) {
+            Ok(incident) => {
+                parsed.incident = Some(incident);
+                return parsed;
+            }
+            Err(failure) => failure,
+        };
+        let at = original_path(&segments(&path), &removed);
+        let missing = match original(&error) {
+            YamlError::SerdeMissingField { field, .. } => Some(*field),
+            _ => None,
+        };
+        let field_problem = is_field_problem(&error) && !at.is_empty() || missing.is_some();
+        if round > 0 && !field_problem {
+            return parsed; // a blanked text's own complaint, not the writer's
+        }
+        let consequence = blanked.iter().any(|b| at.starts_with(b))
+            || missing.is_some_and(|m| {
+                let mut child = at.clone();
+                child.push(Segment::Field(m.to_owned()));
+                blanked.contains(&child)
+            });
+        if !consequence {
+            let shown = join(&at);
+            parsed
+                .diagnostics
+                .push(diagnose(file, source, &error, Some(shown.as_str())));
+        }
+        let text = text.get_or_insert_with(|| source.to_owned());
+        if let (Some(field), true) = (missing, at.is_empty()) {
+            // A required top-level field is gone: stand something in for it, and go on.
+            let Some(value) = placeholder(field) else {
+                return parsed;
+            };
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&format!("{field}: {value}\n"));
+            parsed.placeholders.push(field.to_owned());
+            continue;
+        }
+        let target = at;
+        let tree = tree.get_or_insert_with(|| Tree::of(source));
+        let Some((start, _)) = tree.as_ref().and_then(|t| t.find(&target)) else {
+            return parsed;
+        };
+        if blank(text, start).is_none() {
+            return parsed;
+        }
+        if let Some((Segment::Index(i), parent)) = target.split_last() {
+            removed.push((parent.to_vec(), *i));
+        }
+        blanked.push(target);
+    }
+    parsed
+}
+
+/// One attempt: the incident, or the first error and where it is.
+fn parse_once(source: &str) -> Result<Incident, (YamlError, String)> {
     let mut failed_at = None;
     let result = serde_saphyr::with_deserializer_from_str_with_options(source, options(), |de| {
         serde_path_to_error::deserialize::<_, Incident>(de).map_err(|error| {
@@ -27,7 +110,62 @@ pub fn parse_incident(file: &Path, source: &str) -> Result<Incident, Diagnostic>
             error.into_inner()
         })
     });
-    result.map_err(|error| diagnose(file, source, &error, failed_at.as_deref()))
+    result.map_err(|error| (error, failed_at.unwrap_or_default()))
+}
+
+/// Whether the error is about a field's value or name, rather than the YAML itself.
+fn is_field_problem(error: &YamlError) -> bool {
+    matches!(
+        original(error),
+        YamlError::SerdeUnknownField { .. }
+            | YamlError::SerdeUnknownVariant { .. }
+            | YamlError::SerdeMissingField { .. }
+            | YamlError::SerdeInvalidType { .. }
+            | YamlError::NullIntoString { .. }
+            | YamlError::Message { .. }
+            | YamlError::Unexpected { .. }
+            | YamlError::InvalidScalar { .. }
+    )
+}
+
+/// What stands in for a required top-level field that is missing or broken, so the rest of
+/// the file can be checked.
+fn placeholder(field: &str) -> Option<&'static str> {
+    match field {
+        "date" => Some("2000-01-01"),
+        "title" | "summary" | "root_cause" => Some("placeholder"),
+        "severity" | "status" => Some(PLACEHOLDER_CHOICE),
+        _ => None,
+    }
+}
+
+/// The severity or status that stands in for a missing one (never checked).
+pub const PLACEHOLDER_CHOICE: &str = "__placeholder__";
+
+/// Maps a path read from a text with items removed back to the file's own indices.
+fn original_path(path: &[Segment], removed: &[(Vec<Segment>, usize)]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(path.len());
+    for segment in path {
+        match segment {
+            Segment::Index(k) => {
+                let mut gone: Vec<usize> = removed
+                    .iter()
+                    .filter(|(parent, _)| *parent == out)
+                    .map(|(_, i)| *i)
+                    .collect();
+                gone.sort_unstable();
+                let mut index = *k;
+                for i in gone {
+                    if i <= index {
+                        index += 1;
+                    }
+                }
+                out.push(Segment::Index(index));
+            }
+            field => out.push(field.clone()),
+        }
+    }
+    out
 }
 
 /// The path without the `?` segments serde_path_to_error writes where the parser stopped
@@ -140,7 +278,7 @@ fn describe_field(error: &YamlError, field: Option<&str>) -> (String, Option<Str
                 .and_then(parent_of)
                 .map(|p| format!(" in `{p}`"))
                 .unwrap_or_default();
-            let help = match closest(unknown, expected) {
+            let help = match super::suggest::closest(unknown, expected) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("valid fields here: {}", expected.join(", ")),
             };
@@ -151,7 +289,7 @@ fn describe_field(error: &YamlError, field: Option<&str>) -> (String, Option<Str
         } => {
             let name = field.map(at).unwrap_or_else(|| "value".into());
             let mut help = format!("valid values: {}", expected.join(", "));
-            if let Some(best) = closest(variant, expected) {
+            if let Some(best) = super::suggest::suggestion(variant, expected) {
                 help = format!("did you mean `{best}`? {help}");
             }
             (format!("invalid value `{variant}` for {name}"), Some(help))
@@ -253,16 +391,6 @@ fn parent_of(path: &str) -> Option<&str> {
     (!parent.is_empty()).then_some(parent)
 }
 
-/// The valid name closest to a misspelling, if one is close enough to be what was meant.
-pub fn closest<'a>(typed: &str, valid: &[&'a str]) -> Option<&'a str> {
-    valid
-        .iter()
-        .map(|candidate| (strsim::jaro_winkler(typed, candidate), *candidate))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
-}
-
 /// Length of the word at a location, so the caret underlines the whole key or value.
 fn token_width(source: &str, line: usize, column: usize) -> usize {
     let Some(text) = line.checked_sub(1).and_then(|i| source.lines().nth(i)) else {
@@ -291,14 +419,6 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn closest_suggests_only_near_misses() {
-        let valid = ["root_cause", "resolution", "related"];
-        assert_eq!(closest("root_casue", &valid), Some("root_cause"));
-        assert_eq!(closest("rootcause", &valid), Some("root_cause"));
-        assert_eq!(closest("banana", &valid), None);
-    }
 
     #[test]
     fn unknown_path_segments_are_dropped() {

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::prose::FromProse;
 use super::{Day, NonEmptyString, TimelineTime};
 
 /// Where the incident happened.
@@ -68,15 +69,26 @@ pub struct Impact {
     /// The impact in a sentence or two, e.g. "Login completely broken". Markdown.
     #[serde(default)]
     pub summary: Option<String>,
-    /// Who was affected, e.g. "all users", "internal developers only".
+    /// Who was affected, e.g. "all users", "internal developers only". Plain text.
     #[serde(default)]
     pub users: Option<String>,
     /// How long it lasted or took, when the timeline does not say, e.g. "~2.5 hours".
+    /// Plain text.
     #[serde(default)]
     pub duration: Option<String>,
     /// Longer description. Markdown.
     #[serde(default)]
     pub details: Option<String>,
+}
+
+impl FromProse for Impact {
+    const FIELDS: &'static str = "summary, users, duration, details";
+    fn from_prose(text: String) -> Self {
+        Self {
+            summary: Some(text),
+            ..Self::default()
+        }
+    }
 }
 
 /// One moment in the incident.
@@ -106,23 +118,6 @@ pub enum EventKind {
     Resolved,
     /// Any other notable event.
     Other,
-}
-
-/// Why it happened.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RootCause {
-    /// The cause in one or two sentences. Markdown.
-    pub summary: NonEmptyString,
-    /// The investigation and explanation in depth. Markdown.
-    #[serde(default)]
-    pub details: Option<String>,
-    /// What made it possible or worse.
-    #[serde(default)]
-    pub contributing_factors: Vec<String>,
-    /// What set it off, e.g. "dependency upgrade to redis-py 5". Markdown.
-    #[serde(default)]
-    pub trigger: Option<String>,
 }
 
 /// A change to code or configuration, with before and after.
@@ -175,9 +170,19 @@ pub struct Resolution {
     /// What was done, in order.
     #[serde(default)]
     pub steps: Vec<Step>,
-    /// Time from start to fix when no timeline gives it, e.g. "< 30 minutes".
+    /// Time from start to fix when no timeline gives it, e.g. "< 30 minutes". Plain text.
     #[serde(default)]
     pub time_to_resolve: Option<String>,
+}
+
+impl FromProse for Resolution {
+    const FIELDS: &'static str = "summary, steps, time_to_resolve";
+    fn from_prose(text: String) -> Self {
+        Self {
+            summary: Some(text),
+            ..Self::default()
+        }
+    }
 }
 
 /// One step of a procedure, optionally with a command.
@@ -207,6 +212,10 @@ pub struct Verification {
     /// How verification was approached. Markdown.
     #[serde(default)]
     pub summary: Option<String>,
+    /// Manual verification, as numbered steps (each a Markdown description, with an
+    /// optional command).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
     /// Individual checks and tests.
     #[serde(default)]
     pub tests: Vec<Test>,
@@ -215,11 +224,22 @@ pub struct Verification {
     pub suites: Vec<Suite>,
 }
 
+impl FromProse for Verification {
+    const FIELDS: &'static str = "summary, steps, tests, suites";
+    fn from_prose(text: String) -> Self {
+        Self {
+            summary: Some(text),
+            ..Self::default()
+        }
+    }
+}
+
 /// One check or test.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Test {
-    /// What is checked, e.g. "Cache clear test".
+    /// What is checked, e.g. "Cache clear test" or "`redis-cli ping` answers". Markdown
+    /// (inline).
     pub name: NonEmptyString,
     /// Group heading, e.g. "Manual testing" or "Functional requirements".
     #[serde(default)]
@@ -331,7 +351,8 @@ pub struct ActionItem {
     /// Progress.
     #[serde(default)]
     pub status: ActionStatus,
-    /// Ticket or pull request URL.
+    /// Ticket or pull request URL; pages name it by what it points at (`PR #42`,
+    /// `OPS-17`, the host).
     #[serde(default)]
     pub link: Option<String>,
     /// Details, commands, estimates. Markdown.
@@ -395,6 +416,16 @@ pub struct Rollback {
     /// The rollback procedure, in order.
     #[serde(default)]
     pub steps: Vec<Step>,
+}
+
+impl FromProse for Rollback {
+    const FIELDS: &'static str = "summary, steps";
+    fn from_prose(text: String) -> Self {
+        Self {
+            summary: Some(text),
+            ..Self::default()
+        }
+    }
 }
 
 /// A problem that remains.

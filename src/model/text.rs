@@ -23,6 +23,16 @@ impl NonEmptyString {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The text, for walks over every field.
+    pub(crate) fn inner(&self) -> &String {
+        &self.0
+    }
+
+    /// The text, for rewriting (it stays non-empty only if the writer keeps it so).
+    pub(crate) fn inner_mut(&mut self) -> &mut String {
+        &mut self.0
+    }
 }
 
 impl std::ops::Deref for NonEmptyString {
@@ -65,6 +75,25 @@ pub fn plain_text(markdown: &str) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A CSS class or filter value for any name: lowercase ASCII letters, digits and `-`
+/// (`SEV 1` becomes `sev-1`).
+pub fn css_slug(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "x".into()
+    } else {
+        slug.into()
+    }
 }
 
 /// `"s"` unless `n` is one: `format!("{n} incident{}", plural(n))`.

@@ -136,7 +136,8 @@ pub fn build(
 ) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
     let pipeline = Pipeline::new(workspace, options)?;
-    let loaded = load::load_dir(&workspace.incidents_dir(), display);
+    let settings = load::Settings::of(workspace);
+    let loaded = load::load_dir(&workspace.incidents_dir(), &settings, display);
     let load_time = start.elapsed();
     if loaded.error_count() > 0 {
         return Err(BuildError::Invalid(loaded.diagnostics));
@@ -215,6 +216,8 @@ pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
             .or_else(|| workspace.config.base_url.clone()),
         version: env!("CARGO_PKG_VERSION"),
         today: options.today.unwrap_or_else(workspace::today),
+        vocabularies: workspace.vocabularies.clone(),
+        remote_images: workspace.config.remote_images.clone(),
     }
 }
 

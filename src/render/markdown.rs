@@ -82,6 +82,24 @@ pub fn to_inline_html(markdown: &str) -> String {
     html
 }
 
+/// Renders a name (a test, an option) as inline Markdown: emphasis, code and links, but
+/// never a block, so `1. Check Redis` stays text instead of becoming a list.
+pub fn to_name_html(markdown: &str) -> String {
+    let text = markdown.trim();
+    let marker_end = text
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(0, |(i, _)| i);
+    let escaped = if marker_end > 0 && text[marker_end..].starts_with(['.', ')']) {
+        format!("{}\\{}", &text[..marker_end], &text[marker_end..])
+    } else if text.starts_with(['#', '>', '-', '+', '*', '=']) && !text.starts_with("**") {
+        format!("\\{text}")
+    } else {
+        text.to_owned()
+    };
+    to_inline_html(&escaped.replace('\n', " "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

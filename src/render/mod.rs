@@ -8,6 +8,7 @@
 pub mod charts;
 pub mod diff;
 pub mod highlight;
+pub mod links;
 pub mod markdown;
 pub mod report;
 pub mod templates;

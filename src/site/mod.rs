@@ -47,6 +47,10 @@ pub struct SiteInfo {
     pub version: &'static str,
     /// The day the site is built: action items due before it are overdue.
     pub today: jiff::civil::Date,
+    /// The workspace's severities and statuses, for filters, trends and the schema.
+    pub vocabularies: crate::model::Vocabularies,
+    /// Hosts images may be loaded from.
+    pub remote_images: Vec<String>,
 }
 
 impl SiteInfo {

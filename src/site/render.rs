@@ -250,6 +250,7 @@ impl SiteRenderer {
                 name: name.to_string(),
                 slug: slug.to_string(),
                 count: list.len(),
+                tone: None,
             })
             .collect();
         let mut context = page_context(meta);

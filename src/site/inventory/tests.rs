@@ -15,6 +15,8 @@ fn info() -> SiteInfo {
         base_url: None,
         version: "test",
         today: "2025-12-01".parse().expect("a date"),
+        vocabularies: Default::default(),
+        remote_images: Vec::new(),
     }
 }
 
@@ -23,7 +25,7 @@ fn inventory(incidents: &[LoadedIncident], global: u128) -> Inventory {
     let mut incidents = incidents.to_vec();
     crate::knowledge::sort_newest_first(&mut incidents);
     let summaries = summaries(&incidents);
-    let knowledge = Knowledge::new(&incidents, info.today);
+    let knowledge = Knowledge::new(&incidents, info.today, &info.vocabularies.severity);
     let data = SiteData::new(&info, &incidents, &summaries, &knowledge);
     Inventory::new(&data, Digest(global), &["style.1.css".into()])
 }
@@ -136,6 +138,7 @@ fn a_new_title_renders_every_list_and_related_page_that_shows_it() {
         after[0].file.clone(),
         after[0].path.clone(),
         after[0].incident.clone(),
+        &Default::default(),
     );
     let plan = plan(&inventory(&before, 1), &inventory(&after, 1));
     let got = rendered(&plan);
