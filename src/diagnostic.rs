@@ -3,16 +3,15 @@
 //! Every problem carries its file, line and column, so terminals, editors and CI annotate
 //! the right place. Humans get the message, the location and the source lines with the
 //! offending values underlined (several at once when a problem involves several places),
-//! drawn by annotate-snippets the way compilers draw them; columns count what the terminal
-//! shows, so wide characters line up. Tools get the same fields as JSON lines
-//! (`--format json`).
+//! drawn by annotate-snippets the way compilers draw them, underlines placed by what the
+//! terminal shows, so they line up under wide characters. Tools get the same fields as JSON
+//! lines (`--format json`).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
-use unicode_width::UnicodeWidthStr;
 
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -33,8 +32,9 @@ pub struct Diagnostic {
     pub file: PathBuf,
     /// 1-based line; 0 when the problem concerns the whole file.
     pub line: usize,
-    /// 1-based column, counted as the terminal shows it (a wide character counts two); 0
-    /// when unknown.
+    /// 1-based column, counted in characters (as editors count them); 0 when unknown. The
+    /// underline under the source line is placed by display width, so it lines up under
+    /// wide characters too.
     pub column: usize,
     /// How serious it is.
     pub severity: Severity,
@@ -289,12 +289,12 @@ pub fn offset_of(source: &str, line: usize, column: usize) -> Option<usize> {
     (line >= 1).then_some(start + within)
 }
 
-/// 1-based line and column of a byte offset; the column counts what a terminal shows.
+/// 1-based line and column (in characters) of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = clamp(text, offset..offset).start;
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, UnicodeWidthStr::width) + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
 }
 
@@ -316,6 +316,7 @@ pub fn error_count(diagnostics: &[Diagnostic]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     #[test]
     fn renders_message_location_source_line_and_caret() {
@@ -334,11 +335,13 @@ mod tests {
     fn wide_characters_count_twice_and_the_caret_lines_up() {
         let source = "title: 支付服务\nseverity: huge\nservices: 支付 x\n";
         let d = Diagnostic::at(Path::new("a.yaml"), source, 3, 14, "here");
-        assert_eq!((d.line, d.column), (3, 15), "支付 takes four columns");
+        assert_eq!((d.line, d.column), (3, 14), "in characters, as editors count");
         let text = d.render(false);
+        assert!(text.contains("a.yaml:3:14"), "{text}");
         let shown = text.lines().find(|l| l.contains("services")).unwrap();
         let caret = text.lines().find(|l| l.contains('^')).unwrap();
-        assert_eq!(shown.width() - 1, caret.width(), "{text}");
+        let before_x = &shown[..shown.find('x').unwrap()];
+        assert_eq!(before_x.width(), caret.find('^').unwrap(), "{text}");
     }
 
     #[test]

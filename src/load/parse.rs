@@ -60,11 +60,17 @@ pub fn parse_incident(file: &Path, source: &str) -> Parsed {
         if round > 0 && !field_problem {
             return parsed; // a blanked text's own complaint, not the writer's
         }
+        // A field that is missing because it was blanked, or because the writer misspelled
+        // it (the misspelling was reported as an unknown field), is no news.
         let consequence = blanked.iter().any(|b| at.starts_with(b))
             || missing.is_some_and(|m| {
-                let mut child = at.clone();
-                child.push(Segment::Field(m.to_owned()));
-                blanked.contains(&child)
+                blanked.iter().any(|b| match b.split_last() {
+                    Some((Segment::Field(name), parent)) => {
+                        parent == at.as_slice()
+                            && (name == m || super::suggest::closest(name, &[m]).is_some())
+                    }
+                    _ => false,
+                })
             });
         if !consequence {
             let shown = join(&at);
@@ -180,12 +186,17 @@ fn known_path(path: &str) -> String {
 
 /// The parser settings: strict booleans (`yes` is not `true`), and budgets sized for the
 /// largest file we accept, so that no file can make us hang or exhaust memory.
-fn options() -> serde_saphyr::Options {
+pub(super) fn options() -> serde_saphyr::Options {
+    options_with_depth(64)
+}
+
+/// [`options`] with another nesting limit.
+pub(super) fn options_with_depth(max_depth: usize) -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
         budget: serde_saphyr::budget! {
-            max_depth: 64,
+            max_depth: max_depth,
             max_nodes: 2_000_000,
             max_events: 4_000_000,
             max_aliases: 10_000,

@@ -16,6 +16,11 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
+/// How deep the tree is read. Incident files nest six levels or so; each level of a generic
+/// read costs stack (much of it in a debug build, on a worker thread's small stack), so a
+/// deeper file gets no tree: its first problem is reported, not every one.
+const TREE_DEPTH: usize = 16;
+
 /// A document as keys and items with their byte offsets; scalars are leaves.
 #[derive(Debug, Default)]
 pub struct Tree {
@@ -32,7 +37,7 @@ pub struct Tree {
 impl Tree {
     /// Reads the tree of `source`, if it is YAML at all.
     pub fn of(source: &str) -> Option<Tree> {
-        serde_saphyr::from_str::<Spanned<Node>>(source)
+        serde_saphyr::from_str_with_options::<Spanned<Node>>(source, super::parse::options_with_depth(TREE_DEPTH))
             .ok()
             .map(|spanned| {
                 let at = place(&spanned);
@@ -118,10 +123,11 @@ pub fn blank(text: &mut String, start: usize) -> Option<std::ops::Range<usize>> 
         start = line_start + before.len() - 1;
     }
     let in_flow = before.ends_with(['{', '[', ',']);
+    let item = text[start..].starts_with('-');
     let end = if in_flow {
         flow_end(text, start)
     } else {
-        block_end(text, start, start - line_start)
+        block_end(text, start, start - line_start, item)
     };
     if end <= start {
         return None;
@@ -134,8 +140,9 @@ pub fn blank(text: &mut String, start: usize) -> Option<std::ops::Range<usize>> 
     Some(start..end)
 }
 
-/// The end of a block entry whose first character is at `column` (bytes from line start).
-fn block_end(text: &str, start: usize, column: usize) -> usize {
+/// The end of a block entry (a sequence `item`, or a key) whose first character is at
+/// `column` (bytes from line start). A key's value may be a sequence at its own indentation.
+fn block_end(text: &str, start: usize, column: usize, item: bool) -> usize {
     let mut end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     while end < text.len() {
         let next_start = end + 1;
@@ -148,7 +155,7 @@ fn block_end(text: &str, start: usize, column: usize) -> usize {
         let belongs = content.is_empty()
             || content.starts_with('#')
             || indent > column
-            || (indent == column && (content.starts_with("- ") || content == "-"));
+            || (!item && indent == column && (content.starts_with("- ") || content == "-"));
         if !belongs {
             break;
         }
@@ -191,7 +198,7 @@ fn place<T>(spanned: &Spanned<T>) -> (usize, usize) {
 
 /// The shape serde-saphyr reads the tree in.
 enum Node {
-    Map(Vec<(Spanned<Node>, Spanned<Node>)>),
+    Map(Vec<(Spanned<Key>, Spanned<Node>)>),
     Seq(Vec<Spanned<Node>>),
     Scalar(String),
 }
@@ -207,10 +214,7 @@ impl Node {
                     .map(|(key, value)| {
                         let at = offset(&key);
                         let place = place(&value);
-                        let name = match key.value {
-                            Node::Scalar(text) => text,
-                            _ => String::new(),
-                        };
+                        let name = key.value.0;
                         (name, at, value.value.into_tree(place))
                     })
                     .collect(),
@@ -234,6 +238,20 @@ impl Node {
                 ..Tree::default()
             },
         }
+    }
+}
+
+/// A mapping key, as written (`y` and `on` are names here, not booleans).
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_str(NodeVisitor)
+            .map(|node| match node {
+                Node::Scalar(text) => Key(text),
+                _ => Key(String::new()),
+            })
     }
 }
 
