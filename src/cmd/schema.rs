@@ -14,11 +14,15 @@ pub struct Args {
 
 /// Prints the schema to stdout, with the workspace's severities and statuses.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let (workspace, _) = global.workspace()?;
+    let vocabularies = &workspace.vocabularies;
     if args.incidents_json {
-        println!("{}", postmortem::site::publish::incidents_json_schema());
+        println!(
+            "{}",
+            postmortem::site::publish::incidents_json_schema(vocabularies)
+        );
     } else {
-        let (workspace, _) = global.workspace()?;
-        println!("{}", postmortem::model::schema_json(&workspace.vocabularies));
+        println!("{}", postmortem::model::schema_json(vocabularies));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -180,17 +180,7 @@ impl Incident {
 /// The JSON Schema of an incident file with the workspace's severities and statuses,
 /// pretty-printed.
 pub fn schema_json(vocabularies: &Vocabularies) -> String {
-    let schema = schemars::schema_for!(Incident);
-    let mut value = schema.to_value();
-    if let Some(defs) = value.get_mut("$defs").and_then(|d| d.as_object_mut()) {
-        defs.insert(
-            "Severity".into(),
-            vocabularies.severity.json_schema("How bad an incident was."),
-        );
-        defs.insert(
-            "Status".into(),
-            vocabularies.status.json_schema("Where an incident stands."),
-        );
-    }
+    let mut value = schemars::schema_for!(Incident).to_value();
+    vocabulary::fill_schema(&mut value, vocabularies);
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }

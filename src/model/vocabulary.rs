@@ -204,6 +204,21 @@ impl Vocabulary {
     }
 }
 
+/// Puts the workspace's severities and statuses into a schema whose `$defs` hold the
+/// stand-ins [`SeveritySchema`] and [`StatusSchema`].
+pub fn fill_schema(schema: &mut serde_json::Value, vocabularies: &Vocabularies) {
+    if let Some(defs) = schema.get_mut("$defs").and_then(|d| d.as_object_mut()) {
+        defs.insert(
+            "Severity".into(),
+            vocabularies.severity.json_schema("How bad an incident was."),
+        );
+        defs.insert(
+            "Status".into(),
+            vocabularies.status.json_schema("Where an incident stands."),
+        );
+    }
+}
+
 /// A level as pages, lists and data show it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Grade {

@@ -32,7 +32,7 @@ pub struct IncidentsJson<'a> {
     pub base_url: Option<&'a str>,
     /// The workspace's severity levels (most severe first) and statuses, when it
     /// configures its own.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<serde_json::Value>")]
     pub vocabularies: Option<&'a crate::model::Vocabularies>,
     /// Every incident, newest first.
@@ -68,7 +68,7 @@ pub struct IncidentKnowledge<'a> {
     /// The pattern of its (first) error; null when it has no error message.
     pub pattern: Option<PatternLink<'a>>,
     /// The pattern of every error, in order, when it has more than one.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<PatternLink<'a>>,
     /// Related incidents, best first.
     pub related: Vec<RelatedRef<'a>>,
@@ -160,9 +160,12 @@ impl<'a> IncidentKnowledge<'a> {
     }
 }
 
-/// The JSON Schema of `incidents.json`, for tools that read it.
-pub fn incidents_json_schema() -> String {
-    serde_json::to_string_pretty(&schemars::schema_for!(IncidentsJson<'static>)).unwrap_or_default()
+/// The JSON Schema of `incidents.json`, with the workspace's severities and statuses, for
+/// tools that read it.
+pub fn incidents_json_schema(vocabularies: &crate::model::Vocabularies) -> String {
+    let mut schema = schemars::schema_for!(IncidentsJson<'static>).to_value();
+    crate::model::vocabulary::fill_schema(&mut schema, vocabularies);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
 }
 
 impl SiteRenderer {
