@@ -26,6 +26,8 @@ pub struct Attachment {
     pub source: PathBuf,
     /// Digest of its bytes.
     pub digest: Digest,
+    /// The links to it, as written.
+    pub links: Vec<String>,
 }
 
 /// A link found in Markdown.
@@ -50,15 +52,7 @@ fn links(markdown: &str) -> Vec<Link> {
         .collect()
 }
 
-/// The host of an absolute URL, or `None` for a relative link.
-pub fn remote_host(destination: &str) -> Option<&str> {
-    let (scheme, rest) = destination.split_once(':')?;
-    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
-        return None;
-    }
-    let rest = rest.strip_prefix("//").unwrap_or(rest);
-    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
-}
+use crate::model::text::url_host as remote_host;
 
 /// Whether a relative link names a file (not `#anchor` or `/site-path`).
 fn is_file_link(destination: &str) -> bool {
@@ -128,7 +122,10 @@ pub fn find(
                 );
                 continue;
             };
-            if found.iter().any(|a| a.name == name) {
+            if let Some(known) = found.iter_mut().find(|a| a.name == name) {
+                if !known.links.contains(&link.destination) {
+                    known.links.push(link.destination);
+                }
                 continue;
             }
             let candidates = [folder.join(&name), own.join(&name)];
@@ -138,6 +135,7 @@ pub fn find(
                         name,
                         source: source.clone(),
                         digest: Digest::of_bytes(&bytes),
+                        links: vec![link.destination],
                     }),
                     Err(e) => diagnostics.push(at.diagnostic(span, format!("cannot read `{name}`: {e}"))),
                 },

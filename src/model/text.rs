@@ -55,9 +55,33 @@ impl<'de> Deserialize<'de> for NonEmptyString {
     }
 }
 
-/// The Markdown extensions prose fields accept: tables, task lists, strikethrough.
+/// The Markdown extensions prose fields accept: tables, task lists, strikethrough and
+/// footnotes.
 pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// The host of an absolute URL (`https://host/…`, `//host/…`), or `None` for a relative
+/// link.
+pub fn url_host(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let rest = match url.split_once(':') {
+        Some((scheme, rest))
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            rest
+        }
+        _ if url.starts_with("//") => url,
+        _ => return None,
+    };
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
 }
 
 /// The text of a Markdown document without markup, for descriptions, feeds, excerpts and

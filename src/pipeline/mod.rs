@@ -177,11 +177,13 @@ impl Pipeline {
     pub fn new(workspace: &Workspace, options: &BuildOptions) -> Result<Self, BuildError> {
         let outputs = outputs(workspace, options)?;
         let info = site_info(workspace, options);
+        crate::render::markdown::allow_remote_images(&info.remote_images);
         let templates_dir = workspace.templates_dir();
         let mut templates = Templates::load(Some(&templates_dir), Page::link_path)?;
         // The search box hands Pagefind the weights the index was built with.
         templates.set_global("search_ranking", &crate::search::record::RANKING.to_json());
-        let renderer = SiteRenderer::new(&templates, &info, Some(&templates_dir.join("static")))?;
+        let renderer = SiteRenderer::new(&templates, &info, Some(&templates_dir.join("static")))?
+            .with_reports_dir(&outputs.reports);
         let global = Digester::new()
             .text(env!("CARGO_PKG_VERSION"))
             .add(&info)

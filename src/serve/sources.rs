@@ -73,6 +73,20 @@ impl Sources {
         settings: &load::Settings,
     ) -> Result<usize, Diagnostic> {
         let found = scan(dir)?;
+        // A saved picture or file is read again through the incidents that link to it.
+        let linking: BTreeSet<PathBuf> = self
+            .incidents
+            .iter()
+            .filter(|loaded| {
+                loaded
+                    .attachments
+                    .iter()
+                    .any(|a| named.contains(&a.source))
+            })
+            .map(|loaded| loaded.path.clone())
+            .collect();
+        let named: BTreeSet<PathBuf> = named.union(&linking).cloned().collect();
+        let named = &named;
         let gone: Vec<PathBuf> = self
             .stamps
             .keys()

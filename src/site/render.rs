@@ -30,6 +30,8 @@ pub struct SiteRenderer {
     templates: Templates,
     site: SiteInfo,
     assets: assets::Assets,
+    /// Where reports go, so their links to attachments lead to the files where they lie.
+    reports_dir: Option<std::path::PathBuf>,
 }
 
 /// The summaries as template values, made on first use and shared by every list page of
@@ -83,7 +85,15 @@ impl SiteRenderer {
             templates,
             site: site.clone(),
             assets,
+            reports_dir: None,
         })
+    }
+
+    /// Reports are written to `dir`.
+    #[must_use]
+    pub fn with_reports_dir(mut self, dir: &Path) -> Self {
+        self.reports_dir = Some(dir.to_path_buf());
+        self
     }
 
     /// The site-wide settings.
@@ -137,7 +147,19 @@ impl SiteRenderer {
             })
             .transpose()?;
         let text = report
-            .then(|| report::render_report(&view, &self.templates))
+            .then(|| {
+                let loaded = &data.incidents[i];
+                if loaded.attachments.is_empty() {
+                    return report::render_report(&view, &self.templates);
+                }
+                // Links to attached files lead to where the files lie, from the reports.
+                let linked = report::with_report_links(loaded, self.reports_dir.as_deref());
+                let view = IncidentPage {
+                    incident: &linked,
+                    ..view
+                };
+                report::render_report(&view, &self.templates)
+            })
             .transpose()?;
         Ok((html, text))
     }
@@ -153,6 +175,7 @@ impl SiteRenderer {
     ) -> Result<Vec<u8>, SiteError> {
         let html = match page {
             Page::Asset(name) => return Ok(self.asset(name)),
+            Page::Attachment(slug, name) => return attachment(data, slug, name),
             Page::Data(file) => {
                 return self
                     .data_file(*file, data, inventory)
@@ -367,6 +390,19 @@ impl SiteRenderer {
         context.insert("incident_count", &data.summaries.len());
         self.render("trends.html", &context)
     }
+}
+
+/// The bytes of a file an incident links to.
+fn attachment(data: &SiteData<'_>, slug: &str, name: &str) -> Result<Vec<u8>, SiteError> {
+    let file = data
+        .incidents
+        .iter()
+        .filter(|loaded| loaded.slug == slug)
+        .flat_map(|loaded| &loaded.attachments)
+        .find(|a| a.name == name)
+        .ok_or_else(|| SiteError::NoPage(format!("{name}, attached to {slug}")))?;
+    std::fs::read(&file.source)
+        .map_err(|e| SiteError::Asset(format!("{}: {e}", file.source.display())))
 }
 
 /// A pattern with its incidents, newest first.
