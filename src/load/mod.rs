@@ -9,6 +9,7 @@
 
 pub mod attachments;
 mod check;
+mod describe;
 mod parse;
 mod recover;
 mod suggest;

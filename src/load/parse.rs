@@ -7,11 +7,9 @@
 
 use std::path::Path;
 
-use serde_saphyr::granit_parser::ErrorKind;
-use serde_saphyr::{
-    Error as YamlError, ExternalMessageSource, MessageFormatter, UserMessageFormatter,
-};
+use serde_saphyr::Error as YamlError;
 
+use super::describe::{diagnose, original};
 use super::recover::{Segment, Tree, blank, join, segments};
 use crate::diagnostic::Diagnostic;
 use crate::model::Incident;
@@ -212,7 +210,7 @@ pub(super) fn options_with_depth(max_depth: usize) -> serde_saphyr::Options {
 
 /// Line and column (1-based) of the first line that is not blank, a comment or `---`;
 /// `(0, 0)` if there is none.
-fn document_start(source: &str) -> (usize, usize) {
+pub(super) fn document_start(source: &str) -> (usize, usize) {
     source
         .lines()
         .position(|line| {
@@ -222,197 +220,6 @@ fn document_start(source: &str) -> (usize, usize) {
         .map_or((0, 0), |i| (i + 1, 1))
 }
 
-/// The refusal of a file that would cost too much to read.
-fn too_costly(error: &YamlError) -> (String, Option<String>) {
-    (
-        "file is too deeply nested or expands too many aliases to be read safely".into(),
-        Some(format!(
-            "incident files nest a few levels and use few aliases ({})",
-            UserMessageFormatter.format_message(error)
-        )),
-    )
-}
-
-/// Turns a parser error into a diagnostic with the field path, location and a hint.
-fn diagnose(file: &Path, source: &str, error: &YamlError, path: Option<&str>) -> Diagnostic {
-    let original = original(error);
-    let field = path.filter(|p| !p.is_empty() && *p != ".");
-    let (message, help) = describe(original, field);
-    let (line, column) = match original {
-        // A missing top-level field belongs to the whole document, not to the last key read:
-        // point at where the document starts.
-        YamlError::SerdeMissingField { .. } if field.is_none() => document_start(source),
-        _ => error
-            .location()
-            .map(|l| (l.line() as usize, l.column() as usize))
-            .unwrap_or((0, 0)),
-    };
-    let width = token_width(source, line, column);
-    let diagnostic = Diagnostic::at(file, source, line, column, message).with_width(width);
-    match help {
-        Some(help) => diagnostic.with_help(help),
-        None => diagnostic,
-    }
-}
-
-/// The error behind snippet and alias wrappers.
-fn original(error: &YamlError) -> &YamlError {
-    match error {
-        YamlError::WithSnippet { error, .. } | YamlError::AliasError { error, .. } => {
-            original(error)
-        }
-        other => other,
-    }
-}
-
-/// The message and, where we know one, what would be valid.
-fn describe(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
-    match error {
-        YamlError::SerdeUnknownField { .. }
-        | YamlError::SerdeUnknownVariant { .. }
-        | YamlError::SerdeMissingField { .. }
-        | YamlError::SerdeInvalidType { .. } => describe_field(error, field),
-        _ => describe_value(error, field),
-    }
-}
-
-/// A field that is unknown, missing, or of the wrong kind.
-fn describe_field(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
-    let at = |f: &str| format!("`{f}`");
-    match error {
-        YamlError::SerdeUnknownField {
-            field: unknown,
-            expected,
-            ..
-        } => {
-            let parent = field
-                .and_then(parent_of)
-                .map(|p| format!(" in `{p}`"))
-                .unwrap_or_default();
-            let help = match super::suggest::closest(unknown, expected) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("valid fields here: {}", expected.join(", ")),
-            };
-            (format!("unknown field `{unknown}`{parent}"), Some(help))
-        }
-        YamlError::SerdeUnknownVariant {
-            variant, expected, ..
-        } => {
-            let name = field.map(at).unwrap_or_else(|| "value".into());
-            let mut help = format!("valid values: {}", expected.join(", "));
-            if let Some(best) = super::suggest::suggestion(variant, expected) {
-                help = format!("did you mean `{best}`? {help}");
-            }
-            (format!("invalid value `{variant}` for {name}"), Some(help))
-        }
-        YamlError::SerdeMissingField { field: missing, .. } => {
-            let parent = field.map(|p| format!(" in `{p}`")).unwrap_or_default();
-            let help = format!("add `{missing}:`; `postmortem schema` lists every field");
-            (
-                format!("missing required field `{missing}`{parent}"),
-                Some(help),
-            )
-        }
-        YamlError::SerdeInvalidType {
-            unexpected,
-            expected,
-            ..
-        } => {
-            let name = field.map(at).unwrap_or_else(|| "the document".into());
-            (
-                format!("wrong type for {name}: expected {expected}, found {unexpected}"),
-                None,
-            )
-        }
-        other => describe_value(other, field),
-    }
-}
-
-/// A value that does not parse, or a document too costly to read.
-fn describe_value(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
-    let at = |f: &str| format!("`{f}`");
-    match error {
-        YamlError::NullIntoString { .. } => {
-            let name = field.map(at).unwrap_or_else(|| "this field".into());
-            (
-                format!("{name} is empty"),
-                Some("write a value, quote it (\"\") or remove the line".into()),
-            )
-        }
-        YamlError::Message { msg, .. } => match field {
-            Some(name) => (format!("`{name}` {msg}", msg = invalid_prefix(msg)), None),
-            None => (msg.clone(), None),
-        },
-        YamlError::Unexpected { expected, .. } => {
-            let name = field.map(at).unwrap_or_else(|| "the document".into());
-            let expected = expected.replace("string scalar", "text");
-            (format!("wrong type for {name}: expected {expected}"), None)
-        }
-        YamlError::InvalidScalar { ty, .. } => {
-            let name = field.map(at).unwrap_or_else(|| "value".into());
-            let expected = match *ty {
-                "bool" => "true or false",
-                t if t.starts_with('u') || t.starts_with('i') => "a whole number",
-                _ => "a number",
-            };
-            (format!("wrong type for {name}: expected {expected}"), None)
-        }
-        YamlError::Budget {
-            breach: serde_saphyr::budget::BudgetBreach::Documents { .. },
-            ..
-        } => (
-            "a second YAML document (`---`) in one file".into(),
-            Some("each incident file holds one incident; put the next one in its own file".into()),
-        ),
-        YamlError::Budget { .. }
-        | YamlError::AliasReplayLimitExceeded { .. }
-        | YamlError::AliasExpansionLimitExceeded { .. }
-        | YamlError::AliasReplayStackDepthExceeded { .. }
-        | YamlError::AliasReplayCounterOverflow { .. } => too_costly(error),
-        // The parser's own nesting limit (flow collections) comes as its message.
-        YamlError::ExternalMessage { source, .. }
-            if matches!(&**source, ExternalMessageSource::Parser(e)
-                if matches!(e.kind(), ErrorKind::RecursionLimitExceeded)) =>
-        {
-            too_costly(error)
-        }
-        other => {
-            let text = UserMessageFormatter.format_message(other);
-            match field {
-                Some(name) => (format!("in `{name}`: {text}"), None),
-                None => (format!("YAML: {text}"), None),
-            }
-        }
-    }
-}
-
-/// Custom messages from our own types read as a predicate ("must not be empty") or a full
-/// sentence ("invalid date ..."); either reads well after the field name.
-fn invalid_prefix(msg: &str) -> String {
-    if msg.starts_with("must") {
-        msg.to_owned()
-    } else {
-        format!("is invalid: {msg}")
-    }
-}
-
-fn parent_of(path: &str) -> Option<&str> {
-    let cut = path.rfind(['.', '['])?;
-    let parent = &path[..cut];
-    (!parent.is_empty()).then_some(parent)
-}
-
-/// Length of the word at a location, so the caret underlines the whole key or value.
-fn token_width(source: &str, line: usize, column: usize) -> usize {
-    let Some(text) = line.checked_sub(1).and_then(|i| source.lines().nth(i)) else {
-        return 1;
-    };
-    text.chars()
-        .skip(column.saturating_sub(1))
-        .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',')
-        .count()
-        .max(1)
-}
 
 /// Reads the bytes of a file as UTF-8, or says where the first invalid byte is.
 pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
@@ -443,7 +250,7 @@ mod tests {
     fn budget_error(source: &str) -> String {
         let error = serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(source, options())
             .expect_err("over budget");
-        describe(original(&error), None).0
+        super::super::describe::describe(original(&error), None, "").0
     }
 
     #[test]
@@ -473,10 +280,4 @@ mod tests {
         assert_eq!(document_start("# only a comment\n"), (0, 0));
     }
 
-    #[test]
-    fn parent_of_paths() {
-        assert_eq!(parent_of("changes[2].befor"), Some("changes[2]"));
-        assert_eq!(parent_of("titel"), None);
-        assert_eq!(parent_of("error.mesage"), Some("error"));
-    }
 }
