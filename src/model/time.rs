@@ -154,6 +154,8 @@ pub struct IncidentDate {
     text: String,
     written: Written,
     at: Option<Timestamp>,
+    /// The zone it was placed in, when it names none itself.
+    placed_in: Option<TimeZone>,
 }
 
 impl IncidentDate {
@@ -166,6 +168,7 @@ impl IncidentDate {
                     text: trimmed.to_owned(),
                     written,
                     at: None,
+                    placed_in: None,
                 };
                 date.resolve_in(&TimeZone::UTC);
                 Ok(date)
@@ -182,6 +185,7 @@ impl IncidentDate {
     /// Places a date-time without a zone in `zone`.
     pub fn resolve_in(&mut self, zone: &TimeZone) {
         self.at = self.written.on(self.date(), zone);
+        self.placed_in = Some(zone.clone());
     }
 
     /// The calendar date, as the writer saw it.
@@ -194,9 +198,10 @@ impl IncidentDate {
         self.at
     }
 
-    /// The zone the writer named, if any: times of day in the timeline share it.
+    /// The zone the writer named, else the one it was placed in: times of day in the
+    /// timeline share it.
     pub fn zone(&self) -> Option<&TimeZone> {
-        self.written.zone.as_ref()
+        self.written.zone.as_ref().or(self.placed_in.as_ref())
     }
 
     /// Whether the writer marked it approximate.
