@@ -92,6 +92,9 @@ pub fn find(
 ) -> Vec<Attachment> {
     let folder = path.parent().unwrap_or(Path::new("."));
     let own = folder.join(super::slug_of(path));
+    // Where to put a missing file, as the user sees the incident file's folder.
+    let shown_folder = at.file().parent().unwrap_or(Path::new("")).to_path_buf();
+    let shown_own = shown_folder.join(super::slug_of(path));
     let mut found: Vec<Attachment> = Vec::new();
     for (field, text) in incident.markdown_fields() {
         let from = at.span(&field).map_or(0, |s| s.start);
@@ -143,8 +146,8 @@ pub fn find(
                     at.diagnostic(span, format!("`{}` in `{field}` names no file", link.destination))
                         .with_help(format!(
                             "put it at {} or {}",
-                            shown(&candidates[0]),
-                            shown(&candidates[1])
+                            shown(&shown_folder.join(&name)),
+                            shown(&shown_own.join(&name))
                         )),
                 ),
             }

@@ -59,6 +59,11 @@ impl<'a> Locator<'a> {
     pub fn source(&self) -> &'a str {
         self.source
     }
+
+    /// The file, as diagnostics show it.
+    pub fn file(&self) -> &'a Path {
+        self.file
+    }
 }
 
 /// A key or plain word: up to the next `:`, `,` or space.

@@ -60,7 +60,10 @@ pub fn parse_incident(file: &Path, source: &str) -> Parsed {
         }
         // A field that is missing because it was blanked, or because the writer misspelled
         // it (the misspelling was reported as an unknown field), is no news.
-        let consequence = blanked.iter().any(|b| at.starts_with(b))
+        // So is a complaint about what was blanked, or about its parent left empty.
+        let consequence = blanked
+            .iter()
+            .any(|b| at.starts_with(b) || (!at.is_empty() && b.starts_with(&at)))
             || missing.is_some_and(|m| {
                 blanked.iter().any(|b| match b.split_last() {
                     Some((Segment::Field(name), parent)) => {
@@ -94,7 +97,8 @@ pub fn parse_incident(file: &Path, source: &str) -> Parsed {
         let Some((start, _)) = tree.as_ref().and_then(|t| t.find(&target)) else {
             return parsed;
         };
-        if blank(text, start).is_none() {
+        let item = matches!(target.last(), Some(Segment::Index(_)));
+        if blank(text, start, item).is_none() {
             return parsed;
         }
         if let Some((Segment::Index(i), parent)) = target.split_last() {

@@ -111,19 +111,19 @@ pub fn join(segments: &[Segment]) -> String {
     path
 }
 
-/// Blanks the entry or item that starts at `start`: to the end of its line and every
-/// following line indented deeper (block style), or to the next `,` of its flow collection.
-/// Returns the blanked byte range.
-pub fn blank(text: &mut String, start: usize) -> Option<std::ops::Range<usize>> {
+/// Blanks the entry or sequence `item` that starts at `start`: to the end of its line and
+/// every following line indented deeper (block style), or to the next `,` of its flow
+/// collection. Returns the blanked byte range.
+pub fn blank(text: &mut String, start: usize, item: bool) -> Option<std::ops::Range<usize>> {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = text[line_start..start].trim_end();
     let mut start = start;
-    // A block sequence item goes with its dash.
-    if before.ends_with('-') && before[..before.len() - 1].trim().is_empty() {
+    // A block sequence item goes with its dash (a key after the dash stays in its item).
+    if item && before.ends_with('-') && before[..before.len() - 1].trim().is_empty() {
         start = line_start + before.len() - 1;
     }
     let in_flow = before.ends_with(['{', '[', ',']);
-    let item = text[start..].starts_with('-');
+    let item = item && text[start..].starts_with('-');
     let end = if in_flow {
         flow_end(text, start)
     } else {
@@ -339,14 +339,14 @@ mod tests {
         let tree = Tree::of(source).unwrap();
         let (at, _) = tree.find(&segments("list[0].y")).unwrap();
         let mut text = source.to_owned();
-        blank(&mut text, at).unwrap();
+        blank(&mut text, at, false).unwrap();
         assert_eq!(text, "a: 1\nlist:\n  - x: 1\n             \n  - x: 2\nb: {c: 1, d: 2}\n");
         let (at, _) = tree.find(&segments("list[0]")).unwrap();
-        blank(&mut text, at).unwrap();
+        blank(&mut text, at, true).unwrap();
         assert_eq!(text.lines().nth(2), Some("        "));
         assert_eq!(text.lines().nth(4), Some("  - x: 2"));
         let (at, _) = tree.find(&segments("b.c")).unwrap();
-        blank(&mut text, at).unwrap();
+        blank(&mut text, at, false).unwrap();
         assert!(text.ends_with("b: {      d: 2}\n"), "{text}");
         assert_eq!(text.len(), source.len());
     }

@@ -39,7 +39,14 @@ const SYNONYMS: &[(&[&str], &str)] = &[
 /// The valid value nearest to `typed`, if one is near enough to be what was meant.
 pub fn suggestion<'a>(typed: &str, valid: &[&'a str]) -> Option<&'a str> {
     let lower = typed.trim().to_lowercase();
-    if let Some(same) = valid.iter().find(|v| v.to_lowercase() == lower) {
+    // The same letters and digits in another case or spacing: `sev 2` for `SEV2`.
+    let squash = |text: &str| -> String {
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    if let Some(same) = valid.iter().find(|v| squash(v) == squash(&lower)) {
         return Some(same);
     }
     let meant = SYNONYMS
@@ -75,6 +82,8 @@ mod tests {
         assert_eq!(suggestion("banana", &statuses), None);
         let severities = ["critical", "high", "medium", "low"];
         assert_eq!(suggestion("SEV1", &severities), Some("critical"));
+        assert_eq!(suggestion("sev 2", &["SEV1", "SEV2"]), Some("SEV2"));
+        assert_eq!(suggestion("in progress", &statuses), Some("in-progress"));
         assert_eq!(suggestion("hgih", &severities), Some("high"));
         let events = ["started", "detected", "mitigated", "resolved", "other"];
         assert_eq!(suggestion("fixed", &events), Some("resolved"));
