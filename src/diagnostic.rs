@@ -200,7 +200,9 @@ impl Diagnostic {
         };
         let mut report: Vec<Group<'_>> = vec![group];
         if let Some(help) = &self.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
         let renderer = if color {
             Renderer::styled()
@@ -335,7 +337,11 @@ mod tests {
     fn wide_characters_count_twice_and_the_caret_lines_up() {
         let source = "title: 支付服务\nseverity: huge\nservices: 支付 x\n";
         let d = Diagnostic::at(Path::new("a.yaml"), source, 3, 14, "here");
-        assert_eq!((d.line, d.column), (3, 14), "in characters, as editors count");
+        assert_eq!(
+            (d.line, d.column),
+            (3, 14),
+            "in characters, as editors count"
+        );
         let text = d.render(false);
         assert!(text.contains("a.yaml:3:14"), "{text}");
         let shown = text.lines().find(|l| l.contains("services")).unwrap();

@@ -201,7 +201,14 @@ fn vocabularies(config: &Config) -> Result<Vocabularies, String> {
                 seen.push(key);
             }
         }
-        *target = Vocabulary::new(if field == "status" { "status" } else { "severity" }, words.clone());
+        *target = Vocabulary::new(
+            if field == "status" {
+                "status"
+            } else {
+                "severity"
+            },
+            words.clone(),
+        );
     }
     Ok(vocabularies)
 }

@@ -506,10 +506,20 @@ fn schema_describes_the_format() {
         .iter()
         .filter_map(|v| v.as_str())
         .collect();
-    for field in ["title", "date", "status", "severity", "summary", "root_cause"] {
+    for field in [
+        "title",
+        "date",
+        "status",
+        "severity",
+        "summary",
+        "root_cause",
+    ] {
         assert!(required.contains(&field), "{field} required");
     }
-    assert!(!required.contains(&"error"), "an incident may have no error");
+    assert!(
+        !required.contains(&"error"),
+        "an incident may have no error"
+    );
     let severity = serde_json::to_string(&schema["$defs"]["Severity"]).unwrap();
     for value in ["critical", "high", "medium", "low", "Outage or data loss"] {
         assert!(severity.contains(value), "{value} documented in {severity}");
@@ -518,7 +528,10 @@ fn schema_describes_the_format() {
     let impact = serde_json::to_string(&schema["properties"]["impact"]).unwrap();
     assert!(impact.contains("ProseOrImpact"), "{impact}");
     let prose = serde_json::to_string(&schema["$defs"]["ProseOrImpact"]).unwrap();
-    assert!(prose.contains("text/markdown") && prose.contains("Impact"), "{prose}");
+    assert!(
+        prose.contains("text/markdown") && prose.contains("Impact"),
+        "{prose}"
+    );
 }
 
 #[test]

@@ -38,48 +38,60 @@ async fn a_mermaid_block_is_an_svg_drawing_without_script_or_other_hosts() {
     let server = Server::start(&ws.path("site"), "/");
     let url = server.url(PAGE);
     let origin = server.url("");
-    with_browser_args(&["--blink-settings=scriptEnabled=false"], move |browser| async move {
-        browser.goto(&url).await;
-        let drawn = browser
-            .wait_for(
-                "the diagram",
-                "var s = document.querySelector('figure.diagram > svg'); \
+    with_browser_args(
+        &["--blink-settings=scriptEnabled=false"],
+        move |browser| async move {
+            browser.goto(&url).await;
+            let drawn = browser
+                .wait_for(
+                    "the diagram",
+                    "var s = document.querySelector('figure.diagram > svg'); \
                  if (!s) return null; var r = s.getBoundingClientRect(); \
                  return [r.width, r.height, s.textContent.indexOf('Roll back') >= 0, \
                          document.querySelectorAll('figure.diagram script').length]",
-                vec![],
-                |v| v.is_array(),
-            )
-            .await;
-        assert!(drawn[0].as_f64().unwrap_or(0.0) > 100.0, "drawn wide: {drawn}");
-        assert!(drawn[1].as_f64().unwrap_or(0.0) > 20.0, "drawn tall: {drawn}");
-        assert_eq!(drawn[2], true, "labels are in the drawing: {drawn}");
-        assert_eq!(drawn[3], 0, "no script in the drawing");
-        // With scripts off, the drawing's text is laid out by the SVG itself.
-        let label_width = browser
-            .eval(
-                "var n = [...document.querySelectorAll('figure.diagram svg .node')]; \
+                    vec![],
+                    |v| v.is_array(),
+                )
+                .await;
+            assert!(
+                drawn[0].as_f64().unwrap_or(0.0) > 100.0,
+                "drawn wide: {drawn}"
+            );
+            assert!(
+                drawn[1].as_f64().unwrap_or(0.0) > 20.0,
+                "drawn tall: {drawn}"
+            );
+            assert_eq!(drawn[2], true, "labels are in the drawing: {drawn}");
+            assert_eq!(drawn[3], 0, "no script in the drawing");
+            // With scripts off, the drawing's text is laid out by the SVG itself.
+            let label_width = browser
+                .eval(
+                    "var n = [...document.querySelectorAll('figure.diagram svg .node')]; \
                  return n.length && n[0].getBoundingClientRect().width",
-                vec![],
-            )
-            .await;
-        assert!(label_width.as_f64().unwrap_or(0.0) > 10.0, "{label_width}");
-        let requests = browser
-            .eval(
-                "return performance.getEntriesByType('resource').map(e => e.name)",
-                vec![],
-            )
-            .await;
-        let requests: Vec<&str> = requests
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
-        for request in &requests {
-            assert!(request.starts_with(&origin), "a request to another host: {request}");
-        }
-    })
+                    vec![],
+                )
+                .await;
+            assert!(label_width.as_f64().unwrap_or(0.0) > 10.0, "{label_width}");
+            let requests = browser
+                .eval(
+                    "return performance.getEntriesByType('resource').map(e => e.name)",
+                    vec![],
+                )
+                .await;
+            let requests: Vec<&str> = requests
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            for request in &requests {
+                assert!(
+                    request.starts_with(&origin),
+                    "a request to another host: {request}"
+                );
+            }
+        },
+    )
     .await;
 }
 

@@ -23,7 +23,9 @@ const WORKSPACES: [&str; 6] = [
 const SHOWN_OTHERWISE: &[&str] = &["severity", "status", "kind", "decision", "priority", "done"];
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workspaces").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/workspaces")
+        .join(name)
 }
 
 /// One fixture built into a temporary folder: its incident files, reports and pages.
@@ -47,8 +49,18 @@ fn build(name: &str) -> Built {
         "{name}: {}",
         stderr(&check)
     );
-    let args = ["--root", root_arg, "build", "--out", site.to_str().unwrap(), "--reports"];
-    let built = run_in(out.path(), &[&args[..], &[reports.to_str().unwrap()]].concat());
+    let args = [
+        "--root",
+        root_arg,
+        "build",
+        "--out",
+        site.to_str().unwrap(),
+        "--reports",
+    ];
+    let built = run_in(
+        out.path(),
+        &[&args[..], &[reports.to_str().unwrap()]].concat(),
+    );
     assert_eq!(built.status.code(), Some(0), "{name}: {}", stderr(&built));
     let mut incidents = Vec::new();
     for entry in std::fs::read_dir(root.join("incidents")).unwrap().flatten() {
@@ -154,10 +166,11 @@ fn every_template_passes_check_and_every_value_reaches_the_report_and_the_page()
     for name in WORKSPACES {
         let built = build(name);
         for (slug, yaml) in &built.incidents {
-            let report = std::fs::read_to_string(built.reports.join(format!("{slug}.md")))
-                .expect("report");
-            let html = std::fs::read_to_string(built.site.join(format!("incidents/{slug}/index.html")))
-                .expect("page");
+            let report =
+                std::fs::read_to_string(built.reports.join(format!("{slug}.md"))).expect("report");
+            let html =
+                std::fs::read_to_string(built.site.join(format!("incidents/{slug}/index.html")))
+                    .expect("page");
             let page = page_text(&html);
             for (path, value) in values(yaml) {
                 for (in_diagram, line) in lines(&value) {
@@ -168,20 +181,34 @@ fn every_template_passes_check_and_every_value_reaches_the_report_and_the_page()
                         _ => line.clone(),
                     };
                     if !report.contains(&shown) && !report.contains(without_marker(&shown)) {
-                        missing.entry(format!("{name} report")).or_default().push(format!("{path}: {line}"));
+                        missing
+                            .entry(format!("{name} report"))
+                            .or_default()
+                            .push(format!("{path}: {line}"));
                     }
                     // A footnote reference is shown as its number: look for the text around it.
                     for part in footnote_free_parts(&line) {
                         let words = normalise(&plain_text(&part));
                         if !in_diagram && !words.is_empty() && !page.contains(&words) {
-                            missing.entry(format!("{name} page")).or_default().push(format!("{path}: {words}"));
+                            missing
+                                .entry(format!("{name} page"))
+                                .or_default()
+                                .push(format!("{path}: {words}"));
                         }
                     }
                 }
             }
             let diagrams = yaml.matches("```mermaid").count();
-            assert_eq!(html.matches("<figure class=\"diagram\"><svg").count(), diagrams, "{slug}");
-            assert_eq!(report.matches("```mermaid").count(), diagrams, "{slug}: reports keep the fences");
+            assert_eq!(
+                html.matches("<figure class=\"diagram\"><svg").count(),
+                diagrams,
+                "{slug}"
+            );
+            assert_eq!(
+                report.matches("```mermaid").count(),
+                diagrams,
+                "{slug}: reports keep the fences"
+            );
         }
     }
     assert!(checked > 250, "only {checked} values checked");
@@ -192,56 +219,92 @@ fn every_template_passes_check_and_every_value_reaches_the_report_and_the_page()
 fn team_vocabularies_and_aliases_reach_badges_filters_and_data() {
     let sre = build("sre-workbook");
     let slug = "2024-03-14-search-index-rebuild-overloads-catalog";
-    let page = std::fs::read_to_string(sre.site.join(format!("incidents/{slug}/index.html"))).unwrap();
+    let page =
+        std::fs::read_to_string(sre.site.join(format!("incidents/{slug}/index.html"))).unwrap();
     // `sev1` is the alias of SEV1, shown by its label in the colours of the most severe level.
-    assert!(page.contains("<span class=\"badge severity-critical\">SEV1 – outage</span>"), "{page}");
+    assert!(
+        page.contains("<span class=\"badge severity-critical\">SEV1 – outage</span>"),
+        "{page}"
+    );
     // `closed` is an alias of the default resolved status.
     assert!(page.contains("<span class=\"badge status-resolved\">resolved</span>"));
     let index = std::fs::read_to_string(sre.site.join("index.html")).unwrap();
-    assert!(index.contains("data-severity=\"sev1\""), "filter value is the level's slug");
-    assert!(index.contains("value=\"sev1\"> SEV1 – outage"), "filters use the team's labels");
+    assert!(
+        index.contains("data-severity=\"sev1\""),
+        "filter value is the level's slug"
+    );
+    assert!(
+        index.contains("value=\"sev1\"> SEV1 – outage"),
+        "filters use the team's labels"
+    );
     let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(sre.site.join("incidents.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(sre.site.join("incidents.json")).unwrap())
+            .unwrap();
     assert_eq!(json["incidents"][0]["incident"]["severity"], "SEV1");
     assert_eq!(json["incidents"][0]["incident"]["status"], "resolved");
-    assert_eq!(json["vocabularies"]["severity"]["levels"][3]["name"], "SEV4");
+    assert_eq!(
+        json["vocabularies"]["severity"]["levels"][3]["name"],
+        "SEV4"
+    );
     let trends = std::fs::read_to_string(sre.site.join("trends/index.html")).unwrap();
     for label in ["SEV1 – outage", "SEV2", "SEV3", "SEV4"] {
         assert!(trends.contains(label), "trends count {label}");
     }
     let report = std::fs::read_to_string(sre.reports.join(format!("{slug}.md"))).unwrap();
-    assert!(report.contains("| **Severity** | SEV1 – outage |"), "{report}");
+    assert!(
+        report.contains("| **Severity** | SEV1 – outage |"),
+        "{report}"
+    );
 
     let atlassian = build("atlassian");
     let slug = "2023-11-02-feature-flag-disables-card-payments";
-    let page = std::fs::read_to_string(atlassian.site.join(format!("incidents/{slug}/index.html"))).unwrap();
+    let page = std::fs::read_to_string(atlassian.site.join(format!("incidents/{slug}/index.html")))
+        .unwrap();
     assert!(page.contains(">P2 Major</span>"), "P1…P4 vocabulary");
     // `review` is an alias of `in review`, the second of three statuses: still open.
-    assert!(page.contains("<span class=\"badge status-mitigated\">in review</span>"), "{page}");
+    assert!(
+        page.contains("<span class=\"badge status-mitigated\">in review</span>"),
+        "{page}"
+    );
     let index = std::fs::read_to_string(atlassian.site.join("index.html")).unwrap();
-    assert!(index.contains("<dt>Open</dt><dd>1</dd>"), "a status before `approved` is open");
+    assert!(
+        index.contains("<dt>Open</dt><dd>1</dd>"),
+        "a status before `approved` is open"
+    );
 }
 
 #[test]
 fn local_zoned_and_approximate_times_and_a_timeline_across_midnight() {
     let sre = build("sre-workbook");
     let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(sre.site.join("incidents.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(sre.site.join("incidents.json")).unwrap())
+            .unwrap();
     let record = &json["incidents"][0];
     // 23:05 → 23:19 → ~00:40 (next day) → 01:30, in America/Los_Angeles.
     assert_eq!(record["minutes_to"]["detect"], 14);
     assert_eq!(record["minutes_to"]["mitigate"], 95);
     assert_eq!(record["minutes_to"]["resolve"], 145);
-    assert_eq!(record["updated"], "2024-03-15T08:30:00Z", "01:30 PDT on the next day");
+    assert_eq!(
+        record["updated"], "2024-03-15T08:30:00Z",
+        "01:30 PDT on the next day"
+    );
     let slug = "2024-03-14-search-index-rebuild-overloads-catalog";
-    let page = std::fs::read_to_string(sre.site.join(format!("incidents/{slug}/index.html"))).unwrap();
-    assert!(page.contains("<dt>Time to mitigate</dt><dd>~1 h 35 min</dd>"), "approximate");
+    let page =
+        std::fs::read_to_string(sre.site.join(format!("incidents/{slug}/index.html"))).unwrap();
+    assert!(
+        page.contains("<dt>Time to mitigate</dt><dd>~1 h 35 min</dd>"),
+        "approximate"
+    );
     assert!(page.contains("<time class=\"approximate\" title=\"approximate time\">~00:40</time>"));
-    assert!(page.contains("<li class=\"new-day\"><time datetime=\"2024-03-15\">2024-03-15</time></li>"));
+    assert!(
+        page.contains("<li class=\"new-day\"><time datetime=\"2024-03-15\">2024-03-15</time></li>")
+    );
 
     let pagerduty = build("pagerduty");
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(pagerduty.site.join("incidents.json")).unwrap()).unwrap();
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(pagerduty.site.join("incidents.json")).unwrap(),
+    )
+    .unwrap();
     // `16:58 UTC`-style entries and a `2024-06-20 14:02 UTC` date.
     assert_eq!(json["incidents"][0]["minutes_to"]["detect"], 7);
     assert_eq!(json["incidents"][0]["minutes_to"]["resolve"], 53);
@@ -251,11 +314,20 @@ fn local_zoned_and_approximate_times_and_a_timeline_across_midnight() {
 fn images_are_copied_next_to_the_page_and_reports_link_them_where_they_lie() {
     let built = build("pagerduty");
     let slug = "2024-06-20-dns-resolver-timeouts-fail-api-logins";
-    let copied = built.site.join(format!("incidents/{slug}/graphs/coredns-memory.png"));
+    let copied = built
+        .site
+        .join(format!("incidents/{slug}/graphs/coredns-memory.png"));
     let original = fixture("pagerduty").join("incidents/graphs/coredns-memory.png");
-    assert_eq!(std::fs::read(&copied).unwrap(), std::fs::read(&original).unwrap());
-    let page = std::fs::read_to_string(built.site.join(format!("incidents/{slug}/index.html"))).unwrap();
-    assert!(page.contains("<img src=\"graphs/coredns-memory.png\""), "the link works as written");
+    assert_eq!(
+        std::fs::read(&copied).unwrap(),
+        std::fs::read(&original).unwrap()
+    );
+    let page =
+        std::fs::read_to_string(built.site.join(format!("incidents/{slug}/index.html"))).unwrap();
+    assert!(
+        page.contains("<img src=\"graphs/coredns-memory.png\""),
+        "the link works as written"
+    );
     let report = std::fs::read_to_string(built.reports.join(format!("{slug}.md"))).unwrap();
     let link = report
         .split("](")
@@ -270,5 +342,10 @@ fn images_are_copied_next_to_the_page_and_reports_link_them_where_they_lie() {
     // In the folder named after the incident, too.
     let capacity = build("capacity");
     let slug = "2024-02-28-log-volume-fills-build-cache-disks";
-    assert!(capacity.site.join(format!("incidents/{slug}/disk-usage.png")).is_file());
+    assert!(
+        capacity
+            .site
+            .join(format!("incidents/{slug}/disk-usage.png"))
+            .is_file()
+    );
 }

@@ -130,9 +130,14 @@ fn quoted(text: &str) -> String {
 /// A name as a YAML scalar: quoted when YAML would read it as something else (`P1` is a
 /// string, but `1`, `yes` or `null` are not).
 fn quoted_if_needed(name: &str) -> String {
-    let plain = name.chars().all(|c| c.is_alphanumeric() || "-_ ".contains(c))
+    let plain = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || "-_ ".contains(c))
         && name.starts_with(|c: char| c.is_alphabetic())
-        && !matches!(name.to_lowercase().as_str(), "yes" | "no" | "true" | "false" | "null" | "on" | "off" | "y" | "n");
+        && !matches!(
+            name.to_lowercase().as_str(),
+            "yes" | "no" | "true" | "false" | "null" | "on" | "off" | "y" | "n"
+        );
     if plain { name.to_owned() } else { quoted(name) }
 }
 

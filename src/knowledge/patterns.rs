@@ -55,26 +55,26 @@ pub fn group(incidents: &[LoadedIncident]) -> (Vec<PatternGroup>, Vec<Vec<Patter
     let mut groups: Vec<PatternGroup> = Vec::new();
     let mut by_text: HashMap<&str, usize> = HashMap::new();
     for i in chronological(incidents) {
-      for pattern in &incidents[i].patterns {
-        let date = incidents[i].incident.date.date();
-        let index = *by_text.entry(pattern.text.as_str()).or_insert_with(|| {
-            groups.push(PatternGroup {
-                slug: pattern_slug(&pattern.text),
-                text: pattern.text.clone(),
-                explicit: false,
-                incidents: Vec::new(),
-                first_seen: date,
-                last_seen: date,
+        for pattern in &incidents[i].patterns {
+            let date = incidents[i].incident.date.date();
+            let index = *by_text.entry(pattern.text.as_str()).or_insert_with(|| {
+                groups.push(PatternGroup {
+                    slug: pattern_slug(&pattern.text),
+                    text: pattern.text.clone(),
+                    explicit: false,
+                    incidents: Vec::new(),
+                    first_seen: date,
+                    last_seen: date,
+                });
+                groups.len() - 1
             });
-            groups.len() - 1
-        });
-        let group = &mut groups[index];
-        group.explicit |= pattern.explicit;
-        if group.incidents.last() != Some(&i) {
-            group.incidents.push(i);
+            let group = &mut groups[index];
+            group.explicit |= pattern.explicit;
+            if group.incidents.last() != Some(&i) {
+                group.incidents.push(i);
+            }
+            group.last_seen = date;
         }
-        group.last_seen = date;
-      }
     }
     groups.sort_by(|a, b| {
         (b.incidents.len(), b.last_seen, &a.text).cmp(&(a.incidents.len(), a.last_seen, &b.text))

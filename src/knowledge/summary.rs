@@ -108,7 +108,11 @@ impl IncidentSummary {
             open: !loaded.status.closed,
             id: incident.id.as_ref().map(|id| id.value.clone()),
             summary_text: plain_text(&incident.summary),
-            error_line: incident.all_errors().next().map(error_line).unwrap_or_default(),
+            error_line: incident
+                .all_errors()
+                .next()
+                .map(error_line)
+                .unwrap_or_default(),
             tags: incident.tags.iter().map(|t| Term::new(t)).collect(),
             services: incident.services.iter().map(|s| Term::new(s)).collect(),
             key: Digest::default(),

@@ -166,10 +166,7 @@ fn by_severity(incidents: &[LoadedIncident], severities: &Vocabulary) -> Vec<Bar
     (0..severities.levels.len())
         .map(|rank| {
             let grade = severities.grade(rank);
-            let count = incidents
-                .iter()
-                .filter(|l| l.severity.rank == rank)
-                .count();
+            let count = incidents.iter().filter(|l| l.severity.rank == rank).count();
             count_bar(grade.label, count, &format!("bar-{}", grade.tone))
         })
         .collect()

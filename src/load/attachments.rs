@@ -61,8 +61,8 @@ fn is_file_link(destination: &str) -> bool {
         || remote_host(destination).is_some())
 }
 
-/// The link's path, decoded and normalised; `Err` when it leaves the incident's folder.
-pub fn normalise(destination: &str) -> Result<String, ()> {
+/// The link's path, decoded and normalised; `None` when it leaves the incident's folder.
+pub fn normalise(destination: &str) -> Option<String> {
     let path = destination.split(['?', '#']).next().unwrap_or_default();
     let decoded = percent_decode_str(path).decode_utf8_lossy();
     let mut parts: Vec<&str> = Vec::new();
@@ -70,15 +70,15 @@ pub fn normalise(destination: &str) -> Result<String, ()> {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop().ok_or(())?;
+                parts.pop()?;
             }
             part => parts.push(part),
         }
     }
     if parts.is_empty() || parts == ["index.html"] {
-        return Err(());
+        return None;
     }
-    Ok(parts.join("/"))
+    Some(parts.join("/"))
 }
 
 /// Finds, checks and digests every file the incident's Markdown links to; checks remote
@@ -118,10 +118,18 @@ pub fn find(
             if !is_file_link(&link.destination) {
                 continue;
             }
-            let Ok(name) = normalise(&link.destination) else {
+            let Some(name) = normalise(&link.destination) else {
                 diagnostics.push(
-                    at.diagnostic(span, format!("`{}` in `{field}` leaves the incident's folder", link.destination))
-                        .with_help("keep linked files next to the incident file or in a folder named after it"),
+                    at.diagnostic(
+                        span,
+                        format!(
+                            "`{}` in `{field}` leaves the incident's folder",
+                            link.destination
+                        ),
+                    )
+                    .with_help(
+                        "keep linked files next to the incident file or in a folder named after it",
+                    ),
                 );
                 continue;
             };
@@ -140,15 +148,20 @@ pub fn find(
                         digest: Digest::of_bytes(&bytes),
                         links: vec![link.destination],
                     }),
-                    Err(e) => diagnostics.push(at.diagnostic(span, format!("cannot read `{name}`: {e}"))),
+                    Err(e) => {
+                        diagnostics.push(at.diagnostic(span, format!("cannot read `{name}`: {e}")))
+                    }
                 },
                 None => diagnostics.push(
-                    at.diagnostic(span, format!("`{}` in `{field}` names no file", link.destination))
-                        .with_help(format!(
-                            "put it at {} or {}",
-                            shown(&shown_folder.join(&name)),
-                            shown(&shown_own.join(&name))
-                        )),
+                    at.diagnostic(
+                        span,
+                        format!("`{}` in `{field}` names no file", link.destination),
+                    )
+                    .with_help(format!(
+                        "put it at {} or {}",
+                        shown(&shown_folder.join(&name)),
+                        shown(&shown_own.join(&name))
+                    )),
                 ),
             }
         }

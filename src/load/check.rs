@@ -68,7 +68,9 @@ impl<'a> Locator<'a> {
 
 /// A key or plain word: up to the next `:`, `,` or space.
 fn token_len(text: &str) -> usize {
-    text.find([':', ',', ' ', '\n', '}', ']']).unwrap_or(text.len()).max(1)
+    text.find([':', ',', ' ', '\n', '}', ']'])
+        .unwrap_or(text.len())
+        .max(1)
 }
 
 /// Resolves severity and status, and checks what the model alone cannot.
@@ -156,7 +158,10 @@ fn timeline_warning(problem: &TimelineProblem, at: &Locator<'_>) -> Diagnostic {
                 Some(span) => d.with_label(source, span, "is earlier than this one"),
                 None => d,
             };
-            (d, "put the entries in order, or give the later one its date (2025-07-13 01:30)")
+            (
+                d,
+                "put the entries in order, or give the later one its date (2025-07-13 01:30)",
+            )
         }
         TimelineProblem::TwoStarts { first, second } => {
             let d = at.diagnostic(
@@ -171,7 +176,10 @@ fn timeline_warning(problem: &TimelineProblem, at: &Locator<'_>) -> Diagnostic {
                 Some(span) => d.with_label(source, span, "the first start"),
                 None => d,
             };
-            (d, "durations count from the first `started`; mark the other `other`")
+            (
+                d,
+                "durations count from the first `started`; mark the other `other`",
+            )
         }
         TimelineProblem::BeforeStart { entry, start } => {
             let message = match start {

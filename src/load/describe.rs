@@ -12,13 +12,20 @@ use serde_saphyr::{
 use crate::diagnostic::Diagnostic;
 
 /// Turns a parser error into a diagnostic with the field path, location and a hint.
-pub(super) fn diagnose(file: &Path, source: &str, error: &YamlError, path: Option<&str>) -> Diagnostic {
+pub(super) fn diagnose(
+    file: &Path,
+    source: &str,
+    error: &YamlError,
+    path: Option<&str>,
+) -> Diagnostic {
     let original = original(error);
     let field = path.filter(|p| !p.is_empty() && *p != ".");
     let (line, column) = match original {
         // A missing top-level field belongs to the whole document, not to the last key read:
         // point at where the document starts.
-        YamlError::SerdeMissingField { .. } if field.is_none() => super::parse::document_start(source),
+        YamlError::SerdeMissingField { .. } if field.is_none() => {
+            super::parse::document_start(source)
+        }
         _ => error
             .location()
             .map(|l| (l.line() as usize, l.column() as usize))
@@ -59,11 +66,7 @@ pub(super) fn describe(
 }
 
 /// A field that is unknown, missing, or of the wrong kind.
-fn describe_field(
-    error: &YamlError,
-    field: Option<&str>,
-    found: &str,
-) -> (String, Option<String>) {
+fn describe_field(error: &YamlError, field: Option<&str>, found: &str) -> (String, Option<String>) {
     let at = |f: &str| format!("`{f}`");
     match error {
         YamlError::SerdeUnknownField {
@@ -124,11 +127,7 @@ fn describe_field(
 }
 
 /// A value that does not parse, or a document too costly to read.
-fn describe_value(
-    error: &YamlError,
-    field: Option<&str>,
-    found: &str,
-) -> (String, Option<String>) {
+fn describe_value(error: &YamlError, field: Option<&str>, found: &str) -> (String, Option<String>) {
     let at = |f: &str| format!("`{f}`");
     match error {
         YamlError::NullIntoString { .. } => {
@@ -224,7 +223,6 @@ fn token_width(source: &str, line: usize, column: usize) -> usize {
         .max(1)
 }
 
-
 /// The last field name of a path (`services` of `environment.services`, `tags` of
 /// `tags[0]`).
 fn last_field(path: &str) -> &str {
@@ -281,7 +279,9 @@ fn found_at(source: &str, line: usize, column: usize) -> String {
     if text.starts_with('[') || text.starts_with("- ") || text == "-" {
         return "a list".into();
     }
-    if text.starts_with('{') || (text.contains(": ") || text.ends_with(':')) && !text.starts_with(['"', '\'']) {
+    if text.starts_with('{')
+        || (text.contains(": ") || text.ends_with(':')) && !text.starts_with(['"', '\''])
+    {
         return "a mapping".into();
     }
     let shown: String = text.trim_matches(['"', '\'']).chars().take(40).collect();

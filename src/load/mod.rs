@@ -21,12 +21,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::model::{Digest, Digester, Durations, Grade, Incident, Pattern, Vocabularies, pattern_of};
+use crate::model::{
+    Digest, Digester, Durations, Grade, Incident, Pattern, Vocabularies, pattern_of,
+};
 use crate::workspace::Workspace;
 
 pub use attachments::Attachment;
-pub use parse::{Parsed, parse_incident};
 use parse::MAX_FILE_BYTES;
+pub use parse::{Parsed, parse_incident};
 pub use suggest::{closest, suggestion};
 use validate::slug_problem;
 pub use validate::{language_warnings, validate_set};

@@ -47,7 +47,7 @@ pub fn parse_incident(file: &Path, source: &str) -> Parsed {
                 parsed.incident = Some(incident);
                 return parsed;
             }
-            Err(failure) => failure,
+            Err(failure) => *failure,
         };
         let at = original_path(&segments(&path), &removed);
         let missing = match original(&error) {
@@ -110,7 +110,7 @@ pub fn parse_incident(file: &Path, source: &str) -> Parsed {
 }
 
 /// One attempt: the incident, or the first error and where it is.
-fn parse_once(source: &str) -> Result<Incident, (YamlError, String)> {
+fn parse_once(source: &str) -> Result<Incident, Box<(YamlError, String)>> {
     let mut failed_at = None;
     let result = serde_saphyr::with_deserializer_from_str_with_options(source, options(), |de| {
         serde_path_to_error::deserialize::<_, Incident>(de).map_err(|error| {
@@ -118,7 +118,7 @@ fn parse_once(source: &str) -> Result<Incident, (YamlError, String)> {
             error.into_inner()
         })
     });
-    result.map_err(|error| (error, failed_at.unwrap_or_default()))
+    result.map_err(|error| Box::new((error, failed_at.unwrap_or_default())))
 }
 
 /// Whether the error is about a field's value or name, rather than the YAML itself.
@@ -224,7 +224,6 @@ pub(super) fn document_start(source: &str) -> (usize, usize) {
         .map_or((0, 0), |i| (i + 1, 1))
 }
 
-
 /// Reads the bytes of a file as UTF-8, or says where the first invalid byte is.
 pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|error| {
@@ -283,5 +282,4 @@ mod tests {
         assert_eq!(document_start("# schema line\n\n---\ntitle: x\n"), (4, 1));
         assert_eq!(document_start("# only a comment\n"), (0, 0));
     }
-
 }

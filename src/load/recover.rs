@@ -37,12 +37,15 @@ pub struct Tree {
 impl Tree {
     /// Reads the tree of `source`, if it is YAML at all.
     pub fn of(source: &str) -> Option<Tree> {
-        serde_saphyr::from_str_with_options::<Spanned<Node>>(source, super::parse::options_with_depth(TREE_DEPTH))
-            .ok()
-            .map(|spanned| {
-                let at = place(&spanned);
-                spanned.value.into_tree(at)
-            })
+        serde_saphyr::from_str_with_options::<Spanned<Node>>(
+            source,
+            super::parse::options_with_depth(TREE_DEPTH),
+        )
+        .ok()
+        .map(|spanned| {
+            let at = place(&spanned);
+            spanned.value.into_tree(at)
+        })
     }
 
     /// The node at `path` (`changes[2].before`) and the offset of its key or item start.
@@ -340,7 +343,10 @@ mod tests {
         let (at, _) = tree.find(&segments("list[0].y")).unwrap();
         let mut text = source.to_owned();
         blank(&mut text, at, false).unwrap();
-        assert_eq!(text, "a: 1\nlist:\n  - x: 1\n             \n  - x: 2\nb: {c: 1, d: 2}\n");
+        assert_eq!(
+            text,
+            "a: 1\nlist:\n  - x: 1\n             \n  - x: 2\nb: {c: 1, d: 2}\n"
+        );
         let (at, _) = tree.find(&segments("list[0]")).unwrap();
         blank(&mut text, at, true).unwrap();
         assert_eq!(text.lines().nth(2), Some("        "));

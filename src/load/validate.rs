@@ -120,7 +120,10 @@ pub fn language_warnings(loaded: &LoadedIncident) -> Vec<Diagnostic> {
         }
     };
     if let Some(error) = &incident.error {
-        add("error.stack_trace_language".into(), &error.stack_trace_language);
+        add(
+            "error.stack_trace_language".into(),
+            &error.stack_trace_language,
+        );
     }
     for (i, error) in incident.errors.iter().enumerate() {
         add(
@@ -142,7 +145,10 @@ pub fn language_warnings(loaded: &LoadedIncident) -> Vec<Diagnostic> {
     let steps = [
         ("resolution", incident.resolution.as_ref().map(|r| &r.steps)),
         ("rollback", incident.rollback.as_ref().map(|r| &r.steps)),
-        ("verification", incident.verification.as_ref().map(|v| &v.steps)),
+        (
+            "verification",
+            incident.verification.as_ref().map(|v| &v.steps),
+        ),
     ];
     for (section, steps) in steps {
         for (i, step) in steps.into_iter().flatten().enumerate() {

@@ -41,13 +41,15 @@ impl RootCause {
         let said = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
         said(&self.summary)
             || said(&self.technical)
-            || self.contributing_factors.iter().any(|f| !f.trim().is_empty())
+            || self
+                .contributing_factors
+                .iter()
+                .any(|f| !f.trim().is_empty())
     }
 }
 
 impl FromProse for RootCause {
-    const FIELDS: &'static str =
-        "summary, technical, trigger, contributing_factors, whys, details";
+    const FIELDS: &'static str = "summary, technical, trigger, contributing_factors, whys, details";
     fn from_prose(text: String) -> Self {
         Self {
             summary: Some(text),

@@ -31,9 +31,7 @@ pub fn blocks(markdown: &str) -> Vec<String> {
     let mut current: Option<String> = None;
     for event in Parser::new_ext(markdown, super::text::markdown_options()) {
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if is_mermaid(&info) =>
-            {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_mermaid(&info) => {
                 current = Some(String::new());
             }
             Event::Text(text) if current.is_some() => {
@@ -68,7 +66,9 @@ pub fn svg(source: &str, id: &str) -> Result<String, DiagramError> {
         Ok(merman::RenderOutput::Svg(Some(svg))) => svg.svg().to_string(),
         Ok(_) | Err(merman::RenderError::NoDiagram) => {
             return Err(DiagramError {
-                message: "no diagram type: start with flowchart, sequenceDiagram, timeline or gantt".into(),
+                message:
+                    "no diagram type: start with flowchart, sequenceDiagram, timeline or gantt"
+                        .into(),
                 span: None,
             });
         }
@@ -115,25 +115,124 @@ fn refers_outside(svg: &str) -> bool {
 
 /// SVG drawing elements and the text markup merman puts in labels.
 const TAGS: &[&str] = &[
-    "svg", "g", "defs", "marker", "symbol", "use", "path", "rect", "circle", "ellipse",
-    "line", "polyline", "polygon", "text", "tspan", "title", "desc", "style", "filter",
-    "feDropShadow", "feGaussianBlur", "feOffset", "feFlood", "feComposite", "feMerge",
-    "feMergeNode", "feBlend", "linearGradient", "radialGradient", "stop", "clipPath",
-    "foreignObject", "div", "span", "p", "b", "i", "strong", "em", "br", "code",
+    "svg",
+    "g",
+    "defs",
+    "marker",
+    "symbol",
+    "use",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "tspan",
+    "title",
+    "desc",
+    "style",
+    "filter",
+    "feDropShadow",
+    "feGaussianBlur",
+    "feOffset",
+    "feFlood",
+    "feComposite",
+    "feMerge",
+    "feMergeNode",
+    "feBlend",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+    "clipPath",
+    "foreignObject",
+    "div",
+    "span",
+    "p",
+    "b",
+    "i",
+    "strong",
+    "em",
+    "br",
+    "code",
 ];
 
 const ATTRIBUTES: &[&str] = &[
-    "id", "class", "style", "d", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx",
-    "ry", "dx", "dy", "width", "height", "viewBox", "transform", "transform-origin",
-    "points", "fill", "fill-rule", "fill-opacity", "stroke", "stroke-width",
-    "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "stroke-opacity", "opacity",
-    "font-family", "font-size", "font-weight", "font-style", "text-anchor",
-    "dominant-baseline", "alignment-baseline", "marker-end", "marker-start", "markerHeight",
-    "markerWidth", "markerUnits", "refX", "refY", "orient", "filter", "flood-color",
-    "flood-opacity", "stdDeviation", "clip-rule", "clip-path", "offset", "stop-color",
-    "stop-opacity", "preserveAspectRatio", "role", "aria-roledescription", "aria-label",
-    "aria-hidden", "xmlns", "data-id", "data-type", "data-look", "data-edge", "data-et",
-    "data-from", "data-to", "data-points", "data-color-id", "name", "href",
+    "id",
+    "class",
+    "style",
+    "d",
+    "x",
+    "y",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "dx",
+    "dy",
+    "width",
+    "height",
+    "viewBox",
+    "transform",
+    "transform-origin",
+    "points",
+    "fill",
+    "fill-rule",
+    "fill-opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-opacity",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "text-anchor",
+    "dominant-baseline",
+    "alignment-baseline",
+    "marker-end",
+    "marker-start",
+    "markerHeight",
+    "markerWidth",
+    "markerUnits",
+    "refX",
+    "refY",
+    "orient",
+    "filter",
+    "flood-color",
+    "flood-opacity",
+    "stdDeviation",
+    "clip-rule",
+    "clip-path",
+    "offset",
+    "stop-color",
+    "stop-opacity",
+    "preserveAspectRatio",
+    "role",
+    "aria-roledescription",
+    "aria-label",
+    "aria-hidden",
+    "xmlns",
+    "data-id",
+    "data-type",
+    "data-look",
+    "data-edge",
+    "data-et",
+    "data-from",
+    "data-to",
+    "data-points",
+    "data-color-id",
+    "name",
+    "href",
 ];
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -176,7 +275,14 @@ mod tests {
     fn labels_cannot_run_script_or_load_anything() {
         let source = "flowchart LR\n  A[\"<img src=https://evil.example/x.png onerror=alert(1)> <script>alert(2)</script>\"] --> B\n  click A href \"javascript:alert(3)\"\n  C[\"<a href='https://evil.example'>x</a>\"]\n";
         let svg = svg(source, "d").unwrap();
-        for bad in ["<script", "onerror", "javascript:", "evil.example", "<img", "<a "] {
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "evil.example",
+            "<img",
+            "<a ",
+        ] {
             assert!(!svg.contains(bad), "{bad} in {svg}");
         }
         assert!(svg.contains("<svg") && svg.contains("viewBox"), "{svg}");

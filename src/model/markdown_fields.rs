@@ -104,13 +104,13 @@ macro_rules! helpers {
                 }
             }
 
-            pub fn list<'b>(f: &mut Visit<'_, 'b>, path: &str, items: &'b $($mut)? Vec<String>) {
+            pub fn list<'b>(f: &mut Visit<'_, 'b>, path: &str, items: &'b $($mut)? [String]) {
                 for (n, text) in items.$iter().enumerate() {
                     f(format!("{path}[{n}]"), text);
                 }
             }
 
-            pub fn steps<'b>(f: &mut Visit<'_, 'b>, path: &str, items: &'b $($mut)? Vec<Step>) {
+            pub fn steps<'b>(f: &mut Visit<'_, 'b>, path: &str, items: &'b $($mut)? [Step]) {
                 for (n, step) in items.$iter().enumerate() {
                     f(format!("{path}[{n}].description"), step.description.$inner());
                 }
@@ -119,7 +119,7 @@ macro_rules! helpers {
             pub fn actions<'b>(
                 f: &mut Visit<'_, 'b>,
                 path: &str,
-                items: &'b $($mut)? Vec<ActionItem>,
+                items: &'b $($mut)? [ActionItem],
             ) {
                 for (n, item) in items.$iter().enumerate() {
                     let ActionItem { action, details, .. } = item;
@@ -135,7 +135,7 @@ macro_rules! helpers {
     };
 }
 
-helpers!(read, iter, inner, );
+helpers!(read, iter, inner,);
 helpers!(write, iter_mut, inner_mut, mut);
 
 impl Incident {

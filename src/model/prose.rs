@@ -8,8 +8,8 @@
 use std::marker::PhantomData;
 
 use schemars::JsonSchema;
-use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::Deserializer;
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 
 /// A section that may be written as one Markdown text.
 pub trait FromProse: Sized {

@@ -34,14 +34,22 @@ impl Written {
     pub fn parse(text: &str) -> Option<Self> {
         let (approximate, rest) = strip_approximate(text.trim());
         if let Ok(zoned) = rest.parse::<jiff::Zoned>() {
-            return Some(Self::civil(approximate, zoned.datetime(), Some(zoned.time_zone().clone())));
+            return Some(Self::civil(
+                approximate,
+                zoned.datetime(),
+                Some(zoned.time_zone().clone()),
+            ));
         }
         if let Ok(at) = rest.parse::<Timestamp>() {
             // The writer's calendar day and offset, not UTC's: jiff reads the civil part and
             // the offset separately.
             let offset = offset_of(rest).unwrap_or(Offset::UTC);
             let civil = at.to_zoned(TimeZone::fixed(offset)).datetime();
-            return Some(Self::civil(approximate, civil, Some(TimeZone::fixed(offset))));
+            return Some(Self::civil(
+                approximate,
+                civil,
+                Some(TimeZone::fixed(offset)),
+            ));
         }
         let (body, zone) = split_zone(rest);
         let mut written = if let Ok(date) = body.parse::<Date>()
@@ -372,12 +380,22 @@ mod tests {
         assert_eq!(at("2022-01-25 10:21Z"), "2022-01-25T10:21:00Z");
         assert_eq!(at("2022-01-25 10:21 +02:00"), "2022-01-25T08:21:00Z");
         assert_eq!(at("2022-01-25 10:21 Europe/Berlin"), "2022-01-25T09:21:00Z");
-        assert_eq!(at("2022-01-25T10:21[Europe/Berlin]"), "2022-01-25T09:21:00Z");
-        assert!(IncidentDate::parse("~2022-01-25 10:21").unwrap().approximate());
+        assert_eq!(
+            at("2022-01-25T10:21[Europe/Berlin]"),
+            "2022-01-25T09:21:00Z"
+        );
+        assert!(
+            IncidentDate::parse("~2022-01-25 10:21")
+                .unwrap()
+                .approximate()
+        );
 
         let mut local = IncidentDate::parse("2022-07-25 10:21").unwrap();
         local.resolve_in(&jiff::tz::db().get("America/New_York").unwrap());
-        assert_eq!(local.timestamp().unwrap().to_string(), "2022-07-25T14:21:00Z");
+        assert_eq!(
+            local.timestamp().unwrap().to_string(),
+            "2022-07-25T14:21:00Z"
+        );
     }
 
     #[test]
@@ -420,6 +438,9 @@ mod tests {
         assert!(TimelineTime::parse("~01:30").unwrap().approximate());
         assert!(!TimelineTime::parse("01:30").unwrap().approximate());
         assert!(TimelineTime::parse("quarter past nine").is_err());
-        assert!(TimelineTime::parse("2025-07-12").is_err(), "a day is not a time");
+        assert!(
+            TimelineTime::parse("2025-07-12").is_err(),
+            "a day is not a time"
+        );
     }
 }

@@ -125,7 +125,9 @@ mod tests {
             "title: t\ndate: {date}\nstatus: resolved\nseverity: low\nsummary: s\nroot_cause: r\ntimeline:\n"
         );
         for (time, kind) in times {
-            yaml.push_str(&format!("  - {{time: \"{time}\", event: e, kind: {kind}}}\n"));
+            yaml.push_str(&format!(
+                "  - {{time: \"{time}\", event: e, kind: {kind}}}\n"
+            ));
         }
         serde_saphyr::from_str(&yaml).expect("valid")
     }
@@ -134,7 +136,12 @@ mod tests {
         incident
             .timeline
             .iter()
-            .map(|e| e.time.timestamp().map(|t| t.to_string()).unwrap_or_default())
+            .map(|e| {
+                e.time
+                    .timestamp()
+                    .map(|t| t.to_string())
+                    .unwrap_or_default()
+            })
             .collect()
     }
 
@@ -142,12 +149,22 @@ mod tests {
     fn a_timeline_that_passes_midnight_continues_on_the_next_day() {
         let mut i = incident(
             "2025-07-12",
-            &[("23:40", "started"), ("23:55", "detected"), ("~01:30", "mitigated"), ("02:05", "resolved")],
+            &[
+                ("23:40", "started"),
+                ("23:55", "detected"),
+                ("~01:30", "mitigated"),
+                ("02:05", "resolved"),
+            ],
         );
         assert_eq!(i.resolve_times(&TimeZone::UTC), []);
         assert_eq!(
             placed(&i),
-            ["2025-07-12T23:40:00Z", "2025-07-12T23:55:00Z", "2025-07-13T01:30:00Z", "2025-07-13T02:05:00Z"]
+            [
+                "2025-07-12T23:40:00Z",
+                "2025-07-12T23:55:00Z",
+                "2025-07-13T01:30:00Z",
+                "2025-07-13T02:05:00Z"
+            ]
         );
     }
 
@@ -156,7 +173,10 @@ mod tests {
         let berlin = jiff::tz::db().get("Europe/Berlin").unwrap();
         let mut local = incident("2025-07-12 10:00", &[("10:30", "started")]);
         local.resolve_times(&berlin);
-        assert_eq!(local.date.timestamp().unwrap().to_string(), "2025-07-12T08:00:00Z");
+        assert_eq!(
+            local.date.timestamp().unwrap().to_string(),
+            "2025-07-12T08:00:00Z"
+        );
         assert_eq!(placed(&local), ["2025-07-12T08:30:00Z"]);
         let mut zoned = incident("2025-07-12T10:00:00Z", &[("10:30", "started")]);
         zoned.resolve_times(&berlin);
@@ -167,15 +187,28 @@ mod tests {
     fn backwards_entries_and_two_starts_are_named() {
         let mut i = incident(
             "2025-07-12",
-            &[("10:00", "started"), ("09:30", "detected"), ("11:00", "started")],
+            &[
+                ("10:00", "started"),
+                ("09:30", "detected"),
+                ("11:00", "started"),
+            ],
         );
         let problems = i.resolve_times(&TimeZone::UTC);
         assert_eq!(
             problems,
             [
-                TimelineProblem::Backwards { earlier: 0, later: 1 },
-                TimelineProblem::TwoStarts { first: 0, second: 2 },
-                TimelineProblem::BeforeStart { entry: 1, start: Some(0) },
+                TimelineProblem::Backwards {
+                    earlier: 0,
+                    later: 1
+                },
+                TimelineProblem::TwoStarts {
+                    first: 0,
+                    second: 2
+                },
+                TimelineProblem::BeforeStart {
+                    entry: 1,
+                    start: Some(0)
+                },
             ]
         );
         let mut no_start = incident("2025-07-12", &[("10:00", "detected")]);

@@ -158,7 +158,9 @@ impl Vocabulary {
     pub fn accepted(&self) -> Vec<&str> {
         self.levels
             .iter()
-            .flat_map(|l| std::iter::once(l.name.as_str()).chain(l.aliases.iter().map(String::as_str)))
+            .flat_map(|l| {
+                std::iter::once(l.name.as_str()).chain(l.aliases.iter().map(String::as_str))
+            })
             .collect()
     }
 
@@ -210,7 +212,9 @@ pub fn fill_schema(schema: &mut serde_json::Value, vocabularies: &Vocabularies) 
     if let Some(defs) = schema.get_mut("$defs").and_then(|d| d.as_object_mut()) {
         defs.insert(
             "Severity".into(),
-            vocabularies.severity.json_schema("How bad an incident was."),
+            vocabularies
+                .severity
+                .json_schema("How bad an incident was."),
         );
         defs.insert(
             "Status".into(),
@@ -358,7 +362,10 @@ mod tests {
         let defaults = Vocabularies::default();
         let tones: Vec<&str> = (0..4).map(|i| defaults.severity.grade(i).tone).collect();
         assert_eq!(tones, ["critical", "high", "medium", "low"]);
-        let five = Vocabulary::new("severity", levels(&["SEV0", "SEV1", "SEV2", "SEV3", "SEV4"]));
+        let five = Vocabulary::new(
+            "severity",
+            levels(&["SEV0", "SEV1", "SEV2", "SEV3", "SEV4"]),
+        );
         let tones: Vec<&str> = (0..5).map(|i| five.grade(i).tone).collect();
         assert_eq!(tones, ["critical", "high", "medium", "medium", "low"]);
         let two = Vocabulary::new("status", levels(&["open", "closed"]));

@@ -11,7 +11,11 @@ pub fn label(url: &str) -> String {
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-    let number = |i: usize| parts.get(i).filter(|n| n.chars().all(|c| c.is_ascii_digit()));
+    let number = |i: usize| {
+        parts
+            .get(i)
+            .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
+    };
     // GitHub: owner/repo/pull/N, owner/repo/issues/N.
     if let (Some(kind), Some(n)) = (parts.get(2), number(3)) {
         match *kind {
@@ -43,7 +47,9 @@ fn is_ticket_key(text: &str) -> bool {
         return false;
     };
     project.starts_with(|c: char| c.is_ascii_uppercase())
-        && project.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && project
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         && !number.is_empty()
         && number.chars().all(|c| c.is_ascii_digit())
 }
@@ -56,11 +62,23 @@ mod tests {
     fn links_are_named_by_what_they_point_at() {
         assert_eq!(label("https://github.com/acme/api/pull/42"), "PR #42");
         assert_eq!(label("https://github.com/acme/api/issues/7#c"), "issue #7");
-        assert_eq!(label("https://gitlab.com/acme/api/-/merge_requests/12"), "MR !12");
-        assert_eq!(label("https://gitlab.example.com/g/p/-/issues/3"), "issue #3");
+        assert_eq!(
+            label("https://gitlab.com/acme/api/-/merge_requests/12"),
+            "MR !12"
+        );
+        assert_eq!(
+            label("https://gitlab.example.com/g/p/-/issues/3"),
+            "issue #3"
+        );
         assert_eq!(label("https://acme.atlassian.net/browse/OPS-17"), "OPS-17");
-        assert_eq!(label("https://linear.app/acme/issue/ENG-12/fix-it"), "ENG-12");
-        assert_eq!(label("https://www.status.example.com/x"), "status.example.com");
+        assert_eq!(
+            label("https://linear.app/acme/issue/ENG-12/fix-it"),
+            "ENG-12"
+        );
+        assert_eq!(
+            label("https://www.status.example.com/x"),
+            "status.example.com"
+        );
         assert_eq!(label("../docs/runbook.md"), "../docs/runbook.md");
     }
 }

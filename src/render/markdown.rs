@@ -342,12 +342,18 @@ mod tests {
 
     #[test]
     fn footnotes_link_both_ways() {
-        let html = to_html("A claim[^1] and another[^note].\n\n[^1]: The source.\n[^note]: More.\n");
+        let html =
+            to_html("A claim[^1] and another[^note].\n\n[^1]: The source.\n[^note]: More.\n");
         assert!(!html.contains("[^1]"), "{html}");
-        let refs: Vec<&str> = html.matches("<sup class=\"footnote-ref\"><a href=\"#fn-").collect();
+        let refs: Vec<&str> = html
+            .matches("<sup class=\"footnote-ref\"><a href=\"#fn-")
+            .collect();
         assert_eq!(refs.len(), 2, "{html}");
         assert!(html.contains("id=\"fnref-"), "{html}");
-        assert!(html.contains("<section class=\"footnotes\"><ol><li id=\"fn-"), "{html}");
+        assert!(
+            html.contains("<section class=\"footnotes\"><ol><li id=\"fn-"),
+            "{html}"
+        );
         assert!(html.contains("class=\"footnote-back\""), "{html}");
         assert!(html.find("The source").unwrap() < html.find("More.").unwrap());
     }
@@ -355,7 +361,11 @@ mod tests {
     #[test]
     fn mermaid_becomes_svg_and_other_code_stays_code() {
         let html = to_html("```mermaid\nflowchart LR\n  A[Deploy] --> B[Alert]\n```\n");
-        assert!(html.starts_with("<figure class=\"diagram\"><svg"), "{}", &html[..80]);
+        assert!(
+            html.starts_with("<figure class=\"diagram\"><svg"),
+            "{}",
+            &html[..80]
+        );
         assert!(html.contains("Deploy"), "{html}");
         assert!(!html.contains("postmortem-diagram-"), "{html}");
         let code = to_html("```text\nflowchart LR\n```\n");
@@ -365,7 +375,10 @@ mod tests {
     #[test]
     fn images_from_other_hosts_become_links() {
         let html = to_html("![graph](https://grafana.example.com/x.png) ![local](shot.png)");
-        assert!(html.contains("<a href=\"https://grafana.example.com/x.png\""), "{html}");
+        assert!(
+            html.contains("<a href=\"https://grafana.example.com/x.png\""),
+            "{html}"
+        );
         assert!(!html.contains("<img src=\"https://"), "{html}");
         assert!(html.contains("<img src=\"shot.png\""), "{html}");
         let raw = to_html("<img src=\"https://tracker.example.com/pixel.gif\">");

@@ -66,7 +66,10 @@ pub fn with_report_links(loaded: &LoadedIncident, reports_dir: Option<&Path>) ->
     incident.rewrite_markdown(&mut |_, text| {
         for (link, to) in &targets {
             for (open, close) in [("](", ")"), ("](", " "), ("src=\"", "\"")] {
-                *text = text.replace(&format!("{open}{link}{close}"), &format!("{open}{to}{close}"));
+                *text = text.replace(
+                    &format!("{open}{link}{close}"),
+                    &format!("{open}{to}{close}"),
+                );
             }
         }
     });
@@ -90,7 +93,9 @@ fn relative(from: &Path, to: &Path) -> String {
     for part in &to_parts[common..] {
         path.push(part.as_os_str());
     }
-    path.to_string_lossy().replace('\\', "/").replace(' ', "%20")
+    path.to_string_lossy()
+        .replace('\\', "/")
+        .replace(' ', "%20")
 }
 
 #[cfg(test)]
@@ -101,7 +106,10 @@ mod tests {
     #[test]
     fn links_from_the_reports_folder() {
         assert_eq!(
-            relative(Path::new("/w/reports"), Path::new("/w/incidents/a/shot one.png")),
+            relative(
+                Path::new("/w/reports"),
+                Path::new("/w/incidents/a/shot one.png")
+            ),
             "../incidents/a/shot%20one.png"
         );
         assert_eq!(relative(Path::new("/w"), Path::new("/w/x.png")), "x.png");

@@ -137,7 +137,9 @@ fn register(tera: &mut Tera, link_path: LinkPath) {
     tera.register_filter("md_cell_markdown", |text: &str, _: Kwargs, _: &State| {
         md_cell_markdown(text)
     });
-    tera.register_filter("md_strong", |text: &str, _: Kwargs, _: &State| md_strong(text));
+    tera.register_filter("md_strong", |text: &str, _: Kwargs, _: &State| {
+        md_strong(text)
+    });
     tera.register_filter("link_label", |url: &str, _: Kwargs, _: &State| {
         super::links::label(url)
     });

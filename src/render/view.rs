@@ -162,11 +162,12 @@ fn timeline_marks(incident: &Incident) -> Vec<EntryMarks> {
         .timeline
         .iter()
         .map(|entry| {
-            let zone = incident.date.zone().cloned().unwrap_or(jiff::tz::TimeZone::UTC);
-            let this = entry
-                .time
-                .timestamp()
-                .map(|t| t.to_zoned(zone).date());
+            let zone = incident
+                .date
+                .zone()
+                .cloned()
+                .unwrap_or(jiff::tz::TimeZone::UTC);
+            let this = entry.time.timestamp().map(|t| t.to_zoned(zone).date());
             // Only days the reader must work out: a time of day after midnight.
             let implicit = entry.time.written().date.is_none();
             let new_day = match (day, this) {

@@ -215,7 +215,10 @@ impl Session {
         }
         let dir = self.workspace.incidents_dir();
         let settings = crate::load::Settings::of(&self.workspace);
-        let reread = match self.sources.refresh(&dir, &change.paths, &self.cwd, &settings) {
+        let reread = match self
+            .sources
+            .refresh(&dir, &change.paths, &self.cwd, &settings)
+        {
             Ok(reread) => reread,
             Err(diagnostic) => return (0, Err(Failure::Invalid(vec![diagnostic]))),
         };

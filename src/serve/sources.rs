@@ -77,12 +77,7 @@ impl Sources {
         let linking: BTreeSet<PathBuf> = self
             .incidents
             .iter()
-            .filter(|loaded| {
-                loaded
-                    .attachments
-                    .iter()
-                    .any(|a| named.contains(&a.source))
-            })
+            .filter(|loaded| loaded.attachments.iter().any(|a| named.contains(&a.source)))
             .map(|loaded| loaded.path.clone())
             .collect();
         let named: BTreeSet<PathBuf> = named.union(&linking).cloned().collect();

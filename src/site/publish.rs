@@ -137,11 +137,7 @@ impl<'a> PatternLink<'a> {
 
 impl<'a> IncidentKnowledge<'a> {
     /// The patterns and related incidents of one incident; `related` points into `data`.
-    pub fn new(
-        patterns: &'a [PatternRef],
-        related: &'a [Related],
-        data: &'a SiteData<'_>,
-    ) -> Self {
+    pub fn new(patterns: &'a [PatternRef], related: &'a [Related], data: &'a SiteData<'_>) -> Self {
         Self {
             pattern: patterns.first().map(PatternLink::new),
             patterns: if patterns.len() > 1 {
