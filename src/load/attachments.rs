@@ -90,11 +90,7 @@ pub fn find(
     at: &Locator<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Attachment> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let own = folder.join(super::slug_of(path));
-    // Where to put a missing file, as the user sees the incident file's folder.
-    let shown_folder = at.file().parent().unwrap_or(Path::new("")).to_path_buf();
-    let shown_own = shown_folder.join(super::slug_of(path));
+    let places = Places::of(path, at);
     let mut found: Vec<Attachment> = Vec::new();
     for (field, text) in incident.markdown_fields() {
         let from = at.span(&field).map_or(0, |s| s.start);
@@ -113,60 +109,88 @@ pub fn find(
                             )),
                     );
                 }
-                continue;
-            }
-            if !is_file_link(&link.destination) {
-                continue;
-            }
-            let Some(name) = normalise(&link.destination) else {
-                diagnostics.push(
-                    at.diagnostic(
-                        span,
-                        format!(
-                            "`{}` in `{field}` leaves the incident's folder",
-                            link.destination
-                        ),
-                    )
-                    .with_help(
-                        "keep linked files next to the incident file or in a folder named after it",
-                    ),
-                );
-                continue;
-            };
-            if let Some(known) = found.iter_mut().find(|a| a.name == name) {
-                if !known.links.contains(&link.destination) {
-                    known.links.push(link.destination);
-                }
-                continue;
-            }
-            let candidates = [folder.join(&name), own.join(&name)];
-            match candidates.iter().find(|c| c.is_file()) {
-                Some(source) => match std::fs::read(source) {
-                    Ok(bytes) => found.push(Attachment {
-                        name,
-                        source: source.clone(),
-                        digest: Digest::of_bytes(&bytes),
-                        links: vec![link.destination],
-                    }),
-                    Err(e) => {
-                        diagnostics.push(at.diagnostic(span, format!("cannot read `{name}`: {e}")))
+            } else if is_file_link(&link.destination) {
+                let problem = places.attach(link.destination, &mut found);
+                diagnostics.extend(problem.map(|(message, help)| {
+                    let d = at.diagnostic(span, message.replace("{field}", &field));
+                    match help {
+                        Some(help) => d.with_help(help),
+                        None => d,
                     }
-                },
-                None => diagnostics.push(
-                    at.diagnostic(
-                        span,
-                        format!("`{}` in `{field}` names no file", link.destination),
-                    )
-                    .with_help(format!(
-                        "put it at {} or {}",
-                        shown(&shown_folder.join(&name)),
-                        shown(&shown_own.join(&name))
-                    )),
-                ),
+                }));
             }
         }
     }
     found
+}
+
+/// Where an incident's linked files may be, on disk and as the user sees them.
+struct Places {
+    folder: PathBuf,
+    own: PathBuf,
+    shown_folder: PathBuf,
+    shown_own: PathBuf,
+}
+
+impl Places {
+    fn of(path: &Path, at: &Locator<'_>) -> Self {
+        let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let shown_folder = at.file().parent().unwrap_or(Path::new("")).to_path_buf();
+        let slug = super::slug_of(path);
+        Self {
+            own: folder.join(&slug),
+            folder,
+            shown_own: shown_folder.join(&slug),
+            shown_folder,
+        }
+    }
+
+    /// Adds the file `destination` names to `found`; the problem (message with a
+    /// `{field}` placeholder, help) if there is none.
+    fn attach(
+        &self,
+        destination: String,
+        found: &mut Vec<Attachment>,
+    ) -> Option<(String, Option<String>)> {
+        let Some(name) = normalise(&destination) else {
+            return Some((
+                format!("`{destination}` in `{{field}}` leaves the incident's folder"),
+                Some(
+                    "keep linked files next to the incident file or in a folder named after it"
+                        .into(),
+                ),
+            ));
+        };
+        if let Some(known) = found.iter_mut().find(|a| a.name == name) {
+            if !known.links.contains(&destination) {
+                known.links.push(destination);
+            }
+            return None;
+        }
+        let candidates = [self.folder.join(&name), self.own.join(&name)];
+        let Some(source) = candidates.iter().find(|c| c.is_file()) else {
+            return Some((
+                format!("`{destination}` in `{{field}}` names no file"),
+                Some(format!(
+                    "put it at {} or {}",
+                    shown(&self.shown_folder.join(&name)),
+                    shown(&self.shown_own.join(&name))
+                )),
+            ));
+        };
+        match std::fs::read(source) {
+            Ok(bytes) => {
+                found.push(Attachment {
+                    name,
+                    source: source.clone(),
+                    digest: Digest::of_bytes(&bytes),
+                    links: vec![destination],
+                });
+                None
+            }
+            Err(e) => Some((format!("cannot read `{name}`: {e}"), None)),
+        }
+    }
 }
 
 fn shown(path: &Path) -> String {
