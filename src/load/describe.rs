@@ -31,7 +31,8 @@ pub(super) fn diagnose(
             .map(|l| (l.line() as usize, l.column() as usize))
             .unwrap_or((0, 0)),
     };
-    let (message, help) = describe(original, field, &found_at(source, line, column));
+    let last = field.map(last_field).unwrap_or_default();
+    let (message, help) = describe(original, field, &found_at(source, line, column, last));
     let width = token_width(source, line, column);
     let diagnostic = Diagnostic::at(file, source, line, column, message).with_width(width);
     match help {
@@ -255,7 +256,8 @@ fn expected_words(expected: &str, field: &str) -> String {
 }
 
 /// What is written at `line`:`column`, in plain words: a list, a mapping, or the text.
-fn found_at(source: &str, line: usize, column: usize) -> String {
+/// The parser may point at the key of the field itself (`field`): then its value counts.
+fn found_at(source: &str, line: usize, column: usize, field: &str) -> String {
     let Some(text) = line
         .checked_sub(1)
         .and_then(|i| source.lines().nth(i))
@@ -264,10 +266,10 @@ fn found_at(source: &str, line: usize, column: usize) -> String {
         return "something else".into();
     };
     let mut text = text.trim();
-    // At a key: what matters is its value.
+    // At the field's own key: what matters is its value.
     if let Some((key, value)) = text.split_once(':')
         && !key.is_empty()
-        && key.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && key == field
         && (value.is_empty() || value.starts_with(' '))
     {
         let value = value.trim();
@@ -321,10 +323,10 @@ mod tests {
             "a list of names such as `[auth, api]`"
         );
         assert_eq!(expected_words("a string", "message"), "text");
-        assert_eq!(found_at("services: envoy\n", 1, 11), "the text `envoy`");
-        assert_eq!(found_at("message: [a, b]\n", 1, 10), "a list");
-        assert_eq!(found_at("tags:\n  name: x\n", 2, 3), "a mapping");
+        assert_eq!(found_at("services: envoy\n", 1, 11, "services"), "the text `envoy`");
+        assert_eq!(found_at("message: [a, b]\n", 1, 10, "message"), "a list");
+        assert_eq!(found_at("tags:\n  name: x\n", 2, 3, "tags"), "a mapping");
         assert_eq!(last_field("environment.versions[0]"), "versions");
-        assert_eq!(found_at("impact: [a]\n", 1, 1), "a list");
+        assert_eq!(found_at("impact: [a]\n", 1, 1, "impact"), "a list");
     }
 }
