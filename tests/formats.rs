@@ -295,7 +295,9 @@ fn local_zoned_and_approximate_times_and_a_timeline_across_midnight() {
         page.contains("<dt>Time to mitigate</dt><dd>~1 h 35 min</dd>"),
         "approximate"
     );
-    assert!(page.contains("<time class=\"approximate\" title=\"approximate time\">~00:40</time>"));
+    assert!(page.contains(
+        "<time datetime=\"2024-03-15T07:40:00Z\" class=\"approximate\" title=\"approximate time\">~00:40</time>"
+    ));
     assert!(
         page.contains("<li class=\"new-day\"><time datetime=\"2024-03-15\">2024-03-15</time></li>")
     );

@@ -323,7 +323,10 @@ mod tests {
             "a list of names such as `[auth, api]`"
         );
         assert_eq!(expected_words("a string", "message"), "text");
-        assert_eq!(found_at("services: envoy\n", 1, 11, "services"), "the text `envoy`");
+        assert_eq!(
+            found_at("services: envoy\n", 1, 11, "services"),
+            "the text `envoy`"
+        );
         assert_eq!(found_at("message: [a, b]\n", 1, 10, "message"), "a list");
         assert_eq!(found_at("tags:\n  name: x\n", 2, 3, "tags"), "a mapping");
         assert_eq!(last_field("environment.versions[0]"), "versions");

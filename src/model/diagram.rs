@@ -99,7 +99,12 @@ fn clean(svg: &str) -> Result<String, DiagramError> {
             span: None,
         });
     }
-    Ok(SANITIZER.clean(svg).to_string())
+    // Label paragraphs lose their `<p>` (not allowed inside a `<span>`), and the empty
+    // placeholder rectangles of labels go (a `<rect>` needs a size).
+    Ok(SANITIZER
+        .clean(svg)
+        .to_string()
+        .replace("<rect></rect>", ""))
 }
 
 /// Whether a style or attribute loads something: `url(` that is not a `#fragment`, or
@@ -149,7 +154,6 @@ const TAGS: &[&str] = &[
     "foreignObject",
     "div",
     "span",
-    "p",
     "b",
     "i",
     "strong",
@@ -180,7 +184,6 @@ const ATTRIBUTES: &[&str] = &[
     "height",
     "viewBox",
     "transform",
-    "transform-origin",
     "points",
     "fill",
     "fill-rule",
@@ -217,7 +220,6 @@ const ATTRIBUTES: &[&str] = &[
     "stop-color",
     "stop-opacity",
     "preserveAspectRatio",
-    "role",
     "aria-roledescription",
     "aria-label",
     "aria-hidden",
@@ -231,7 +233,6 @@ const ATTRIBUTES: &[&str] = &[
     "data-to",
     "data-points",
     "data-color-id",
-    "name",
     "href",
 ];
 

@@ -89,6 +89,9 @@ pub struct EntryMarks {
     pub approximate: bool,
     /// The entry falls on another day than the one before it (the day, `YYYY-MM-DD`).
     pub new_day: Option<String>,
+    /// The moment in a form browsers read (RFC 3339, UTC), when the text as written is not
+    /// one (`16:58 UTC`, `~01:30`).
+    pub datetime: Option<String>,
 }
 
 /// Everything an incident page shows.
@@ -181,10 +184,62 @@ fn timeline_marks(incident: &Incident) -> Vec<EntryMarks> {
             if this.is_some() {
                 day = this;
             }
+            let datetime = (!is_html_time(entry.time.as_str()))
+                .then(|| entry.time.timestamp())
+                .flatten()
+                .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
             EntryMarks {
                 approximate: entry.time.approximate(),
                 new_day,
+                datetime,
             }
         })
         .collect()
+}
+
+/// Whether `text` is a date or time HTML's `<time>` reads as it is: `HH:MM[:SS]`,
+/// `YYYY-MM-DD`, or both with an optional `Z` or offset.
+fn is_html_time(text: &str) -> bool {
+    let shape: String = text
+        .chars()
+        .map(|c| if c.is_ascii_digit() { 'd' } else { c })
+        .collect();
+    let (date, rest) = match shape.get(..10) {
+        Some("dddd-dd-dd") => (true, &shape[10..]),
+        _ => (false, shape.as_str()),
+    };
+    let rest = rest.strip_prefix([' ', 'T']).unwrap_or(rest);
+    let rest = rest
+        .strip_suffix('Z')
+        .or_else(|| rest.strip_suffix("+dd:dd"))
+        .or_else(|| rest.strip_suffix("-dd:dd"))
+        .unwrap_or(rest);
+    matches!(rest, "dd:dd" | "dd:dd:dd") || (rest.is_empty() && date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_html_time;
+
+    #[test]
+    fn html_reads_some_times_as_written() {
+        for valid in [
+            "09:30",
+            "09:30:05",
+            "2025-07-12",
+            "2025-07-12 09:30",
+            "2025-07-12T09:30:00+01:00",
+            "2025-07-12T09:30Z",
+        ] {
+            assert!(is_html_time(valid), "{valid}");
+        }
+        for other in [
+            "16:58 UTC",
+            "~01:30",
+            "2025-07-12 09:30 Europe/Berlin",
+            "9:30",
+        ] {
+            assert!(!is_html_time(other), "{other}");
+        }
+    }
 }
