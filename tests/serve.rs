@@ -582,3 +582,32 @@ fn watch_rebuilds_without_a_server() {
     assert!(!fs::read_to_string(&page).unwrap().contains("__postmortem"));
     assert_eq!(watcher.interrupt().code(), Some(0));
 }
+
+#[test]
+fn a_saved_picture_is_copied_again_without_touching_its_incident() {
+    let ws = Workspace::new();
+    ws.write("incidents/a/graph.png", b"first picture");
+    ws.incident(
+        "a.yaml",
+        incident("With a graph", "The graph ![errors](graph.png)"),
+    );
+    let server = Running::serve(&ws, &[]);
+    server.wait_for_first_build();
+    assert_eq!(server.get("/incidents/a/graph.png").body, "first picture");
+    let rebuilds = server.rebuilds();
+    ws.write("incidents/a/graph.png", b"second picture");
+    server.wait_for("the new picture", || {
+        server.get("/incidents/a/graph.png").body == "second picture"
+    });
+    assert!(server.rebuilds() > rebuilds);
+    // What serve wrote is what a build writes.
+    let built = tempfile::tempdir().unwrap();
+    let out = built.path().join("site");
+    let output = ws.run(&["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        fs::read(out.join("incidents/a/graph.png")).unwrap(),
+        b"second picture"
+    );
+    assert_eq!(server.interrupt().code(), Some(0));
+}
