@@ -33,7 +33,8 @@ pub struct Parsed {
 /// How many entries one file may have blanked before the search for more problems stops.
 const MAX_ROUNDS: usize = 64;
 
-/// Parses the text of one incident file, finding every problem (see [`super::recover`]).
+/// Parses the text of one incident file, finding every problem: the failing entry is blanked
+/// and the text read again (`load::recover`).
 /// `file` is the path shown in diagnostics.
 pub fn parse_incident(file: &Path, source: &str) -> Parsed {
     let mut parsed = Parsed::default();

@@ -10,10 +10,10 @@ use super::{Day, NonEmptyString, TimelineTime};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
-    /// Environment name, e.g. `production`, `staging`, `development`.
+    /// Environment name, e.g. `production`, `staging`, `development`. Plain text.
     #[serde(default)]
     pub name: Option<String>,
-    /// Platform or system, e.g. "Django 5.2 on Kubernetes".
+    /// Platform or system, e.g. "Django 5.2 on Kubernetes". Plain text.
     #[serde(default)]
     pub platform: Option<String>,
     /// Versions of the components involved, e.g. `redis-py: 5.0.1`.
@@ -28,9 +28,9 @@ pub struct Environment {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComponentVersion {
-    /// Component name, e.g. `redis-py`.
+    /// Component name, e.g. `redis-py`. Plain text.
     pub name: NonEmptyString,
-    /// Version, e.g. `5.0.1`.
+    /// Version, e.g. `5.0.1`. Plain text.
     pub version: String,
     /// Why it matters, e.g. "compatible with Django 4.0+". Markdown.
     #[serde(default)]
@@ -41,7 +41,8 @@ pub struct ComponentVersion {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorDetails {
-    /// Error class or code, e.g. `TypeError`, `ERR_CONNECTION_TIMED_OUT`, `HTTP 500`.
+    /// Error class or code, e.g. `TypeError`, `ERR_CONNECTION_TIMED_OUT`, `HTTP 500`. Plain
+    /// text.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// The error message, verbatim, e.g. "AbstractConnection.__init__() got an unexpected
@@ -191,7 +192,7 @@ impl FromProse for Resolution {
 pub struct Step {
     /// What the step does. Markdown.
     pub description: NonEmptyString,
-    /// Group heading, e.g. "Phase 1: Environment setup".
+    /// Group heading, e.g. "Phase 1: Environment setup". Plain text.
     #[serde(default)]
     pub group: Option<String>,
     /// Command or code to run, verbatim.
@@ -241,7 +242,7 @@ pub struct Test {
     /// What is checked, e.g. "Cache clear test" or "`redis-cli ping` answers". Markdown
     /// (inline).
     pub name: NonEmptyString,
-    /// Group heading, e.g. "Manual testing" or "Functional requirements".
+    /// Group heading, e.g. "Manual testing" or "Functional requirements". Plain text.
     #[serde(default)]
     pub group: Option<String>,
     /// Outcome.
@@ -284,7 +285,7 @@ pub enum TestStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Suite {
-    /// Suite name, e.g. "All existing tests".
+    /// Suite name, e.g. "All existing tests". Plain text.
     pub name: NonEmptyString,
     /// Command that runs it, verbatim.
     #[serde(default)]
@@ -310,15 +311,15 @@ pub struct Suite {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
-    /// What is measured, e.g. "Server startup time".
+    /// What is measured, e.g. "Server startup time". Plain text.
     pub name: NonEmptyString,
-    /// Group heading, e.g. "Performance impact" or "Quality indicators".
+    /// Group heading, e.g. "Performance impact" or "Quality indicators". Plain text.
     #[serde(default)]
     pub group: Option<String>,
-    /// Value before the fix, e.g. "∞ (hung)".
+    /// Value before the fix, e.g. "∞ (hung)". Plain text.
     #[serde(default)]
     pub before: Option<String>,
-    /// Value after the fix, e.g. "~5 seconds".
+    /// Value after the fix, e.g. "~5 seconds". Plain text.
     #[serde(default)]
     pub after: Option<String>,
     /// Comment, e.g. "Fixed". Markdown.
@@ -332,13 +333,14 @@ pub struct Metric {
 pub struct ActionItem {
     /// What to do, in one line. Markdown.
     pub action: NonEmptyString,
-    /// Group heading, e.g. "Configuration management" or "Long-term improvements".
+    /// Group heading, e.g. "Configuration management" or "Long-term improvements". Plain
+    /// text.
     #[serde(default)]
     pub group: Option<String>,
     /// What the action does against recurrence.
     #[serde(default)]
     pub kind: Option<ActionKind>,
-    /// Person or team responsible.
+    /// Person or team responsible. Plain text.
     #[serde(default)]
     pub owner: Option<String>,
     /// How urgent it is.
@@ -432,9 +434,9 @@ impl FromProse for Rollback {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KnownIssue {
-    /// The issue in a few words.
+    /// The issue in a few words. Plain text.
     pub title: NonEmptyString,
-    /// e.g. "Non-blocking, pre-existing".
+    /// e.g. "Non-blocking, pre-existing". Plain text.
     #[serde(default)]
     pub status: Option<String>,
     /// What the issue is. Markdown.
@@ -458,7 +460,7 @@ pub struct KnownIssue {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
-    /// What it is, e.g. "QMS record" or "Fix pull request".
+    /// What it is, e.g. "QMS record" or "Fix pull request". Plain text.
     pub title: NonEmptyString,
     /// Where it is. Optional for references without an address, such as a record number.
     #[serde(default)]
@@ -472,7 +474,7 @@ pub struct Link {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
-    /// Section heading.
+    /// Section heading. Plain text.
     pub title: NonEmptyString,
     /// Section content. Markdown, including fenced code blocks.
     pub body: NonEmptyString,
