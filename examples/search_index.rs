@@ -24,7 +24,11 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let display = |p: &Path| p.to_path_buf();
-    let loaded = load::load_dir(&root.join("incidents"), &Default::default(), &display);
+    let loaded = load::load_dir(
+        &root.join("incidents"),
+        &load::Settings::default(),
+        &display,
+    );
     if loaded.error_count() > 0 {
         eprintln!("{} has invalid incidents", root.display());
         return ExitCode::FAILURE;

@@ -1,14 +1,16 @@
 //! Problems found in a user's files, and how they are shown.
 //!
 //! Every problem carries its file, line and column, so terminals, editors and CI annotate
-//! the right place. Humans get `path:line:column: error: message` with the source line and
-//! a caret under it (the format compilers use, which editors already parse); tools get the
-//! same fields as JSON lines (`--format json`).
+//! the right place. Humans get the message, the location and the source lines with the
+//! offending values underlined (several at once when a problem involves several places),
+//! drawn by annotate-snippets the way compilers draw them, underlines placed by what the
+//! terminal shows, so they line up under wide characters. Tools get the same fields as JSON
+//! lines (`--format json`).
 
-use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anstyle::{AnsiColor, Style};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
 /// How serious a problem is.
@@ -23,14 +25,16 @@ pub enum Severity {
     Note,
 }
 
-/// One problem at one place.
+/// One problem at one place (and maybe others it involves).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// The file, as the user would type it (relative to the workspace root).
     pub file: PathBuf,
     /// 1-based line; 0 when the problem concerns the whole file.
     pub line: usize,
-    /// 1-based column, counted in characters; 0 when unknown.
+    /// 1-based column, counted in characters (as editors count them); 0 when unknown. The
+    /// underline under the source line is placed by display width, so it lines up under
+    /// wide characters too.
     pub column: usize,
     /// How serious it is.
     pub severity: Severity,
@@ -39,19 +43,24 @@ pub struct Diagnostic {
     /// What would be valid, when we can say.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// The source line and how much of it to underline.
+    /// The source lines and what to underline in them.
     #[serde(skip)]
-    pub snippet: Option<Box<Snippet>>,
+    pub snippet: Option<Box<Excerpt>>,
 }
 
-/// The source line shown under a message.
+/// The source lines a diagnostic shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snippet {
-    /// The whole line.
+pub struct Excerpt {
+    /// The lines, from `first_line` on.
     pub text: String,
-    /// How many characters the caret underlines.
-    pub width: usize,
+    /// Number of the first line.
+    pub first_line: usize,
+    /// What to underline, as byte ranges of `text`; the first is where the problem is.
+    pub labels: Vec<(Range<usize>, String)>,
 }
+
+/// A place in a file, as a byte range of its text.
+pub type Span = Range<usize>;
 
 impl Diagnostic {
     /// An error about a whole file (unreadable, too large, ...).
@@ -67,7 +76,8 @@ impl Diagnostic {
         }
     }
 
-    /// An error at `line`:`column` (1-based) of `source`, the text of `file`.
+    /// An error at `line`:`column` (1-based, the column in characters) of `source`, the
+    /// text of `file`; one character is underlined until [`Diagnostic::with_width`] says more.
     pub fn at(
         file: &Path,
         source: &str,
@@ -75,21 +85,48 @@ impl Diagnostic {
         column: usize,
         message: impl Into<String>,
     ) -> Self {
-        let snippet = line
-            .checked_sub(1)
-            .and_then(|index| source.lines().nth(index))
-            .map(|text| {
-                Box::new(Snippet {
-                    text: text.to_owned(),
-                    width: 1,
-                })
-            });
-        Self {
+        match offset_of(source, line, column) {
+            Some(offset) => {
+                let end = next_char(source, offset);
+                Self::spanning(file, source, offset..end, message)
+            }
+            None => Self {
+                line,
+                column,
+                ..Self::file_error(file, message)
+            },
+        }
+    }
+
+    /// An error underlining `span` of `source`, the text of `file`.
+    pub fn spanning(file: &Path, source: &str, span: Span, message: impl Into<String>) -> Self {
+        let span = clamp(source, span);
+        let (line, column) = line_column(source, span.start);
+        let mut diagnostic = Self {
             line,
             column,
-            snippet,
             ..Self::file_error(file, message)
+        };
+        diagnostic.snippet = Some(Box::new(Excerpt::around(source, span, String::new())));
+        diagnostic
+    }
+
+    /// Underlines `span` of `source` too, with `label` (another place the problem involves).
+    #[must_use]
+    pub fn with_label(mut self, source: &str, span: Span, label: impl Into<String>) -> Self {
+        if let Some(excerpt) = self.snippet.as_mut() {
+            excerpt.add(source, clamp(source, span), label.into());
         }
+        self
+    }
+
+    /// Says what the underlined place is.
+    #[must_use]
+    pub fn with_primary_label(mut self, label: impl Into<String>) -> Self {
+        if let Some(first) = self.snippet.as_mut().and_then(|e| e.labels.first_mut()) {
+            first.1 = label.into();
+        }
+        self
     }
 
     /// Adds what would be valid.
@@ -106,63 +143,73 @@ impl Diagnostic {
         self
     }
 
-    /// Underlines `width` characters instead of one.
+    /// Underlines `width` characters from where the problem starts, within its line.
     #[must_use]
     pub fn with_width(mut self, width: usize) -> Self {
-        if let Some(snippet) = self.snippet.as_mut() {
-            snippet.width = width.max(1);
+        if let Some(excerpt) = self.snippet.as_mut()
+            && let Some((range, _)) = excerpt.labels.first_mut()
+        {
+            let text = &excerpt.text;
+            let line_end = text[range.start..]
+                .find('\n')
+                .map_or(text.len(), |i| range.start + i);
+            let end = text[range.start..line_end]
+                .char_indices()
+                .nth(width.max(1))
+                .map_or(line_end, |(i, _)| range.start + i);
+            range.end = end.max(next_char(text, range.start).min(line_end.max(range.start)));
         }
         self
     }
 
-    /// Renders for a terminal: location and message, then the source line with a caret.
-    /// `color` adds ANSI styles; callers decide whether the output is a terminal.
+    /// Renders for a terminal: the message, the location, the source lines with the
+    /// offending values underlined, and the help. `color` adds ANSI styles; callers decide
+    /// whether the output is a terminal.
     pub fn render(&self, color: bool) -> String {
-        let style = |s: Style| if color { s } else { Style::new() };
-        let bold = style(Style::new().bold());
-        let (label, label_style) = match self.severity {
-            Severity::Error => ("error", style(AnsiColor::Red.on_default().bold())),
-            Severity::Warning => ("warning", style(AnsiColor::Yellow.on_default().bold())),
-            Severity::Note => ("note", style(AnsiColor::Cyan.on_default().bold())),
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
-        let gutter_style = style(AnsiColor::Blue.on_default().bold());
-
-        let mut out = String::new();
-        let location = match (self.line, self.column) {
-            (0, _) => self.file.display().to_string(),
-            (line, 0) => format!("{}:{line}", self.file.display()),
-            (line, column) => format!("{}:{line}:{column}", self.file.display()),
+        let path = self.file.display().to_string();
+        let title = level.primary_title(self.message.as_str());
+        let group = match &self.snippet {
+            Some(excerpt) => {
+                let mut snippet = Snippet::source(excerpt.text.as_str())
+                    .line_start(excerpt.first_line)
+                    .path(path.as_str())
+                    .fold(true);
+                for (i, (range, label)) in excerpt.labels.iter().enumerate() {
+                    let kind = if i == 0 {
+                        AnnotationKind::Primary
+                    } else {
+                        AnnotationKind::Context
+                    };
+                    let label = (!label.is_empty()).then_some(label.as_str());
+                    snippet = snippet.annotation(kind.span(range.clone()).label(label));
+                }
+                title.element(snippet)
+            }
+            None => {
+                let mut origin = Origin::path(path.as_str());
+                if self.line > 0 {
+                    origin = origin.line(self.line);
+                }
+                title.element(origin)
+            }
         };
-        let _ = write!(
-            out,
-            "{bold}{location}:{bold:#} {label_style}{label}:{label_style:#} {bold}{}{bold:#}",
-            self.message
-        );
-        if let Some(snippet) = &self.snippet {
-            let number = self.line.to_string();
-            let pad = " ".repeat(number.len());
-            let (text, column) = excerpt(&snippet.text, self.column);
-            // Tabs stay tabs so the caret lines up with what the terminal shows.
-            let indent: String = text
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let carets = "^".repeat(snippet.width);
-            let _ = write!(
-                out,
-                "\n{gutter_style}{pad} |{gutter_style:#}\
-                 \n{gutter_style}{number} |{gutter_style:#} {text}\
-                 \n{gutter_style}{pad} |{gutter_style:#} {indent}{label_style}{carets}{label_style:#}"
-            );
-        }
+        let mut report: Vec<Group<'_>> = vec![group];
         if let Some(help) = &self.help {
-            let _ = write!(
-                out,
-                "\n{gutter_style}  ={gutter_style:#} {bold}help:{bold:#} {help}"
-            );
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
-        out
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&report)
     }
 
     /// Renders as one line of JSON.
@@ -172,27 +219,86 @@ impl Diagnostic {
     }
 }
 
-/// Shows at most [`EXCERPT_CHARS`] characters of a long line, around `column`; returns the
-/// excerpt and the column within it.
-fn excerpt(line: &str, column: usize) -> (String, usize) {
-    let length = line.chars().count();
-    if length <= EXCERPT_CHARS {
-        return (line.to_owned(), column);
+impl Excerpt {
+    /// The lines of `source` that `span` covers, with `span` underlined.
+    fn around(source: &str, span: Span, label: String) -> Self {
+        let start = line_start(source, span.start);
+        let end = line_end(source, span.end.max(span.start));
+        let (first_line, _) = line_column(source, start);
+        Self {
+            text: source[start..end].to_owned(),
+            first_line,
+            labels: vec![((span.start - start)..(span.end - start), label)],
+        }
     }
-    let start = column
-        .saturating_sub(EXCERPT_CHARS / 2)
-        .min(length - EXCERPT_CHARS);
-    let mut text: String = line.chars().skip(start).take(EXCERPT_CHARS).collect();
-    if start + EXCERPT_CHARS < length {
-        text.push('…');
+
+    /// Widens the excerpt to take in `span`, and underlines it.
+    fn add(&mut self, source: &str, span: Span, label: String) {
+        let (first_line, _) = line_column(source, line_start(source, span.start));
+        let old_start = offset_of(source, self.first_line, 1).unwrap_or(0);
+        let start = old_start.min(line_start(source, span.start));
+        let end = line_end(source, (old_start + self.text.len()).max(span.end));
+        let shift = old_start - start;
+        for (range, _) in &mut self.labels {
+            *range = (range.start + shift)..(range.end + shift);
+        }
+        self.text = source[start..end].to_owned();
+        self.first_line = self.first_line.min(first_line);
+        self.labels
+            .push(((span.start - start)..(span.end - start), label));
     }
-    if start > 0 {
-        return (format!("…{text}"), column - start + 1);
-    }
-    (text, column)
 }
 
-const EXCERPT_CHARS: usize = 100;
+fn clamp(source: &str, span: Span) -> Span {
+    let mut start = span.start.min(source.len());
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, source.len());
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+fn next_char(text: &str, offset: usize) -> usize {
+    text[offset..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8())
+}
+
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn line_end(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text[offset..].find('\n').map_or(text.len(), |i| offset + i)
+}
+
+/// The byte offset of `line`:`column` (1-based, the column in characters).
+pub fn offset_of(source: &str, line: usize, column: usize) -> Option<usize> {
+    let mut start = 0;
+    for _ in 1..line {
+        start += source[start..].find('\n')? + 1;
+    }
+    let text = &source[start..line_end(source, start)];
+    let within = text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i);
+    (line >= 1).then_some(start + within)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = clamp(text, offset..offset).start;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
 
 /// Orders diagnostics the way a reader scans them: by file, then position.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
@@ -212,33 +318,50 @@ pub fn error_count(diagnostics: &[Diagnostic]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     #[test]
-    fn renders_location_source_line_and_caret() {
+    fn renders_message_location_source_line_and_caret() {
         let source = "title: x\nseverity: huge\n";
         let diagnostic =
             Diagnostic::at(Path::new("incidents/a.yaml"), source, 2, 11, "bad severity")
                 .with_width(4)
                 .with_help("expected one of critical, high, medium, low");
-        let text = diagnostic.render(false);
         assert_eq!(
-            text,
-            "incidents/a.yaml:2:11: error: bad severity\n  |\n2 | severity: huge\n  |           ^^^^\n  = help: expected one of critical, high, medium, low"
+            diagnostic.render(false),
+            "error: bad severity\n --> incidents/a.yaml:2:11\n  |\n2 | severity: huge\n  |           ^^^^\n  |\nhelp: expected one of critical, high, medium, low"
         );
     }
 
     #[test]
-    fn long_lines_are_cut_around_the_column() {
-        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
-        let diagnostic = Diagnostic::at(Path::new("a.yaml"), &line, 1, 501, "here");
-        let text = diagnostic.render(false);
-        let shown = text.lines().nth(2).unwrap();
-        let caret = text.lines().nth(3).unwrap();
-        assert!(shown.chars().count() < 120, "{shown}");
+    fn wide_characters_count_twice_and_the_caret_lines_up() {
+        let source = "title: 支付服务\nseverity: huge\nservices: 支付 x\n";
+        let d = Diagnostic::at(Path::new("a.yaml"), source, 3, 14, "here");
         assert_eq!(
-            shown.chars().position(|c| c == 'X'),
-            caret.chars().position(|c| c == '^')
+            (d.line, d.column),
+            (3, 14),
+            "in characters, as editors count"
         );
+        let text = d.render(false);
+        assert!(text.contains("a.yaml:3:14"), "{text}");
+        let shown = text.lines().find(|l| l.contains("services")).unwrap();
+        let caret = text.lines().find(|l| l.contains('^')).unwrap();
+        let before_x = &shown[..shown.find('x').unwrap()];
+        assert_eq!(before_x.width(), caret.find('^').unwrap(), "{text}");
+    }
+
+    #[test]
+    fn several_places_are_underlined_at_once() {
+        let source = "timeline:\n  - time: \"10:00\"\n  - time: \"09:30\"\n";
+        let first = source.find("\"10:00\"").unwrap();
+        let second = source.find("\"09:30\"").unwrap();
+        let d = Diagnostic::spanning(Path::new("a.yaml"), source, second..second + 7, "goes back")
+            .with_primary_label("this entry")
+            .with_label(source, first..first + 7, "comes after this one");
+        assert_eq!((d.line, d.column), (3, 11));
+        let text = d.render(false);
+        assert!(text.contains("^^^^^^^ this entry"), "{text}");
+        assert!(text.contains("------- comes after this one"), "{text}");
     }
 
     #[test]

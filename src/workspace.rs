@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::text::closest;
+use crate::model::{Vocabularies, Vocabulary, Word};
 pub use ignore::Ignore;
 
 /// The name of the settings file that marks a workspace root.
@@ -41,6 +42,18 @@ pub struct Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The site's interface language (`en`, `de`, or one with `templates/i18n/<it>.toml`).
     pub language: String,
+    /// IANA time zone of times written without one, e.g. `Europe/Berlin`; UTC when unset.
+    pub timezone: Option<String>,
+    /// The team's severity levels, most severe first (`[[severity]]` tables with `name`,
+    /// `label`, `description`, `aliases`); `critical`, `high`, `medium`, `low` when unset.
+    pub severity: Vec<Word>,
+    /// The team's statuses, in the order an incident moves through them (`[[status]]`
+    /// tables, `closed = true` on those that need no more work); `investigating`,
+    /// `identified`, `mitigated`, `resolved` when unset.
+    pub status: Vec<Word>,
+    /// Hosts the site may load images from (`["grafana.acme.internal"]`); images from other
+    /// hosts are shown as links, and `check` warns about them.
+    pub remote_images: Vec<String>,
 }
 
 /// Every key `postmortem.toml` may have, for "did you mean" and the list of valid ones.
@@ -55,6 +68,10 @@ pub const CONFIG_KEYS: &[&str] = &[
     "ignore",
     "extra",
     "language",
+    "timezone",
+    "severity",
+    "status",
+    "remote_images",
 ];
 
 impl Default for Config {
@@ -71,6 +88,10 @@ impl Default for Config {
             ignore: Ignore::default(),
             extra: serde_json::Map::new(),
             language: "en".into(),
+            timezone: None,
+            severity: Vec::new(),
+            status: Vec::new(),
+            remote_images: Vec::new(),
         }
     }
 }
@@ -82,6 +103,10 @@ pub struct Workspace {
     pub root: PathBuf,
     /// Its settings.
     pub config: Config,
+    /// Its severity and status vocabularies.
+    pub vocabularies: Vocabularies,
+    /// The zone of times written without one.
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl Workspace {
@@ -105,8 +130,34 @@ impl Workspace {
                 .unwrap_or(cwd)
                 .to_path_buf(),
         };
-        let config = Self::read_config(&root.join(CONFIG_FILE), cwd)?;
-        Ok(Self { root, config })
+        let path = root.join(CONFIG_FILE);
+        let config = Self::read_config(&path, cwd)?;
+        let shown = display_path(&path, cwd);
+        let problem = |message: String| Diagnostic::file_error(&shown, message);
+        let zone = match &config.timezone {
+            None => jiff::tz::TimeZone::UTC,
+            Some(name) => jiff::tz::db().get(name).map_err(|_| {
+                problem(format!("unknown timezone `{name}`"))
+                    .with_help("use an IANA name such as Europe/Berlin, America/New_York or UTC")
+            })?,
+        };
+        let vocabularies = vocabularies(&config).map_err(problem)?;
+        Ok(Self {
+            root,
+            config,
+            vocabularies,
+            zone,
+        })
+    }
+
+    /// A workspace at `root` with default settings (for tests and tools).
+    pub fn with_defaults(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            config: Config::default(),
+            vocabularies: Vocabularies::default(),
+            zone: jiff::tz::TimeZone::UTC,
+        }
     }
 
     fn read_config(path: &Path, cwd: &Path) -> Result<Config, Diagnostic> {
@@ -187,6 +238,41 @@ fn config_help(message: &str) -> String {
     }
 }
 
+/// The configured vocabularies, or the defaults; every name and alias must be unique.
+fn vocabularies(config: &Config) -> Result<Vocabularies, String> {
+    let mut vocabularies = Vocabularies::default();
+    for (field, words, target) in [
+        ("severity", &config.severity, &mut vocabularies.severity),
+        ("status", &config.status, &mut vocabularies.status),
+    ] {
+        if words.is_empty() {
+            continue;
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for word in words {
+            for name in std::iter::once(&word.name).chain(&word.aliases) {
+                let key = name.trim().to_lowercase();
+                if key.is_empty() {
+                    return Err(format!("a `{field}` name or alias is empty"));
+                }
+                if seen.contains(&key) {
+                    return Err(format!("`{name}` names two {field} levels"));
+                }
+                seen.push(key);
+            }
+        }
+        *target = Vocabulary::new(
+            if field == "status" {
+                "status"
+            } else {
+                "severity"
+            },
+            words.clone(),
+        );
+    }
+    Ok(vocabularies)
+}
+
 /// Checks that a base URL is absolute http(s) and ends with `/`, so that joining a relative
 /// path to it never drops its last segment.
 pub fn normalize_base_url(url: &str) -> Result<String, String> {
@@ -218,12 +304,9 @@ pub fn display_path(path: &Path, cwd: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// 1-based line and column of a byte offset.
+/// 1-based line and column of a byte offset (the column as a terminal shows it).
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+    crate::diagnostic::line_column(text, offset)
 }
 
 /// A readable ASCII slug for any title: "Ünïcode Straße outage" becomes

@@ -512,15 +512,65 @@ fn schema_describes_the_format() {
         "status",
         "severity",
         "summary",
-        "error",
         "root_cause",
     ] {
         assert!(required.contains(&field), "{field} required");
     }
+    assert!(
+        !required.contains(&"error"),
+        "an incident may have no error"
+    );
     let severity = serde_json::to_string(&schema["$defs"]["Severity"]).unwrap();
     for value in ["critical", "high", "medium", "low", "Outage or data loss"] {
         assert!(severity.contains(value), "{value} documented in {severity}");
     }
+    // Sections written as prose or as structure say so.
+    let impact = serde_json::to_string(&schema["properties"]["impact"]).unwrap();
+    assert!(impact.contains("ProseOrImpact"), "{impact}");
+    let prose = serde_json::to_string(&schema["$defs"]["ProseOrImpact"]).unwrap();
+    assert!(
+        prose.contains("text/markdown") && prose.contains("Impact"),
+        "{prose}"
+    );
+}
+
+#[test]
+fn schema_and_new_follow_the_configured_vocabularies() {
+    let ws = Workspace::new();
+    ws.write(
+        "postmortem.toml",
+        "[[severity]]\nname = \"SEV1\"\nlabel = \"Critical\"\ndescription = \"Customer-facing outage\"\naliases = [\"P1\"]\n\n\
+         [[severity]]\nname = \"SEV2\"\n\n[[status]]\nname = \"open\"\n\n[[status]]\nname = \"closed\"\n",
+    );
+    let output = ws.run(&["schema"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let consts = |def: &str| -> Vec<String> {
+        schema["$defs"][def]["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["const"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(consts("Severity"), ["SEV1", "P1", "SEV2"]);
+    assert_eq!(consts("Status"), ["open", "closed"]);
+    let severity = serde_json::to_string(&schema["$defs"]["Severity"]).unwrap();
+    assert!(severity.contains("Customer-facing outage"), "{severity}");
+    assert!(!severity.contains("critical"), "{severity}");
+
+    let made = ws.run(&["new", "Queue backs up", "--severity", "p1"]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let file = stdout(&made).trim().to_owned();
+    let text = std::fs::read_to_string(ws.path(&file)).unwrap();
+    assert!(text.contains("severity: SEV1\n"), "{text}");
+    assert!(text.contains("status: open\n"), "{text}");
+    assert!(text.contains("# SEV1 | SEV2"), "{text}");
+    let check = ws.run(&["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let bad = ws.run(&["new", "x", "--severity", "critical"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("SEV1, SEV2"), "{}", stderr(&bad));
 }
 
 #[test]

@@ -107,7 +107,7 @@ fn human_format_shows_location_source_line_and_caret() {
     let output = ws.run(&["check"]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
-    let expected = "incidents/a.yaml:4:11: error: invalid value `huge` for `severity`\n  |\n4 | severity: huge\n  |           ^^^^\n";
+    let expected = "error: invalid value `huge` for `severity`\n --> incidents/a.yaml:4:11\n  |\n4 | severity: huge\n  |           ^^^^\n";
     assert!(err.contains(expected), "{err}");
     assert!(
         err.contains("checked 1 incident file: 1 error, 0 warnings"),

@@ -282,9 +282,8 @@ fn assert_same_as_a_fresh_build(preview: &Preview, step: &str) {
             assert!(live[name] == *bytes, "{step}: {folder}/{name} differs");
         }
     }
-    let loaded = load::load_dir(&workspace.incidents_dir(), &workspace.config.ignore, &|p| {
-        p.to_path_buf()
-    });
+    let settings = load::Settings::of(&workspace);
+    let loaded = load::load_dir(&workspace.incidents_dir(), &settings, &|p| p.to_path_buf());
     let mut incidents = loaded.incidents;
     knowledge::sort_newest_first(&mut incidents);
     let summaries = knowledge::summaries(&incidents);

@@ -298,7 +298,7 @@ fn check_notes_a_new_incident_whose_error_was_seen_before() {
     let err = stderr(&after);
     assert!(
         err.contains(&format!(
-            "incidents/2025-10-09-registration.yaml: note: error matches pattern `{REDIS_PATTERN}` seen in 1 earlier incident: 2025-07-12-login"
+            "note: error matches pattern `{REDIS_PATTERN}` seen in 1 earlier incident: 2025-07-12-login\n --> incidents/2025-10-09-registration.yaml"
         )),
         "{err}"
     );

@@ -597,12 +597,14 @@ export function search() { return Promise.resolve({ results: [], filters: {} });
 export function filters() { return Promise.resolve({}); }
 ";
 
-/// The numbers of a JSON object, by key.
+/// The numbers of a JSON object, by key, in key order (whatever order the map keeps).
 fn numbers(object: &Value) -> Vec<(String, Option<f64>)> {
-    object
+    let mut numbers: Vec<(String, Option<f64>)> = object
         .as_object()
         .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_f64())).collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    numbers.sort_by(|a, b| a.0.cmp(&b.0));
+    numbers
 }
 
 #[tokio::test]

@@ -109,9 +109,12 @@ fn a_new_incident_whose_error_was_seen_before_gets_the_check_note() {
     assert!(!server.stderr().contains("note:"), "{}", server.stderr());
     ws.incident("c.yaml", incident("Third time", "Gamma summary."));
     server.wait_for("the recurrence note", || {
-        server.stderr().lines().any(|line| {
-            line.starts_with("incidents/c.yaml: note: error matches pattern `")
-                && line.ends_with("seen in 2 earlier incidents: a, b")
+        let stderr = server.stderr();
+        let lines: Vec<&str> = stderr.lines().collect();
+        lines.windows(2).any(|pair| {
+            pair[0].starts_with("note: error matches pattern `")
+                && pair[0].ends_with("seen in 2 earlier incidents: a, b")
+                && pair[1] == " --> incidents/c.yaml"
         })
     });
     assert_eq!(server.interrupt().code(), Some(0));
@@ -194,8 +197,10 @@ fn a_broken_save_shows_the_check_diagnostic_in_an_overlay_over_the_last_good_pag
 
     // The terminal shows what `check` shows.
     let check = stderr(&ws.run(&["check"]));
-    let first = check.lines().next().unwrap();
-    assert!(first.starts_with("incidents/a.yaml:"), "{check}");
+    let first = check
+        .lines()
+        .find(|l| l.starts_with(" --> incidents/a.yaml:"))
+        .unwrap_or_else(|| panic!("{check}"));
     server.wait_for("the diagnostic in the terminal", || {
         server.stderr().contains(first)
     });
@@ -576,4 +581,33 @@ fn watch_rebuilds_without_a_server() {
     });
     assert!(!fs::read_to_string(&page).unwrap().contains("__postmortem"));
     assert_eq!(watcher.interrupt().code(), Some(0));
+}
+
+#[test]
+fn a_saved_picture_is_copied_again_without_touching_its_incident() {
+    let ws = Workspace::new();
+    ws.write("incidents/a/graph.png", b"first picture");
+    ws.incident(
+        "a.yaml",
+        incident("With a graph", "The graph ![errors](graph.png)"),
+    );
+    let server = Running::serve(&ws, &[]);
+    server.wait_for_first_build();
+    assert_eq!(server.get("/incidents/a/graph.png").body, "first picture");
+    let rebuilds = server.rebuilds();
+    ws.write("incidents/a/graph.png", b"second picture");
+    server.wait_for("the new picture", || {
+        server.get("/incidents/a/graph.png").body == "second picture"
+    });
+    assert!(server.rebuilds() > rebuilds);
+    // What serve wrote is what a build writes.
+    let built = tempfile::tempdir().unwrap();
+    let out = built.path().join("site");
+    let output = ws.run(&["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        fs::read(out.join("incidents/a/graph.png")).unwrap(),
+        b"second picture"
+    );
+    assert_eq!(server.interrupt().code(), Some(0));
 }

@@ -11,14 +11,14 @@
 use std::collections::HashSet;
 
 use jiff::civil::DateTime;
-use postmortem::model::{ErrorDetails, Impact, Incident, Lessons, Link, NonEmptyString, Status};
+use postmortem::model::{Choice, ErrorDetails, Impact, Incident, Lessons, Link, NonEmptyString};
 use postmortem::workspace::slugify;
 use serde_saphyr::{Location, Spanned};
 
 use crate::clock::{self, Clock};
 use crate::pools::{
     COMPONENTS, DETECTIONS, EFFECTS, FIELDS, HOSTS, LESSONS_WELL, LESSONS_WRONG, NOUNS, PEOPLE,
-    PORTS, PROBLEMS, RECENT_STATUSES, SERVICES, SEVERITIES, STATUS_NOTES, TAGS, USERS,
+    PORTS, PROBLEMS, RECENT_STATUSES, SERVICES, SEVERITIES, STATUS_NOTES, Status, TAGS, USERS,
 };
 use crate::rng::Rng;
 use crate::sections;
@@ -136,15 +136,21 @@ fn incident(index: usize, topic: &Topic, earlier: &[Generated], rng: &mut Rng) -
         title: text(topic.title.clone()),
         date: clock.date(),
         id: id.map(unspanned),
-        status,
+        status: Choice::new(status.name()),
         status_note,
-        severity,
+        severity: Choice::new(severity.name()),
         summary: text(summary),
         authors: owned(&authors),
+        lead: None,
+        owner: None,
+        responders: Vec::new(),
+        document_title: None,
+        alternatives: Vec::new(),
         tags: owned(&topic.tags),
         services: owned(&topic.services),
         environment: Some(environment),
-        error,
+        error: Some(error),
+        errors: Vec::new(),
         impact: Some(impact),
         detection: Some(detection.to_owned()),
         timeline,

@@ -5,7 +5,49 @@
 //! entries (tags and services), so reordering or extending a pool changes every corpus and
 //! with it the published benchmark figures.
 
-use postmortem::model::{ActionKind, ActionStatus, Level, Severity, Status};
+use postmortem::model::{ActionKind, ActionStatus, Level};
+
+/// The default statuses, as the generator chooses among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Investigating,
+    Identified,
+    Mitigated,
+    Resolved,
+}
+
+impl Status {
+    /// The name files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Investigating => "investigating",
+            Self::Identified => "identified",
+            Self::Mitigated => "mitigated",
+            Self::Resolved => "resolved",
+        }
+    }
+}
+
+/// The default severities, as the generator chooses among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    /// The name files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Critical => "critical",
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+}
 
 #[rustfmt::skip]
 pub const TAGS: &[&str] = &[

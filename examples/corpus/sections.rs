@@ -9,8 +9,10 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use postmortem::model::{
     ActionItem, Change, ComponentVersion, Day, Environment, EventKind, Resolution, RootCause,
-    Status, TimelineEntry,
+    TimelineEntry,
 };
+
+use crate::pools::Status;
 
 use crate::change::before_and_after;
 use crate::clock::{Clock, TODAY};
@@ -98,10 +100,12 @@ pub fn root_cause(topic: &Topic, rng: &mut Rng) -> RootCause {
     let (component, problem) = (topic.component, topic.problem);
     let lower = component.to_lowercase();
     RootCause {
-        summary: text(format!(
+        summary: Some(format!(
             "{component} {problem} in `{}` after a change to its `{}` handling.",
             ctx.service, ctx.field
         )),
+        technical: None,
+        whys: Vec::new(),
         details: Some(format!(
             "The `{}` path reads `{}` on every request; with {lower} {problem}, each call \
              waited for its full timeout and the worker pool filled up.\n\nUpstream retries \

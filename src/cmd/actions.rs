@@ -66,11 +66,8 @@ struct Item<'a> {
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
     let display = display_from(&cwd);
-    let loaded = load::load_dir(
-        &workspace.incidents_dir(),
-        &workspace.config.ignore,
-        &display,
-    );
+    let settings = load::Settings::of(&workspace);
+    let loaded = load::load_dir(&workspace.incidents_dir(), &settings, &display);
     if loaded.error_count() > 0 {
         let errors: Vec<_> = loaded
             .diagnostics

@@ -28,11 +28,8 @@ enum Format {
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
     let display = display_from(&cwd);
-    let mut loaded = load::load_dir(
-        &workspace.incidents_dir(),
-        &workspace.config.ignore,
-        &display,
-    );
+    let settings = load::Settings::of(&workspace);
+    let mut loaded = load::load_dir(&workspace.incidents_dir(), &settings, &display);
     // Notes for the writer: errors seen in earlier incidents (`serve` gives them too; a
     // build does not, it would recite the whole history).
     loaded

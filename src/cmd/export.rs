@@ -54,11 +54,8 @@ fn parse_day(text: &str) -> Result<Date, String> {
 /// Writes the rows to stdout; fails if an incident file has errors.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
-    let mut loaded = load::load_dir(
-        &workspace.incidents_dir(),
-        &workspace.config.ignore,
-        &display_from(&cwd),
-    );
+    let settings = load::Settings::of(&workspace);
+    let mut loaded = load::load_dir(&workspace.incidents_dir(), &settings, &display_from(&cwd));
     let errors: Vec<_> = std::mem::take(&mut loaded.diagnostics)
         .into_iter()
         .filter(|d| d.severity == Severity::Error)

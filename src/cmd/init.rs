@@ -121,7 +121,7 @@ fn files(root: &Path, ci: Ci) -> Vec<(&'static str, String)> {
         ),
         (
             "incidents/.schema.json",
-            postmortem::model::schema_json() + "\n",
+            postmortem::model::schema_json(&Default::default()) + "\n",
         ),
     ];
     match ci {

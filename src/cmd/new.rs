@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use postmortem::model::{self, Day, Severity, Status};
+use postmortem::model::{self, Day, Vocabularies, Vocabulary};
 use postmortem::workspace::slugify;
 
 use super::Global;
@@ -19,12 +19,13 @@ pub struct Args {
     /// Date the incident started, YYYY-MM-DD [default: today].
     #[arg(long, value_parser = |s: &str| Day::parse(s))]
     date: Option<Day>,
-    /// How bad it is.
-    #[arg(long, default_value = "high", value_parser = severity_names())]
-    severity: String,
-    /// Where it stands.
-    #[arg(long, default_value = "investigating", value_parser = status_names())]
-    status: String,
+    /// How bad it is: one of the workspace's severities [default: the second, e.g. high].
+    #[arg(long)]
+    severity: Option<String>,
+    /// Where it stands: one of the workspace's statuses [default: the first, e.g.
+    /// investigating].
+    #[arg(long)]
+    status: Option<String>,
     /// A tag; repeat for more.
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
@@ -33,12 +34,32 @@ pub struct Args {
     services: Vec<String>,
 }
 
-fn severity_names() -> clap::builder::PossibleValuesParser {
-    Severity::ALL.map(Severity::as_str).into()
-}
-
-fn status_names() -> clap::builder::PossibleValuesParser {
-    Status::ALL.map(Status::as_str).into()
+/// The level `given` names, or `default`; a usage error (exit code 2) naming the valid
+/// values when it names none.
+fn level(given: Option<&str>, vocabulary: &Vocabulary, default: usize) -> String {
+    let Some(given) = given else {
+        let rank = default.min(vocabulary.levels.len() - 1);
+        return vocabulary.levels[rank].name.clone();
+    };
+    match vocabulary.resolve(given) {
+        Some(rank) => vocabulary.levels[rank].name.clone(),
+        None => {
+            use clap::CommandFactory as _;
+            let names = vocabulary.names().join(", ");
+            let hint = postmortem::load::suggestion(given, &vocabulary.accepted())
+                .map(|best| format!(" (did you mean `{best}`?)"))
+                .unwrap_or_default();
+            crate::Cli::command()
+                .error(
+                    clap::error::ErrorKind::InvalidValue,
+                    format!(
+                        "invalid value `{given}` for --{}{hint}; the workspace's values: {names}",
+                        vocabulary.field
+                    ),
+                )
+                .exit()
+        }
+    }
 }
 
 /// Name of the schema file `new` keeps beside the incident files for editors.
@@ -51,6 +72,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         bail!("the title must not be empty");
     }
     let date = args.date.unwrap_or_else(|| Day(jiff::Zoned::now().date()));
+    let vocabularies = &workspace.vocabularies;
+    let severity = level(args.severity.as_deref(), &vocabularies.severity, 1);
+    let status = level(args.status.as_deref(), &vocabularies.status, 0);
     let dir = workspace.incidents_dir();
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{date}-{}.yaml", slugify(&args.title)));
@@ -58,11 +82,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let schema_ref = match &workspace.config.base_url {
         Some(base) => format!("{base}schema.json"),
         None => {
-            write_schema(&dir.join(SCHEMA_FILE))?;
+            write_schema(&dir.join(SCHEMA_FILE), vocabularies)?;
             format!("./{SCHEMA_FILE}")
         }
     };
-    let text = skeleton(&args, date, &schema_ref);
+    let text = skeleton(&args, date, &schema_ref, vocabularies, [&severity, &status]);
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -88,8 +112,8 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
 }
 
 /// Keeps the editor schema next to the incidents current (it is generated, never edited).
-fn write_schema(path: &Path) -> anyhow::Result<()> {
-    let schema = model::schema_json() + "\n";
+fn write_schema(path: &Path, vocabularies: &Vocabularies) -> anyhow::Result<()> {
+    let schema = model::schema_json(vocabularies) + "\n";
     if fs::read_to_string(path).is_ok_and(|old| old == schema) {
         return Ok(());
     }
@@ -99,6 +123,20 @@ fn write_schema(path: &Path) -> anyhow::Result<()> {
 /// A YAML double-quoted scalar (JSON strings are valid YAML).
 fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// A name as a YAML scalar: quoted when YAML would read it as something else (`P1` is a
+/// string, but `1`, `yes` or `null` are not).
+fn quoted_if_needed(name: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || "-_ ".contains(c))
+        && name.starts_with(|c: char| c.is_alphabetic())
+        && !matches!(
+            name.to_lowercase().as_str(),
+            "yes" | "no" | "true" | "false" | "null" | "on" | "off" | "y" | "n"
+        );
+    if plain { name.to_owned() } else { quoted(name) }
 }
 
 fn list(items: &[String]) -> String {
@@ -115,7 +153,13 @@ fn list(items: &[String]) -> String {
 /// The file `new` writes, with `{{placeholders}}`.
 const SKELETON: &str = include_str!("new/skeleton.yaml");
 
-fn skeleton(args: &Args, date: Day, schema: &str) -> String {
+fn skeleton(
+    args: &Args,
+    date: Day,
+    schema: &str,
+    vocabularies: &Vocabularies,
+    [severity, status]: [&str; 2],
+) -> String {
     let tags = if args.tags.is_empty() {
         "# tags: [redis, config]".to_owned()
     } else {
@@ -127,12 +171,16 @@ fn skeleton(args: &Args, date: Day, schema: &str) -> String {
         format!("services: {}", list(&args.services))
     };
     let date = date.to_string();
+    let severities = vocabularies.severity.names().join(" | ");
+    let statuses = vocabularies.status.names().join(" | ");
     let values = [
         ("schema", schema),
         ("title", &quoted(args.title.trim())),
         ("date", &date),
-        ("status", &args.status),
-        ("severity", &args.severity),
+        ("status", &quoted_if_needed(status)),
+        ("severity", &quoted_if_needed(severity)),
+        ("statuses", &statuses),
+        ("severities", &severities),
         ("tags", &tags),
         ("services", &services),
     ];

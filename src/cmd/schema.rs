@@ -13,13 +13,22 @@ pub struct Args {
     incidents_json: bool,
 }
 
-/// Prints the schema to stdout.
-pub fn run(args: Args, _: &Global) -> anyhow::Result<ExitCode> {
-    let schema = if args.incidents_json {
-        postmortem::site::publish::incidents_json_schema()
+/// Prints the schema to stdout, with the workspace's severities and statuses.
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let (workspace, _) = global.workspace()?;
+    let vocabularies = &workspace.vocabularies;
+    if args.incidents_json {
+        writeln!(
+            anstream::stdout(),
+            "{}",
+            postmortem::site::publish::incidents_json_schema(vocabularies)
+        )?;
     } else {
-        postmortem::model::schema_json()
-    };
-    writeln!(anstream::stdout(), "{schema}")?;
+        writeln!(
+            anstream::stdout(),
+            "{}",
+            postmortem::model::schema_json(vocabularies)
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,19 +26,20 @@ pub struct IncidentRow {
     pub date: String,
     /// The day it started, `YYYY-MM-DD`, for sorting and grouping.
     pub day: Date,
-    /// Where it stands.
-    pub status: &'static str,
-    /// How bad it was.
-    pub severity: &'static str,
+    /// Where it stands, as the workspace names it.
+    pub status: String,
+    /// How bad it was, as the workspace names it.
+    pub severity: String,
     /// Affected services, joined with `; `.
     pub services: String,
     /// Tags, joined with `; `.
     pub tags: String,
     /// Authors of the write-up, joined with `; `.
     pub authors: String,
-    /// The error line (`Type: message`).
+    /// The error lines (`Type: message`), several joined like the other lists; empty for an
+    /// incident without an error.
     pub error: String,
-    /// The error pattern that groups recurrences.
+    /// The error patterns that group recurrences, in the same order.
     pub pattern: String,
     /// Start to detection, from the timeline.
     pub minutes_to_detect: Option<i64>,
@@ -111,13 +112,22 @@ pub fn incident_rows(
                 title: incident.title.to_string(),
                 date: incident.date.to_string(),
                 day: incident.date.date(),
-                status: incident.status.as_str(),
-                severity: incident.severity.as_str(),
+                status: loaded.status.name.clone(),
+                severity: loaded.severity.name.clone(),
                 services: incident.services.join(LIST_SEPARATOR),
                 tags: incident.tags.join(LIST_SEPARATOR),
                 authors: incident.authors.join(LIST_SEPARATOR),
-                error: error_line(&incident.error).trim_end().to_owned(),
-                pattern: loaded.pattern.text.clone(),
+                error: incident
+                    .all_errors()
+                    .map(|e| error_line(e).trim_end().to_owned())
+                    .collect::<Vec<_>>()
+                    .join(LIST_SEPARATOR),
+                pattern: loaded
+                    .patterns
+                    .iter()
+                    .map(|p| p.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(LIST_SEPARATOR),
                 minutes_to_detect: durations.detect_minutes,
                 minutes_to_mitigate: durations.mitigate_minutes,
                 minutes_to_resolve: durations.resolve_minutes,

@@ -28,6 +28,8 @@ pub mod trends;
 use jiff::civil::Date;
 
 use crate::load::LoadedIncident;
+use crate::model::Vocabulary;
+
 pub use actions::{ActionEntry, Filter};
 pub use patterns::{PatternGroup, PatternRef, recurrence_notes};
 pub use related::{Related, RelatedIndex};
@@ -40,8 +42,8 @@ pub use trends::Trends;
 pub struct Knowledge {
     /// Every error pattern, recurring and recent ones first.
     pub patterns: Vec<PatternGroup>,
-    /// Each incident's pattern.
-    pub incident_patterns: Vec<PatternRef>,
+    /// Each incident's patterns, one per error.
+    pub incident_patterns: Vec<Vec<PatternRef>>,
     /// Each incident's related incidents, best first.
     pub related: Vec<Vec<Related>>,
     /// Every action item, sorted, overdue ones marked.
@@ -51,10 +53,16 @@ pub struct Knowledge {
 }
 
 impl Knowledge {
-    /// Derives everything from `incidents`; items due before `today` are overdue.
-    pub fn new(incidents: &[LoadedIncident], today: Date) -> Self {
+    /// Derives everything from `incidents`; items due before `today` are overdue;
+    /// `severities` are the workspace's.
+    pub fn new(incidents: &[LoadedIncident], today: Date, severities: &Vocabulary) -> Self {
         let mut knowledge = Self::patterns_only(incidents);
-        knowledge.complete(incidents, today, RelatedIndex::new(incidents).all());
+        knowledge.complete(
+            incidents,
+            today,
+            severities,
+            RelatedIndex::new(incidents).all(),
+        );
         knowledge
     }
 
@@ -77,11 +85,12 @@ impl Knowledge {
         &mut self,
         incidents: &[LoadedIncident],
         today: Date,
+        severities: &Vocabulary,
         related: Vec<Vec<Related>>,
     ) {
         self.related = related;
         self.actions = actions::collect(incidents, today);
-        self.trends = Trends::new(incidents);
+        self.trends = Trends::new(incidents, severities);
     }
 }
 
@@ -97,8 +106,8 @@ pub(crate) mod test_support {
              error:\n  type: TypeError\n  message: {message:?}\nroot_cause:\n  summary: r\n{extra}"
         );
         let file = std::path::PathBuf::from(format!("{slug}.yaml"));
-        let incident = crate::load::parse_incident(&file, &yaml)
-            .unwrap_or_else(|d| panic!("{}\n{yaml}", d.render(false)));
-        LoadedIncident::new(slug.into(), file.clone(), file, &yaml, incident)
+        let (loaded, diagnostics) =
+            crate::load::load_source(&file, &file, &yaml, &crate::load::Settings::default());
+        loaded.unwrap_or_else(|| panic!("{diagnostics:?}\n{yaml}"))
     }
 }

@@ -48,47 +48,61 @@ pub struct PatternRef {
     pub occurrences: usize,
 }
 
-/// Groups incidents by pattern. Returns the groups, recurring and recent ones first, and
-/// for each incident (in the order given) its [`PatternRef`].
-pub fn group(incidents: &[LoadedIncident]) -> (Vec<PatternGroup>, Vec<PatternRef>) {
+/// Groups incidents by pattern (an incident with several errors is in each of their
+/// groups, once). Returns the groups, recurring and recent ones first, and for each
+/// incident (in the order given) the [`PatternRef`] of each of its errors.
+pub fn group(incidents: &[LoadedIncident]) -> (Vec<PatternGroup>, Vec<Vec<PatternRef>>) {
     let mut groups: Vec<PatternGroup> = Vec::new();
     let mut by_text: HashMap<&str, usize> = HashMap::new();
     for i in chronological(incidents) {
-        let pattern = &incidents[i].pattern;
-        let date = incidents[i].incident.date.date();
-        let index = *by_text.entry(pattern.text.as_str()).or_insert_with(|| {
-            groups.push(PatternGroup {
-                slug: pattern_slug(&pattern.text),
-                text: pattern.text.clone(),
-                explicit: false,
-                incidents: Vec::new(),
-                first_seen: date,
-                last_seen: date,
+        for pattern in &incidents[i].patterns {
+            let date = incidents[i].incident.date.date();
+            let index = *by_text.entry(pattern.text.as_str()).or_insert_with(|| {
+                groups.push(PatternGroup {
+                    slug: pattern_slug(&pattern.text),
+                    text: pattern.text.clone(),
+                    explicit: false,
+                    incidents: Vec::new(),
+                    first_seen: date,
+                    last_seen: date,
+                });
+                groups.len() - 1
             });
-            groups.len() - 1
-        });
-        let group = &mut groups[index];
-        group.explicit |= pattern.explicit;
-        group.incidents.push(i);
-        group.last_seen = date;
+            let group = &mut groups[index];
+            group.explicit |= pattern.explicit;
+            if group.incidents.last() != Some(&i) {
+                group.incidents.push(i);
+            }
+            group.last_seen = date;
+        }
     }
     groups.sort_by(|a, b| {
         (b.incidents.len(), b.last_seen, &a.text).cmp(&(a.incidents.len(), a.last_seen, &b.text))
     });
 
-    let mut refs: Vec<Option<PatternRef>> = vec![None; incidents.len()];
-    for group in &groups {
-        for (seen_before, &i) in group.incidents.iter().enumerate() {
-            refs[i] = Some(PatternRef {
-                text: group.text.clone(),
-                slug: group.slug.clone(),
-                explicit: group.explicit,
-                seen_before,
-                occurrences: group.incidents.len(),
-            });
-        }
-    }
-    (groups, refs.into_iter().flatten().collect())
+    let by_text: HashMap<&str, &PatternGroup> =
+        groups.iter().map(|g| (g.text.as_str(), g)).collect();
+    let refs = incidents
+        .iter()
+        .enumerate()
+        .map(|(i, loaded)| {
+            loaded
+                .patterns
+                .iter()
+                .filter_map(|pattern| {
+                    let group = by_text.get(pattern.text.as_str())?;
+                    Some(PatternRef {
+                        text: group.text.clone(),
+                        slug: group.slug.clone(),
+                        explicit: group.explicit,
+                        seen_before: group.incidents.iter().position(|&j| j == i)?,
+                        occurrences: group.incidents.len(),
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    (groups, refs)
 }
 
 /// Indices of `incidents` from oldest to newest, ties by slug.
@@ -127,7 +141,11 @@ pub fn recurrence_notes(
     let by_text: HashMap<&str, &PatternGroup> =
         groups.iter().map(|g| (g.text.as_str(), g)).collect();
     let mut notes = Vec::new();
-    for (loaded, pattern) in incidents.iter().zip(&refs) {
+    let each = incidents
+        .iter()
+        .zip(&refs)
+        .flat_map(|(loaded, patterns)| patterns.iter().map(move |p| (loaded, p)));
+    for (loaded, pattern) in each {
         if pattern.seen_before == 0 || !wanted(loaded) {
             continue;
         }
@@ -212,9 +230,9 @@ mod tests {
                 .slug
                 .starts_with("typeerror-got-an-unexpected-keyword-argument-name-")
         );
-        assert_eq!((refs[0].seen_before, refs[0].occurrences), (1, 2));
-        assert_eq!((refs[2].seen_before, refs[2].occurrences), (0, 2));
-        assert_eq!((refs[1].seen_before, refs[1].occurrences), (0, 1));
+        assert_eq!((refs[0][0].seen_before, refs[0][0].occurrences), (1, 2));
+        assert_eq!((refs[2][0].seen_before, refs[2][0].occurrences), (0, 2));
+        assert_eq!((refs[1][0].seen_before, refs[1][0].occurrences), (0, 1));
     }
 
     #[test]

@@ -99,8 +99,11 @@ impl Shared<'_> {
 /// The terms of an incident: `(kind, key to match on, name to show)`.
 fn terms(loaded: &LoadedIncident) -> Vec<(Term, String, &str)> {
     let incident = &loaded.incident;
-    let pattern = &loaded.pattern.text;
-    let mut terms = vec![(Term::Pattern, pattern.clone(), pattern.as_str())];
+    let mut terms: Vec<(Term, String, &str)> = loaded
+        .patterns
+        .iter()
+        .map(|p| (Term::Pattern, p.text.clone(), p.text.as_str()))
+        .collect();
     let files = incident.changes.iter().map(|c| {
         let path = c.file.trim().trim_start_matches("./");
         (Term::File, path.replace('\\', "/"), path)

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::load::LoadedIncident;
 use crate::model::text::plain_text;
-use crate::model::{Digest, Incident, Severity, Status, error_line};
+use crate::model::{Digest, Grade, Incident, error_line};
 use crate::workspace::slugify;
 
 /// The summaries of `incidents`, in the same order.
@@ -48,10 +48,10 @@ pub struct IncidentSummary {
     /// When the incident last changed, as an RFC 3339 time: its latest timeline entry, else
     /// its date. Derived from the file only, so builds stay reproducible.
     pub updated: String,
-    /// Severity.
-    pub severity: Severity,
-    /// Status.
-    pub status: Status,
+    /// Severity, as the workspace names it.
+    pub severity: Grade,
+    /// Status, as the workspace names it.
+    pub status: Grade,
     /// Status qualifier.
     pub status_note: Option<String>,
     /// Whether the incident still needs work.
@@ -60,7 +60,7 @@ pub struct IncidentSummary {
     pub id: Option<String>,
     /// Summary as plain text, for excerpts and meta descriptions.
     pub summary_text: String,
-    /// Error type and message on one line.
+    /// Error type and message of its first error on one line; empty when it has none.
     pub error_line: String,
     /// Tags with their URL slugs.
     pub tags: Vec<Term>,
@@ -104,13 +104,17 @@ impl IncidentSummary {
             day: day.to_string(),
             year: day.year(),
             updated: last_update(incident),
-            severity: incident.severity,
-            status: incident.status,
+            severity: loaded.severity.clone(),
+            status: loaded.status.clone(),
             status_note: incident.status_note.clone(),
-            open: incident.status.is_open(),
+            open: !loaded.status.closed,
             id: incident.id.as_ref().map(|id| id.value.clone()),
             summary_text: plain_text(&incident.summary),
-            error_line: error_line(&incident.error),
+            error_line: incident
+                .all_errors()
+                .next()
+                .map(error_line)
+                .unwrap_or_default(),
             tags: incident.tags.iter().map(|t| Term::new(t)).collect(),
             services: incident.services.iter().map(|s| Term::new(s)).collect(),
             authors: incident.authors.clone(),
@@ -134,7 +138,7 @@ fn last_update(incident: &Incident) -> String {
     incident
         .timeline
         .iter()
-        .filter_map(|entry| entry.time.resolve(&incident.date))
+        .filter_map(|entry| entry.time.timestamp())
         .chain(start)
         .max()
         .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())

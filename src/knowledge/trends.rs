@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::load::LoadedIncident;
-use crate::model::Severity;
+use crate::model::Vocabulary;
 use crate::model::human;
 use crate::model::text::plural;
 use crate::workspace::slugify;
@@ -59,8 +59,8 @@ pub struct Trends {
 }
 
 impl Trends {
-    /// Counts and draws the charts of `incidents`.
-    pub fn new(incidents: &[LoadedIncident]) -> Self {
+    /// Counts the charts of `incidents`, by the workspace's `severities`.
+    pub fn new(incidents: &[LoadedIncident], severities: &Vocabulary) -> Self {
         let charts = vec![
             Chart::new(
                 "per-month",
@@ -76,7 +76,7 @@ impl Trends {
                 "By severity".into(),
                 "Incidents by severity.".into(),
                 ("Severity", "Incidents"),
-                by_severity(incidents),
+                by_severity(incidents, severities),
             ),
             {
                 let (bars, total) = by_service(incidents);
@@ -161,20 +161,13 @@ fn per_month(incidents: &[LoadedIncident]) -> Vec<Bar> {
     bars
 }
 
-/// Every severity, most severe first, zeros included.
-fn by_severity(incidents: &[LoadedIncident]) -> Vec<Bar> {
-    Severity::ALL
-        .iter()
-        .map(|&severity| {
-            let count = incidents
-                .iter()
-                .filter(|l| l.incident.severity == severity)
-                .count();
-            count_bar(
-                severity.as_str().into(),
-                count,
-                &format!("bar-{}", severity.as_str()),
-            )
+/// Every severity level, most severe first, zeros included.
+fn by_severity(incidents: &[LoadedIncident], severities: &Vocabulary) -> Vec<Bar> {
+    (0..severities.levels.len())
+        .map(|rank| {
+            let grade = severities.grade(rank);
+            let count = incidents.iter().filter(|l| l.severity.rank == rank).count();
+            count_bar(grade.label, count, &format!("bar-{}", grade.tone))
         })
         .collect()
 }
@@ -305,7 +298,7 @@ mod tests {
             incident("c", "2025-03-02", "x", &timeline("09:00", "09:45")),
             incident("d", "2025-03-09", "x", ""),
         ];
-        let trends = Trends::new(&incidents);
+        let trends = Trends::new(&incidents, &Vocabulary::default_severity());
         assert_eq!(
             values(chart(&trends, "per-month")),
             [("2025-01", "2"), ("2025-02", "0"), ("2025-03", "2")]
@@ -325,7 +318,7 @@ mod tests {
 
     #[test]
     fn nothing_to_count_gives_no_bars_but_every_severity() {
-        let trends = Trends::new(&[]);
+        let trends = Trends::new(&[], &Vocabulary::default_severity());
         assert!(chart(&trends, "per-month").bars.is_empty());
         assert!(chart(&trends, "time-to-resolve").bars.is_empty());
         assert_eq!(chart(&trends, "by-severity").bars.len(), 4);

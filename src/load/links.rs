@@ -47,16 +47,12 @@ const MARKDOWN_KEYS: &[&str] = &[
 /// Schemes a link may use: those the site keeps (`render::templates::safe_href`).
 const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
 
-/// Every problem with the links of `incident`, read from the file `file` whose text is
-/// `source`; relative links resolve against `folder` (the file's folder).
-pub fn link_problems(
-    incident: &Incident,
-    file: &Path,
-    source: &str,
-    folder: &Path,
-) -> Vec<Diagnostic> {
+/// Every problem with the URLs and the link schemes of `incident`, read from the file
+/// `file` whose text is `source`. (Links to files beside the incident are `attachments`'
+/// to find, or to report missing.)
+pub fn link_problems(incident: &Incident, file: &Path, source: &str) -> Vec<Diagnostic> {
     let parsed = serde_json::to_value(incident).unwrap_or_default();
-    if !any_problem(&parsed, None, folder, file) {
+    if !any_problem(&parsed, None) {
         return Vec::new();
     }
     let root =
@@ -64,7 +60,6 @@ pub fn link_problems(
     let mut walk = Walk {
         file,
         source,
-        folder,
         problems: Vec::new(),
     };
     if let Ok(root) = root {
@@ -82,7 +77,7 @@ pub fn link_problems(
 
 /// Whether any URL field or Markdown link under `value` (the incident as data; `key` is the
 /// nearest key above) has a problem.
-fn any_problem(value: &serde_json::Value, key: Option<&str>, folder: &Path, file: &Path) -> bool {
+fn any_problem(value: &serde_json::Value, key: Option<&str>) -> bool {
     use serde_json::Value;
     match value {
         Value::String(text) => match key {
@@ -91,16 +86,14 @@ fn any_problem(value: &serde_json::Value, key: Option<&str>, folder: &Path, file
             Some(key) if MARKDOWN_KEYS.contains(&key) && text.contains(['[', '<']) => {
                 markdown_targets(text)
                     .iter()
-                    .any(|target| target_problem(target, folder, file).is_some())
+                    .any(|target| target_problem(target).is_some())
             }
             _ => false,
         },
-        Value::Array(items) => items
-            .iter()
-            .any(|item| any_problem(item, key, folder, file)),
+        Value::Array(items) => items.iter().any(|item| any_problem(item, key)),
         Value::Object(fields) => fields
             .iter()
-            .any(|(name, value)| any_problem(value, Some(name), folder, file)),
+            .any(|(name, value)| any_problem(value, Some(name))),
         _ => false,
     }
 }
@@ -117,7 +110,6 @@ enum Node {
 struct Walk<'a> {
     file: &'a Path,
     source: &'a str,
-    folder: &'a Path,
     problems: Vec<Diagnostic>,
 }
 
@@ -178,7 +170,7 @@ impl Walk<'_> {
         // Targets are looked for in order, each after the last one found.
         let mut cursor = start;
         for target in markdown_targets(text) {
-            let problem = target_problem(&target, self.folder, self.file);
+            let problem = target_problem(&target);
             let found = self
                 .source
                 .get(cursor..end.max(cursor))
@@ -216,13 +208,20 @@ impl Walk<'_> {
     }
 }
 
-/// What is wrong with a Markdown link's target, if anything.
-fn target_problem(target: &str, folder: &Path, file: &Path) -> Option<String> {
-    match target_kind(target) {
-        Target::Url => url_problem(target),
-        Target::Relative(relative) => relative_link_problem(&relative, folder, file),
-        Target::Fragment => None,
-    }
+/// What is wrong with a Markdown link's target, if anything: only URLs (with a scheme, or
+/// protocol-relative) are checked here; `#anchors` and site paths need nothing, and files
+/// beside the incident are `attachments`' to find.
+fn target_problem(target: &str) -> Option<String> {
+    let scheme_end = target.find(':');
+    let first_separator = target.find(['/', '?', '#']);
+    let has_scheme = match (scheme_end, first_separator) {
+        (Some(colon), Some(separator)) => colon < separator,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    (has_scheme || target.starts_with("//"))
+        .then(|| url_problem(target))
+        .flatten()
 }
 
 /// The targets of the links and images of a Markdown text, in order.
@@ -238,33 +237,6 @@ fn markdown_targets(markdown: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-enum Target {
-    /// Has a scheme (or is protocol-relative): checked as a URL.
-    Url,
-    /// A path, relative to the incident file's folder (query and fragment removed).
-    Relative(String),
-    /// `#anchor` on the same page, or `/path` on the site's host: nothing to check here.
-    Fragment,
-}
-
-fn target_kind(target: &str) -> Target {
-    let scheme_end = target.find(':');
-    let first_separator = target.find(['/', '?', '#']);
-    let has_scheme = match (scheme_end, first_separator) {
-        (Some(colon), Some(separator)) => colon < separator,
-        (Some(_), None) => true,
-        (None, _) => false,
-    };
-    if has_scheme || target.starts_with("//") {
-        Target::Url
-    } else if target.is_empty() || target.starts_with(['#', '/', '?']) {
-        Target::Fragment
-    } else {
-        let path = target.split(['?', '#']).next().unwrap_or_default();
-        Target::Relative(path.to_owned())
-    }
 }
 
 /// What is wrong with an absolute URL, if anything: not a URL, a scheme that can run
@@ -291,24 +263,6 @@ fn url_problem(text: &str) -> Option<String> {
         return Some(format!("`{text}` has no host after `{scheme}://`"));
     }
     None
-}
-
-/// The problem with a relative link, if its file does not exist beside the incident file
-/// (in `folder`, shown as the folder of `file`). Kept apart: copying linked files into the
-/// site builds on the same resolution.
-fn relative_link_problem(relative: &str, folder: &Path, file: &Path) -> Option<String> {
-    let decoded = percent_encoding::percent_decode_str(relative).decode_utf8_lossy();
-    if folder.join(decoded.as_ref()).exists() {
-        return None;
-    }
-    let shown = file
-        .parent()
-        .unwrap_or(Path::new(""))
-        .join(decoded.as_ref());
-    Some(format!(
-        "to `{relative}`, which does not exist (looked for {})",
-        shown.display()
-    ))
 }
 
 impl<'de> Deserialize<'de> for Node {

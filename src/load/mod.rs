@@ -7,8 +7,13 @@
 //! (Notes about errors seen in earlier incidents need the whole history: `knowledge` gives
 //! them.)
 
+pub mod attachments;
+mod check;
+mod describe;
 mod links;
 mod parse;
+mod recover;
+mod suggest;
 mod validate;
 
 use std::fs;
@@ -17,13 +22,80 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::model::{Digest, Digester, Durations, Incident, Pattern, pattern_of};
-use crate::workspace::Ignore;
+use crate::model::{
+    Digest, Digester, Durations, Grade, Incident, Pattern, Vocabularies, pattern_of,
+};
+use crate::workspace::{Ignore, Workspace};
 
-pub use parse::parse_incident;
-use parse::{MAX_FILE_BYTES, closest};
+pub use attachments::Attachment;
+use parse::MAX_FILE_BYTES;
+pub use parse::{Parsed, parse_incident};
+pub use suggest::{closest, suggestion};
 use validate::slug_problem;
 pub use validate::{language_warnings, validate_set};
+
+/// What loading needs to know of the workspace.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The team's severities and statuses.
+    pub vocabularies: Vocabularies,
+    /// The zone of times written without one.
+    pub zone: jiff::tz::TimeZone,
+    /// Hosts images may be loaded from.
+    pub remote_images: Vec<String>,
+    /// Files under the incidents folder that are not incidents.
+    pub ignore: Ignore,
+    /// Digest of the settings that change what an incident reads as (vocabularies, zone,
+    /// image hosts): part of every incident's key.
+    pub key: Digest,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::new(
+            Vocabularies::default(),
+            jiff::tz::TimeZone::UTC,
+            Vec::new(),
+            Ignore::default(),
+        )
+    }
+}
+
+impl Settings {
+    /// The settings of `workspace`.
+    pub fn of(workspace: &Workspace) -> Self {
+        Self::new(
+            workspace.vocabularies.clone(),
+            workspace.zone.clone(),
+            workspace.config.remote_images.clone(),
+            workspace.config.ignore.clone(),
+        )
+    }
+
+    fn new(
+        vocabularies: Vocabularies,
+        zone: jiff::tz::TimeZone,
+        remote_images: Vec<String>,
+        ignore: Ignore,
+    ) -> Self {
+        let key = Digester::new()
+            .add(&vocabularies)
+            .text(
+                &zone
+                    .iana_name()
+                    .map_or_else(|| format!("{zone:?}"), String::from),
+            )
+            .add(&remote_images)
+            .finish();
+        Self {
+            vocabularies,
+            zone,
+            remote_images,
+            ignore,
+            key,
+        }
+    }
+}
 
 /// An incident together with where it came from.
 #[derive(Debug, Clone)]
@@ -36,47 +108,77 @@ pub struct LoadedIncident {
     pub path: PathBuf,
     /// The parsed incident.
     pub incident: Incident,
-    /// Its error pattern. It depends on this file alone, so it is worked out once, as the
-    /// file is read, for every list, note and page that groups incidents by it.
-    pub pattern: Pattern,
+    /// Its severity and status, as the workspace's vocabularies name them.
+    pub severity: Grade,
+    /// See `severity`.
+    pub status: Grade,
+    /// The pattern of each of its errors, in order (none when it has no error). It depends
+    /// on this file alone, so it is worked out once, as the file is read, for every list,
+    /// note and page that groups incidents by it.
+    pub patterns: Vec<Pattern>,
+    /// Files its Markdown links to, copied next to its page.
+    pub attachments: Vec<Attachment>,
     /// Time to detect, mitigate and resolve, from its timeline; worked out once, like the
     /// pattern.
     pub durations: Durations,
-    /// Digest of the slug, the file name and the file's text: whatever is derived from this
-    /// incident alone changes exactly when this does. (The text, not the parsed incident:
-    /// hashing it costs a fraction of serialising the incident again.)
+    /// Digest of the slug, the file name, the file's text and the settings it was read
+    /// with: whatever is derived from this incident alone changes exactly when this does.
+    /// (The text, not the parsed incident: hashing it costs a fraction of serialising the
+    /// incident again.)
     pub key: Digest,
-    /// Problems with its links (URL fields, Markdown links), found while the file's text
-    /// was at hand; reported with the file's other diagnostics ([`file_diagnostics`]).
-    pub link_problems: Vec<Diagnostic>,
 }
 
 impl LoadedIncident {
-    /// An incident read from `path`, shown as `file`, parsed from `source`.
+    /// An incident read from `path`, shown as `file`, parsed from `source`, whose severity
+    /// and status were resolved against `settings`' vocabularies and whose times were
+    /// placed in its zone.
     pub fn new(
         slug: String,
         file: PathBuf,
         path: PathBuf,
         source: &str,
         incident: Incident,
+        settings: &Settings,
     ) -> Self {
-        let pattern = pattern_of(&incident.error);
+        let vocabularies = &settings.vocabularies;
+        let patterns = incident.all_errors().map(pattern_of).collect();
         let durations = Durations::from_incident(&incident);
+        let severity = vocabularies
+            .severity
+            .grade(incident.severity.rank().unwrap_or_default());
+        let status = vocabularies
+            .status
+            .grade(incident.status.rank().unwrap_or_default());
         let key = Digester::new()
             .text(&slug)
             .text(&file.to_string_lossy())
             .text(source)
+            .digest(settings.key)
             .finish();
         Self {
             slug,
             file,
             path,
             incident,
-            pattern,
+            severity,
+            status,
+            patterns,
+            attachments: Vec::new(),
             durations,
             key,
-            link_problems: Vec::new(),
         }
+    }
+
+    /// Adds the files its Markdown links to (their contents are part of its key).
+    pub fn with_attachments(mut self, attachments: Vec<Attachment>) -> Self {
+        let mut digester = Digester::new();
+        digester.digest(self.key);
+        for attachment in &attachments {
+            digester.text(&attachment.name).digest(attachment.digest);
+        }
+        self.key = digester.finish();
+        self.attachments = attachments;
+        self
     }
 
     /// The file as shown on pages and in reports (`/`-separated on every system).
@@ -103,14 +205,15 @@ impl Loaded {
     }
 }
 
-/// Loads and validates every incident file under `dir` but those `ignore` names. `display`
-/// turns a path into the form diagnostics show (relative to where the user stands).
+/// Loads and validates every incident file under `dir` but those the settings ignore.
+/// `display` turns a path into the form diagnostics show (relative to where the user
+/// stands).
 pub fn load_dir(
     dir: &Path,
-    ignore: &Ignore,
+    settings: &Settings,
     display: &(dyn Fn(&Path) -> PathBuf + Sync),
 ) -> Loaded {
-    let files = match discover(dir, ignore) {
+    let files = match discover(dir, &settings.ignore) {
         Ok(files) => files,
         Err(diagnostic) => {
             return Loaded {
@@ -119,33 +222,41 @@ pub fn load_dir(
             };
         }
     };
-    let results: Vec<Result<LoadedIncident, Diagnostic>> = files
+    let results: Vec<(Option<LoadedIncident>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| load_file(path, &display(path)))
+        .map(|path| load_file(path, &display(path), settings))
         .collect();
 
     let mut loaded = Loaded {
         files: files.len(),
         ..Loaded::default()
     };
-    for result in results {
-        match result {
-            Ok(incident) => {
-                loaded.diagnostics.extend(file_diagnostics(&incident));
-                loaded.incidents.push(incident);
-            }
-            Err(diagnostic) => loaded.diagnostics.push(diagnostic),
-        }
+    for (incident, diagnostics) in results {
+        loaded.diagnostics.extend(diagnostics);
+        loaded.incidents.extend(incident);
     }
     loaded.diagnostics.extend(validate_set(&loaded.incidents));
     diagnostic::sort(&mut loaded.diagnostics);
     loaded
 }
 
-/// Reads, decodes and parses one file. `file` is the path shown in diagnostics.
-pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic> {
-    let slug = slug_of(path);
-    if let Some(problem) = slug_problem(&slug, file) {
+/// Reads, decodes, parses and checks one file. `file` is the path shown in diagnostics.
+/// The incident comes back only if the file has no error; the diagnostics hold every
+/// problem found, warnings included.
+pub fn load_file(
+    path: &Path,
+    file: &Path,
+    settings: &Settings,
+) -> (Option<LoadedIncident>, Vec<Diagnostic>) {
+    match read_source(path, file) {
+        Ok(source) => load_source(path, file, &source, settings),
+        Err(diagnostic) => (None, vec![diagnostic]),
+    }
+}
+
+/// Reads the text of one file, refusing bad names and files too large to be incidents.
+fn read_source(path: &Path, file: &Path) -> Result<String, Diagnostic> {
+    if let Some(problem) = slug_problem(&slug_of(path), file) {
         return Err(problem);
     }
     let size = fs::metadata(path)
@@ -164,26 +275,42 @@ pub fn load_file(path: &Path, file: &Path) -> Result<LoadedIncident, Diagnostic>
     }
     let bytes = fs::read(path)
         .map_err(|e| Diagnostic::file_error(file, format!("cannot read file: {e}")))?;
-    let source = parse::decode(file, bytes)?;
-    let incident = parse_incident(file, &source)?;
-    let mut loaded = LoadedIncident::new(
-        slug,
-        file.to_path_buf(),
-        path.to_path_buf(),
-        &source,
-        incident,
-    );
-    let folder = path.parent().unwrap_or(Path::new("."));
-    loaded.link_problems = links::link_problems(&loaded.incident, file, &source, folder);
-    Ok(loaded)
+    parse::decode(file, bytes)
 }
 
-/// The diagnostics of one incident that parsed: unknown code languages (warnings) and
-/// link problems (errors).
-pub fn file_diagnostics(loaded: &LoadedIncident) -> Vec<Diagnostic> {
-    let mut diagnostics = validate::language_warnings(loaded);
-    diagnostics.extend(loaded.link_problems.iter().cloned());
-    diagnostics
+/// Parses and checks the text of the file at `path`.
+pub fn load_source(
+    path: &Path,
+    file: &Path,
+    source: &str,
+    settings: &Settings,
+) -> (Option<LoadedIncident>, Vec<Diagnostic>) {
+    let Parsed {
+        incident,
+        mut diagnostics,
+        placeholders,
+    } = parse_incident(file, source);
+    let Some(mut incident) = incident else {
+        return (None, diagnostics);
+    };
+    let at = check::Locator::new(file, source);
+    diagnostics.extend(check::check(&mut incident, &placeholders, settings, &at));
+    let attachments = attachments::find(&incident, path, settings, &at, &mut diagnostics);
+    diagnostics.extend(links::link_problems(&incident, file, source));
+    if diagnostic::error_count(&diagnostics) > 0 {
+        return (None, diagnostics);
+    }
+    let loaded = LoadedIncident::new(
+        slug_of(path),
+        file.to_path_buf(),
+        path.to_path_buf(),
+        source,
+        incident,
+        settings,
+    )
+    .with_attachments(attachments);
+    diagnostics.extend(validate::language_warnings(&loaded));
+    (Some(loaded), diagnostics)
 }
 
 /// The slug of an incident file: its name without the extension.

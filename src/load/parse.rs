@@ -7,19 +7,111 @@
 
 use std::path::Path;
 
-use serde_saphyr::granit_parser::ErrorKind;
-use serde_saphyr::{
-    Error as YamlError, ExternalMessageSource, MessageFormatter, UserMessageFormatter,
-};
+use serde_saphyr::Error as YamlError;
 
+use super::describe::{diagnose, original};
+use super::recover::{Segment, Tree, blank, join, segments};
 use crate::diagnostic::Diagnostic;
 use crate::model::Incident;
 
 /// Files above this size are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 
-/// Parses the text of one incident file. `file` is the path shown in diagnostics.
-pub fn parse_incident(file: &Path, source: &str) -> Result<Incident, Diagnostic> {
+/// What reading one file found.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The incident, when the text could be read into one: as written if `diagnostics`
+    /// holds no error, else with the broken entries blanked out, for the checks that look
+    /// at the rest.
+    pub incident: Option<Incident>,
+    /// Every problem found in the text, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Top-level fields that were missing or broken and hold a placeholder.
+    pub placeholders: Vec<String>,
+}
+
+/// How many entries one file may have blanked before the search for more problems stops.
+const MAX_ROUNDS: usize = 64;
+
+/// Parses the text of one incident file, finding every problem: the failing entry is blanked
+/// and the text read again (`load::recover`).
+/// `file` is the path shown in diagnostics.
+pub fn parse_incident(file: &Path, source: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut text: Option<String> = None;
+    let mut tree: Option<Option<Tree>> = None;
+    let mut blanked: Vec<Vec<Segment>> = Vec::new();
+    let mut removed: Vec<(Vec<Segment>, usize)> = Vec::new();
+    for round in 0..MAX_ROUNDS {
+        let (error, path) = match parse_once(text.as_deref().unwrap_or(source)) {
+            Ok(incident) => {
+                parsed.incident = Some(incident);
+                return parsed;
+            }
+            Err(failure) => *failure,
+        };
+        let at = original_path(&segments(&path), &removed);
+        let missing = match original(&error) {
+            YamlError::SerdeMissingField { field, .. } => Some(*field),
+            _ => None,
+        };
+        let field_problem = is_field_problem(&error) && !at.is_empty() || missing.is_some();
+        if round > 0 && !field_problem {
+            return parsed; // a blanked text's own complaint, not the writer's
+        }
+        // A field that is missing because it was blanked, or because the writer misspelled
+        // it (the misspelling was reported as an unknown field), is no news.
+        // So is a complaint about what was blanked, or about its parent left empty.
+        let consequence = blanked
+            .iter()
+            .any(|b| at.starts_with(b) || (!at.is_empty() && b.starts_with(&at)))
+            || missing.is_some_and(|m| {
+                blanked.iter().any(|b| match b.split_last() {
+                    Some((Segment::Field(name), parent)) => {
+                        parent == at.as_slice()
+                            && (name == m || super::suggest::closest(name, &[m]).is_some())
+                    }
+                    _ => false,
+                })
+            });
+        if !consequence {
+            let shown = join(&at);
+            parsed
+                .diagnostics
+                .push(diagnose(file, source, &error, Some(shown.as_str())));
+        }
+        let text = text.get_or_insert_with(|| source.to_owned());
+        if let (Some(field), true) = (missing, at.is_empty()) {
+            // A required top-level field is gone: stand something in for it, and go on.
+            let Some(value) = placeholder(field) else {
+                return parsed;
+            };
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&format!("{field}: {value}\n"));
+            parsed.placeholders.push(field.to_owned());
+            continue;
+        }
+        let target = at;
+        let tree = tree.get_or_insert_with(|| Tree::of(source));
+        let Some((start, _)) = tree.as_ref().and_then(|t| t.find(&target)) else {
+            return parsed;
+        };
+        let item = matches!(target.last(), Some(Segment::Index(_)));
+        if blank(text, start, item).is_none() {
+            return parsed;
+        }
+        if let Some((Segment::Index(i), parent)) = target.split_last() {
+            removed.push((parent.to_vec(), *i));
+        }
+        blanked.push(target);
+    }
+    parsed
+}
+
+/// One attempt: the incident, or the first error and where it is.
+fn parse_once(source: &str) -> Result<Incident, Box<(YamlError, String)>> {
     let mut failed_at = None;
     let result = serde_saphyr::with_deserializer_from_str_with_options(source, options(), |de| {
         serde_path_to_error::deserialize::<_, Incident>(de).map_err(|error| {
@@ -27,7 +119,62 @@ pub fn parse_incident(file: &Path, source: &str) -> Result<Incident, Diagnostic>
             error.into_inner()
         })
     });
-    result.map_err(|error| diagnose(file, source, &error, failed_at.as_deref()))
+    result.map_err(|error| Box::new((error, failed_at.unwrap_or_default())))
+}
+
+/// Whether the error is about a field's value or name, rather than the YAML itself.
+fn is_field_problem(error: &YamlError) -> bool {
+    matches!(
+        original(error),
+        YamlError::SerdeUnknownField { .. }
+            | YamlError::SerdeUnknownVariant { .. }
+            | YamlError::SerdeMissingField { .. }
+            | YamlError::SerdeInvalidType { .. }
+            | YamlError::NullIntoString { .. }
+            | YamlError::Message { .. }
+            | YamlError::Unexpected { .. }
+            | YamlError::InvalidScalar { .. }
+    )
+}
+
+/// What stands in for a required top-level field that is missing or broken, so the rest of
+/// the file can be checked.
+fn placeholder(field: &str) -> Option<&'static str> {
+    match field {
+        "date" => Some("2000-01-01"),
+        "title" | "summary" | "root_cause" => Some("placeholder"),
+        "severity" | "status" => Some(PLACEHOLDER_CHOICE),
+        _ => None,
+    }
+}
+
+/// The severity or status that stands in for a missing one (never checked).
+pub const PLACEHOLDER_CHOICE: &str = "__placeholder__";
+
+/// Maps a path read from a text with items removed back to the file's own indices.
+fn original_path(path: &[Segment], removed: &[(Vec<Segment>, usize)]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(path.len());
+    for segment in path {
+        match segment {
+            Segment::Index(k) => {
+                let mut gone: Vec<usize> = removed
+                    .iter()
+                    .filter(|(parent, _)| *parent == out)
+                    .map(|(_, i)| *i)
+                    .collect();
+                gone.sort_unstable();
+                let mut index = *k;
+                for i in gone {
+                    if i <= index {
+                        index += 1;
+                    }
+                }
+                out.push(Segment::Index(index));
+            }
+            field => out.push(field.clone()),
+        }
+    }
+    out
 }
 
 /// The path without the `?` segments serde_path_to_error writes where the parser stopped
@@ -43,11 +190,16 @@ fn known_path(path: &str) -> String {
 /// The parser settings: strict booleans (`yes` is not `true`), and budgets sized for the
 /// largest file we accept, so that no file can make us hang or exhaust memory.
 pub(super) fn options() -> serde_saphyr::Options {
+    options_with_depth(64)
+}
+
+/// [`options`] with another nesting limit.
+pub(super) fn options_with_depth(max_depth: usize) -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
         budget: serde_saphyr::budget! {
-            max_depth: 64,
+            max_depth: max_depth,
             max_nodes: 2_000_000,
             max_events: 4_000_000,
             max_aliases: 10_000,
@@ -63,7 +215,7 @@ pub(super) fn options() -> serde_saphyr::Options {
 
 /// Line and column (1-based) of the first line that is not blank, a comment or `---`;
 /// `(0, 0)` if there is none.
-fn document_start(source: &str) -> (usize, usize) {
+pub(super) fn document_start(source: &str) -> (usize, usize) {
     source
         .lines()
         .position(|line| {
@@ -71,200 +223,6 @@ fn document_start(source: &str) -> (usize, usize) {
             !(line.is_empty() || line.starts_with('#') || line == "---")
         })
         .map_or((0, 0), |i| (i + 1, 1))
-}
-
-/// The refusal of a file that would cost too much to read.
-fn too_costly(error: &YamlError) -> (String, Option<String>) {
-    (
-        "file is too deeply nested or expands too many aliases to be read safely".into(),
-        Some(format!(
-            "incident files nest a few levels and use few aliases ({})",
-            UserMessageFormatter.format_message(error)
-        )),
-    )
-}
-
-/// Turns a parser error into a diagnostic with the field path, location and a hint.
-fn diagnose(file: &Path, source: &str, error: &YamlError, path: Option<&str>) -> Diagnostic {
-    let original = original(error);
-    let field = path.filter(|p| !p.is_empty() && *p != ".");
-    let (message, help) = describe(original, field);
-    let (line, column) = match original {
-        // A missing top-level field belongs to the whole document, not to the last key read:
-        // point at where the document starts.
-        YamlError::SerdeMissingField { .. } if field.is_none() => document_start(source),
-        _ => error
-            .location()
-            .map(|l| (l.line() as usize, l.column() as usize))
-            .unwrap_or((0, 0)),
-    };
-    let width = token_width(source, line, column);
-    let diagnostic = Diagnostic::at(file, source, line, column, message).with_width(width);
-    match help {
-        Some(help) => diagnostic.with_help(help),
-        None => diagnostic,
-    }
-}
-
-/// The error behind snippet and alias wrappers.
-fn original(error: &YamlError) -> &YamlError {
-    match error {
-        YamlError::WithSnippet { error, .. } | YamlError::AliasError { error, .. } => {
-            original(error)
-        }
-        other => other,
-    }
-}
-
-/// The message and, where we know one, what would be valid.
-fn describe(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
-    match error {
-        YamlError::SerdeUnknownField { .. }
-        | YamlError::SerdeUnknownVariant { .. }
-        | YamlError::SerdeMissingField { .. }
-        | YamlError::SerdeInvalidType { .. } => describe_field(error, field),
-        _ => describe_value(error, field),
-    }
-}
-
-/// A field that is unknown, missing, or of the wrong kind.
-fn describe_field(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
-    let at = |f: &str| format!("`{f}`");
-    match error {
-        YamlError::SerdeUnknownField {
-            field: unknown,
-            expected,
-            ..
-        } => {
-            let parent = field
-                .and_then(parent_of)
-                .map(|p| format!(" in `{p}`"))
-                .unwrap_or_default();
-            let help = match closest(unknown, expected) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("valid fields here: {}", expected.join(", ")),
-            };
-            (format!("unknown field `{unknown}`{parent}"), Some(help))
-        }
-        YamlError::SerdeUnknownVariant {
-            variant, expected, ..
-        } => {
-            let name = field.map(at).unwrap_or_else(|| "value".into());
-            let mut help = format!("valid values: {}", expected.join(", "));
-            if let Some(best) = closest(variant, expected) {
-                help = format!("did you mean `{best}`? {help}");
-            }
-            (format!("invalid value `{variant}` for {name}"), Some(help))
-        }
-        YamlError::SerdeMissingField { field: missing, .. } => {
-            let parent = field.map(|p| format!(" in `{p}`")).unwrap_or_default();
-            let help = format!("add `{missing}:`; `postmortem schema` lists every field");
-            (
-                format!("missing required field `{missing}`{parent}"),
-                Some(help),
-            )
-        }
-        YamlError::SerdeInvalidType {
-            unexpected,
-            expected,
-            ..
-        } => {
-            let name = field.map(at).unwrap_or_else(|| "the document".into());
-            (
-                format!("wrong type for {name}: expected {expected}, found {unexpected}"),
-                None,
-            )
-        }
-        other => describe_value(other, field),
-    }
-}
-
-/// A value that does not parse, or a document too costly to read.
-fn describe_value(error: &YamlError, field: Option<&str>) -> (String, Option<String>) {
-    let at = |f: &str| format!("`{f}`");
-    match error {
-        YamlError::NullIntoString { .. } => {
-            let name = field.map(at).unwrap_or_else(|| "this field".into());
-            (
-                format!("{name} is empty"),
-                Some("write a value, quote it (\"\") or remove the line".into()),
-            )
-        }
-        YamlError::Message { msg, .. } => match field {
-            Some(name) => (format!("`{name}` {msg}", msg = invalid_prefix(msg)), None),
-            None => (msg.clone(), None),
-        },
-        YamlError::Unexpected { expected, .. } => {
-            let name = field.map(at).unwrap_or_else(|| "the document".into());
-            let expected = expected.replace("string scalar", "text");
-            (format!("wrong type for {name}: expected {expected}"), None)
-        }
-        YamlError::InvalidScalar { ty, .. } => {
-            let name = field.map(at).unwrap_or_else(|| "value".into());
-            let expected = match *ty {
-                "bool" => "true or false",
-                t if t.starts_with('u') || t.starts_with('i') => "a whole number",
-                _ => "a number",
-            };
-            (format!("wrong type for {name}: expected {expected}"), None)
-        }
-        YamlError::Budget {
-            breach: serde_saphyr::budget::BudgetBreach::Documents { .. },
-            ..
-        } => (
-            "a second YAML document (`---`) in one file".into(),
-            Some("each incident file holds one incident; put the next one in its own file".into()),
-        ),
-        YamlError::Budget { .. }
-        | YamlError::AliasReplayLimitExceeded { .. }
-        | YamlError::AliasExpansionLimitExceeded { .. }
-        | YamlError::AliasReplayStackDepthExceeded { .. }
-        | YamlError::AliasReplayCounterOverflow { .. } => too_costly(error),
-        // The parser's own nesting limit (flow collections) comes as its message.
-        YamlError::ExternalMessage { source, .. }
-            if matches!(&**source, ExternalMessageSource::Parser(e)
-                if matches!(e.kind(), ErrorKind::RecursionLimitExceeded)) =>
-        {
-            too_costly(error)
-        }
-        other => {
-            let text = UserMessageFormatter.format_message(other);
-            match field {
-                Some(name) => (format!("in `{name}`: {text}"), None),
-                None => (format!("YAML: {text}"), None),
-            }
-        }
-    }
-}
-
-/// Custom messages from our own types read as a predicate ("must not be empty") or a full
-/// sentence ("invalid date ..."); either reads well after the field name.
-fn invalid_prefix(msg: &str) -> String {
-    if msg.starts_with("must") {
-        msg.to_owned()
-    } else {
-        format!("is invalid: {msg}")
-    }
-}
-
-fn parent_of(path: &str) -> Option<&str> {
-    let cut = path.rfind(['.', '['])?;
-    let parent = &path[..cut];
-    (!parent.is_empty()).then_some(parent)
-}
-
-pub use crate::model::text::closest;
-
-/// Length of the word at a location, so the caret underlines the whole key or value.
-fn token_width(source: &str, line: usize, column: usize) -> usize {
-    let Some(text) = line.checked_sub(1).and_then(|i| source.lines().nth(i)) else {
-        return 1;
-    };
-    text.chars()
-        .skip(column.saturating_sub(1))
-        .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',')
-        .count()
-        .max(1)
 }
 
 /// Reads the bytes of a file as UTF-8, or says where the first invalid byte is.
@@ -296,7 +254,7 @@ mod tests {
     fn budget_error(source: &str) -> String {
         let error = serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(source, options())
             .expect_err("over budget");
-        describe(original(&error), None).0
+        super::super::describe::describe(original(&error), None, "").0
     }
 
     #[test]
@@ -324,12 +282,5 @@ mod tests {
     fn the_document_starts_after_comments_and_the_marker() {
         assert_eq!(document_start("# schema line\n\n---\ntitle: x\n"), (4, 1));
         assert_eq!(document_start("# only a comment\n"), (0, 0));
-    }
-
-    #[test]
-    fn parent_of_paths() {
-        assert_eq!(parent_of("changes[2].befor"), Some("changes[2]"));
-        assert_eq!(parent_of("titel"), None);
-        assert_eq!(parent_of("error.mesage"), Some("error"));
     }
 }

@@ -119,10 +119,18 @@ pub fn language_warnings(loaded: &LoadedIncident) -> Vec<Diagnostic> {
             fields.push((path, language.clone()));
         }
     };
-    add(
-        "error.stack_trace_language".into(),
-        &incident.error.stack_trace_language,
-    );
+    if let Some(error) = &incident.error {
+        add(
+            "error.stack_trace_language".into(),
+            &error.stack_trace_language,
+        );
+    }
+    for (i, error) in incident.errors.iter().enumerate() {
+        add(
+            format!("errors[{i}].stack_trace_language"),
+            &error.stack_trace_language,
+        );
+    }
     for (i, change) in incident.changes.iter().enumerate() {
         add(format!("changes[{i}].language"), &change.language);
     }
@@ -137,6 +145,10 @@ pub fn language_warnings(loaded: &LoadedIncident) -> Vec<Diagnostic> {
     let steps = [
         ("resolution", incident.resolution.as_ref().map(|r| &r.steps)),
         ("rollback", incident.rollback.as_ref().map(|r| &r.steps)),
+        (
+            "verification",
+            incident.verification.as_ref().map(|v| &v.steps),
+        ),
     ];
     for (section, steps) in steps {
         for (i, step) in steps.into_iter().flatten().enumerate() {

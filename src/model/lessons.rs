@@ -6,11 +6,14 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::NonEmptyString;
 
-/// What the team learned. Write either a plain list of lessons, or a mapping with any of
-/// `went_well`, `went_wrong`, `lucky`, `learned` and `groups` (lessons under headings of
-/// your own, such as "Technical insights"). Each lesson is Markdown.
+/// What the team learned. Write a Markdown text, a plain list of lessons, or a mapping with
+/// any of `summary`, `went_well`, `went_wrong`, `lucky`, `learned` and `groups` (lessons
+/// under headings of your own, such as "Technical insights"). Each lesson is Markdown.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Lessons {
+    /// The lessons as prose. Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     /// What went well.
     pub went_well: Vec<String>,
     /// What went wrong.
@@ -36,7 +39,8 @@ pub struct LessonGroup {
 impl Lessons {
     /// Whether there is nothing to show.
     pub fn is_empty(&self) -> bool {
-        self.went_well.is_empty()
+        self.summary.is_none()
+            && self.went_well.is_empty()
             && self.went_wrong.is_empty()
             && self.lucky.is_empty()
             && self.learned.is_empty()
@@ -49,6 +53,9 @@ impl Lessons {
 #[serde(deny_unknown_fields)]
 #[schemars(title = "Grouped lessons")]
 struct Grouped {
+    /// The lessons as prose. Markdown.
+    #[serde(default)]
+    summary: Option<String>,
     /// What went well. Markdown.
     #[serde(default)]
     went_well: Vec<String>,
@@ -74,8 +81,9 @@ impl JsonSchema for Lessons {
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let grouped = generator.subschema_for::<Grouped>();
         schemars::json_schema!({
-            "description": "A plain list of lessons, or lessons grouped by went_well, went_wrong, lucky, learned and groups of your own.",
+            "description": "A Markdown text, a plain list of lessons, or lessons grouped by went_well, went_wrong, lucky, learned and groups of your own.",
             "anyOf": [
+                { "type": "string", "contentMediaType": "text/markdown" },
                 { "type": "array", "items": { "type": "string" } },
                 grouped
             ]
@@ -92,8 +100,16 @@ impl<'de> Deserialize<'de> for Lessons {
 
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str(
-                    "a list of lessons, or a mapping with went_well, went_wrong, lucky, learned",
+                    "a Markdown text, a list of lessons, or a mapping with summary, went_well, \
+                     went_wrong, lucky, learned, groups",
                 )
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Lessons, E> {
+                Ok(Lessons {
+                    summary: Some(text.to_owned()),
+                    ..Lessons::default()
+                })
             }
 
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Lessons, A::Error> {
@@ -107,6 +123,7 @@ impl<'de> Deserialize<'de> for Lessons {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lessons, A::Error> {
                 let grouped = Grouped::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(Lessons {
+                    summary: grouped.summary,
                     went_well: grouped.went_well,
                     went_wrong: grouped.went_wrong,
                     lucky: grouped.lucky,

@@ -3,16 +3,17 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::prose::FromProse;
 use super::{Day, NonEmptyString, TimelineTime};
 
 /// Where the incident happened.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
-    /// Environment name, e.g. `production`, `staging`, `development`.
+    /// Environment name, e.g. `production`, `staging`, `development`. Plain text.
     #[serde(default)]
     pub name: Option<String>,
-    /// Platform or system, e.g. "Django 5.2 on Kubernetes".
+    /// Platform or system, e.g. "Django 5.2 on Kubernetes". Plain text.
     #[serde(default)]
     pub platform: Option<String>,
     /// Versions of the components involved, e.g. `redis-py: 5.0.1`.
@@ -27,9 +28,9 @@ pub struct Environment {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComponentVersion {
-    /// Component name, e.g. `redis-py`.
+    /// Component name, e.g. `redis-py`. Plain text.
     pub name: NonEmptyString,
-    /// Version, e.g. `5.0.1`.
+    /// Version, e.g. `5.0.1`. Plain text.
     pub version: String,
     /// Why it matters, e.g. "compatible with Django 4.0+". Markdown.
     #[serde(default)]
@@ -40,7 +41,8 @@ pub struct ComponentVersion {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorDetails {
-    /// Error class or code, e.g. `TypeError`, `ERR_CONNECTION_TIMED_OUT`, `HTTP 500`.
+    /// Error class or code, e.g. `TypeError`, `ERR_CONNECTION_TIMED_OUT`, `HTTP 500`. Plain
+    /// text.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// The error message, verbatim, e.g. "AbstractConnection.__init__() got an unexpected
@@ -68,15 +70,26 @@ pub struct Impact {
     /// The impact in a sentence or two, e.g. "Login completely broken". Markdown.
     #[serde(default)]
     pub summary: Option<String>,
-    /// Who was affected, e.g. "all users", "internal developers only".
+    /// Who was affected, e.g. "all users", "internal developers only". Plain text.
     #[serde(default)]
     pub users: Option<String>,
     /// How long it lasted or took, when the timeline does not say, e.g. "~2.5 hours".
+    /// Plain text.
     #[serde(default)]
     pub duration: Option<String>,
     /// Longer description. Markdown.
     #[serde(default)]
     pub details: Option<String>,
+}
+
+impl FromProse for Impact {
+    const FIELDS: &'static str = "summary, users, duration, details";
+    fn from_prose(text: String) -> Self {
+        Self {
+            summary: Some(text),
+            ..Self::default()
+        }
+    }
 }
 
 /// One moment in the incident.
@@ -106,23 +119,6 @@ pub enum EventKind {
     Resolved,
     /// Any other notable event.
     Other,
-}
-
-/// Why it happened.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RootCause {
-    /// The cause in one or two sentences. Markdown.
-    pub summary: NonEmptyString,
-    /// The investigation and explanation in depth. Markdown.
-    #[serde(default)]
-    pub details: Option<String>,
-    /// What made it possible or worse.
-    #[serde(default)]
-    pub contributing_factors: Vec<String>,
-    /// What set it off, e.g. "dependency upgrade to redis-py 5". Markdown.
-    #[serde(default)]
-    pub trigger: Option<String>,
 }
 
 /// A change to code or configuration, with before and after.
@@ -175,9 +171,19 @@ pub struct Resolution {
     /// What was done, in order.
     #[serde(default)]
     pub steps: Vec<Step>,
-    /// Time from start to fix when no timeline gives it, e.g. "< 30 minutes".
+    /// Time from start to fix when no timeline gives it, e.g. "< 30 minutes". Plain text.
     #[serde(default)]
     pub time_to_resolve: Option<String>,
+}
+
+impl FromProse for Resolution {
+    const FIELDS: &'static str = "summary, steps, time_to_resolve";
+    fn from_prose(text: String) -> Self {
+        Self {
+            summary: Some(text),
+            ..Self::default()
+        }
+    }
 }
 
 /// One step of a procedure, optionally with a command.
@@ -186,7 +192,7 @@ pub struct Resolution {
 pub struct Step {
     /// What the step does. Markdown.
     pub description: NonEmptyString,
-    /// Group heading, e.g. "Phase 1: Environment setup".
+    /// Group heading, e.g. "Phase 1: Environment setup". Plain text.
     #[serde(default)]
     pub group: Option<String>,
     /// Command or code to run, verbatim.
@@ -207,6 +213,10 @@ pub struct Verification {
     /// How verification was approached. Markdown.
     #[serde(default)]
     pub summary: Option<String>,
+    /// Manual verification, as numbered steps (each a Markdown description, with an
+    /// optional command).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
     /// Individual checks and tests.
     #[serde(default)]
     pub tests: Vec<Test>,
@@ -215,13 +225,24 @@ pub struct Verification {
     pub suites: Vec<Suite>,
 }
 
+impl FromProse for Verification {
+    const FIELDS: &'static str = "summary, steps, tests, suites";
+    fn from_prose(text: String) -> Self {
+        Self {
+            summary: Some(text),
+            ..Self::default()
+        }
+    }
+}
+
 /// One check or test.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Test {
-    /// What is checked, e.g. "Cache clear test".
+    /// What is checked, e.g. "Cache clear test" or "`redis-cli ping` answers". Markdown
+    /// (inline).
     pub name: NonEmptyString,
-    /// Group heading, e.g. "Manual testing" or "Functional requirements".
+    /// Group heading, e.g. "Manual testing" or "Functional requirements". Plain text.
     #[serde(default)]
     pub group: Option<String>,
     /// Outcome.
@@ -264,7 +285,7 @@ pub enum TestStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Suite {
-    /// Suite name, e.g. "All existing tests".
+    /// Suite name, e.g. "All existing tests". Plain text.
     pub name: NonEmptyString,
     /// Command that runs it, verbatim.
     #[serde(default)]
@@ -290,15 +311,15 @@ pub struct Suite {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
-    /// What is measured, e.g. "Server startup time".
+    /// What is measured, e.g. "Server startup time". Plain text.
     pub name: NonEmptyString,
-    /// Group heading, e.g. "Performance impact" or "Quality indicators".
+    /// Group heading, e.g. "Performance impact" or "Quality indicators". Plain text.
     #[serde(default)]
     pub group: Option<String>,
-    /// Value before the fix, e.g. "∞ (hung)".
+    /// Value before the fix, e.g. "∞ (hung)". Plain text.
     #[serde(default)]
     pub before: Option<String>,
-    /// Value after the fix, e.g. "~5 seconds".
+    /// Value after the fix, e.g. "~5 seconds". Plain text.
     #[serde(default)]
     pub after: Option<String>,
     /// Comment, e.g. "Fixed". Markdown.
@@ -312,13 +333,14 @@ pub struct Metric {
 pub struct ActionItem {
     /// What to do, in one line. Markdown.
     pub action: NonEmptyString,
-    /// Group heading, e.g. "Configuration management" or "Long-term improvements".
+    /// Group heading, e.g. "Configuration management" or "Long-term improvements". Plain
+    /// text.
     #[serde(default)]
     pub group: Option<String>,
     /// What the action does against recurrence.
     #[serde(default)]
     pub kind: Option<ActionKind>,
-    /// Person or team responsible.
+    /// Person or team responsible. Plain text.
     #[serde(default)]
     pub owner: Option<String>,
     /// How urgent it is.
@@ -331,7 +353,8 @@ pub struct ActionItem {
     /// Progress.
     #[serde(default)]
     pub status: ActionStatus,
-    /// Ticket or pull request URL.
+    /// Ticket or pull request URL; pages name it by what it points at (`PR #42`,
+    /// `OPS-17`, the host).
     #[serde(default)]
     pub link: Option<String>,
     /// Details, commands, estimates. Markdown.
@@ -397,13 +420,23 @@ pub struct Rollback {
     pub steps: Vec<Step>,
 }
 
+impl FromProse for Rollback {
+    const FIELDS: &'static str = "summary, steps";
+    fn from_prose(text: String) -> Self {
+        Self {
+            summary: Some(text),
+            ..Self::default()
+        }
+    }
+}
+
 /// A problem that remains.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KnownIssue {
-    /// The issue in a few words.
+    /// The issue in a few words. Plain text.
     pub title: NonEmptyString,
-    /// e.g. "Non-blocking, pre-existing".
+    /// e.g. "Non-blocking, pre-existing". Plain text.
     #[serde(default)]
     pub status: Option<String>,
     /// What the issue is. Markdown.
@@ -427,7 +460,7 @@ pub struct KnownIssue {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
-    /// What it is, e.g. "QMS record" or "Fix pull request".
+    /// What it is, e.g. "QMS record" or "Fix pull request". Plain text.
     pub title: NonEmptyString,
     /// Where it is. Optional for references without an address, such as a record number.
     #[serde(default)]
@@ -441,7 +474,7 @@ pub struct Link {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
-    /// Section heading.
+    /// Section heading. Plain text.
     pub title: NonEmptyString,
     /// Section content. Markdown, including fenced code blocks.
     pub body: NonEmptyString,

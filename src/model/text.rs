@@ -23,6 +23,16 @@ impl NonEmptyString {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The text, for walks over every field.
+    pub(crate) fn inner(&self) -> &String {
+        &self.0
+    }
+
+    /// The text, for rewriting (it stays non-empty only if the writer keeps it so).
+    pub(crate) fn inner_mut(&mut self) -> &mut String {
+        &mut self.0
+    }
 }
 
 impl std::ops::Deref for NonEmptyString {
@@ -45,9 +55,33 @@ impl<'de> Deserialize<'de> for NonEmptyString {
     }
 }
 
-/// The Markdown extensions prose fields accept: tables, task lists, strikethrough.
+/// The Markdown extensions prose fields accept: tables, task lists, strikethrough and
+/// footnotes.
 pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// The host of an absolute URL (`https://host/…`, `//host/…`), or `None` for a relative
+/// link.
+pub fn url_host(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let rest = match url.split_once(':') {
+        Some((scheme, rest))
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            rest
+        }
+        _ if url.starts_with("//") => url,
+        _ => return None,
+    };
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
 }
 
 /// The text of a Markdown document without markup, for descriptions, feeds, excerpts and
@@ -75,6 +109,25 @@ pub fn closest<'a>(typed: &str, valid: &[&'a str]) -> Option<&'a str> {
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
+}
+
+/// A CSS class or filter value for any name: lowercase ASCII letters, digits and `-`
+/// (`SEV 1` becomes `sev-1`).
+pub fn css_slug(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "x".into()
+    } else {
+        slug.into()
+    }
 }
 
 /// `"s"` unless `n` is one: `format!("{n} incident{}", plural(n))`.

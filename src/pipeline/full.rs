@@ -89,7 +89,11 @@ impl Pipeline {
         sinks: Sinks<'_>,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<(Counts, Inventory, BundleStats), BuildError> {
-        let knowledge = Knowledge::new(incidents, self.info().today);
+        let knowledge = Knowledge::new(
+            incidents,
+            self.info().today,
+            &self.info().vocabularies.severity,
+        );
         let data = SiteData::new(self.info(), incidents, summaries, &knowledge);
         let inventory = Inventory::new(&data, self.global, &self.renderer.asset_names());
         let plan = plan(&Inventory::default(), &inventory);

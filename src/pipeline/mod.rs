@@ -136,11 +136,8 @@ pub fn build(
 ) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
     let pipeline = Pipeline::new(workspace, options)?;
-    let loaded = load::load_dir(
-        &workspace.incidents_dir(),
-        &workspace.config.ignore,
-        display,
-    );
+    let settings = load::Settings::of(workspace);
+    let loaded = load::load_dir(&workspace.incidents_dir(), &settings, display);
     let load_time = start.elapsed();
     if loaded.error_count() > 0 {
         return Err(BuildError::Invalid(loaded.diagnostics));
@@ -180,12 +177,14 @@ impl Pipeline {
     pub fn new(workspace: &Workspace, options: &BuildOptions) -> Result<Self, BuildError> {
         let outputs = outputs(workspace, options)?;
         let mut info = site_info(workspace, options);
+        crate::render::markdown::allow_remote_images(&info.remote_images);
         let templates_dir = workspace.templates_dir();
         info.strings = Strings::load(&info.language, Some(&templates_dir))?;
         let mut templates = Templates::load(Some(&templates_dir), Page::link_path)?;
         // The search box hands Pagefind the weights the index was built with.
         templates.set_global("search_ranking", &crate::search::record::RANKING.to_json());
-        let renderer = SiteRenderer::new(&templates, &info, Some(&templates_dir.join("static")))?;
+        let renderer = SiteRenderer::new(&templates, &info, Some(&templates_dir.join("static")))?
+            .with_reports_dir(&outputs.reports);
         let global = Digester::new()
             .text(env!("CARGO_PKG_VERSION"))
             .add(&info)
@@ -223,6 +222,8 @@ pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
         extra: workspace.config.extra.clone(),
         language: workspace.config.language.clone(),
         strings: Strings::default(),
+        vocabularies: workspace.vocabularies.clone(),
+        remote_images: workspace.config.remote_images.clone(),
     }
 }
 

@@ -57,7 +57,12 @@ impl Pipeline {
             counts = self.execute(&data, written, &plan, sinks, &|_| {})?;
             early(&counts.pages);
         }
-        knowledge.complete(incidents, today, index.all());
+        knowledge.complete(
+            incidents,
+            today,
+            &self.info().vocabularies.severity,
+            index.all(),
+        );
         let data = SiteData::new(self.info(), incidents, summaries, &knowledge);
         let wanted = Inventory::new(&data, self.global, &self.renderer.asset_names());
         let rest = self.execute(&data, &wanted, &plan(written, &wanted), sinks, &|_| {})?;

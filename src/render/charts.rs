@@ -207,7 +207,7 @@ mod tests {
             "x",
             "services: [\"<script>&'\\\"\", \"a-very-long-service-name-that-goes-on-and-on\"]\n",
         )];
-        let trends = Trends::new(&incidents);
+        let trends = Trends::new(&incidents, &crate::model::Vocabulary::default_severity());
         for chart in trends
             .charts
             .iter()
@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn nothing_to_draw_gives_no_svg() {
-        let trends = Trends::new(&[]);
+        let trends = Trends::new(&[], &crate::model::Vocabulary::default_severity());
         for chart in &trends.charts {
             let view = ChartView::new(chart);
             assert_eq!(

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod diff;
 pub mod highlight;
 pub mod i18n;
+pub mod links;
 pub mod markdown;
 pub mod report;
 pub mod templates;

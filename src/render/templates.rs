@@ -117,6 +117,9 @@ fn register(tera: &mut Tera, link_path: LinkPath) {
     tera.register_filter("markdown_inline", |text: &str, _: Kwargs, _: &State| {
         Value::safe_string(&markdown::to_inline_html(text))
     });
+    tera.register_filter("markdown_name", |text: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&markdown::to_name_html(text))
+    });
     tera.register_filter("plain", |text: &str, _: Kwargs, _: &State| {
         crate::model::text::plain_text(text)
     });
@@ -131,6 +134,15 @@ fn register(tera: &mut Tera, link_path: LinkPath) {
         fence(code, &languages::fence_language(lang))
     });
     tera.register_filter("md_cell", |text: &str, _: Kwargs, _: &State| md_cell(text));
+    tera.register_filter("md_cell_markdown", |text: &str, _: Kwargs, _: &State| {
+        md_cell_markdown(text)
+    });
+    tera.register_filter("md_strong", |text: &str, _: Kwargs, _: &State| {
+        md_strong(text)
+    });
+    tera.register_filter("link_label", |url: &str, _: Kwargs, _: &State| {
+        super::links::label(url)
+    });
     tera.register_filter("md_text", |text: &str, _: Kwargs, _: &State| md_text(text));
     tera.register_filter("md_code", |text: &str, _: Kwargs, _: &State| md_code(text));
     tera.register_filter("md_indent", |text: &str, kwargs: Kwargs, _: &State| {
@@ -259,6 +271,53 @@ pub fn md_cell(text: &str) -> String {
         .replace('|', "\\|")
         .replace("\r\n", "\n")
         .replace('\n', "<br>")
+}
+
+/// Markdown for one table cell: a single paragraph as it is (line breaks as `<br>`); blocks
+/// (lists, code, several paragraphs) as sanitised HTML on one line, which GitHub and GitLab
+/// render inside cells, where Markdown blocks cannot go.
+pub fn md_cell_markdown(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut paragraphs = 0;
+    let mut blocks = false;
+    for event in Parser::new_ext(text, crate::model::text::markdown_options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => paragraphs += 1,
+            Event::Start(tag) if is_block(&tag) => blocks = true,
+            _ => {}
+        }
+    }
+    if paragraphs <= 1 && !blocks {
+        return md_cell(text);
+    }
+    let html = markdown::to_html(text);
+    md_cell(&html.trim().replace(">\n", ">"))
+}
+
+fn is_block(tag: &pulldown_cmark::Tag<'_>) -> bool {
+    use pulldown_cmark::Tag;
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::List(_)
+            | Tag::Table(_)
+            | Tag::HtmlBlock
+            | Tag::FootnoteDefinition(_)
+    )
+}
+
+/// Inline Markdown in bold, unless the writer already emphasised it (`**5.1** – …` would
+/// otherwise become `****5.1**…**`).
+pub fn md_strong(text: &str) -> String {
+    let text = text.trim();
+    if text.contains("**") || text.contains("__") {
+        text.to_owned()
+    } else {
+        format!("**{text}**")
+    }
 }
 
 /// Plain text (a title, a name) for Markdown: a `<` that would open a tag, comment or

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::diff::ChangeView;
 use crate::knowledge::{IncidentSummary, PatternRef, Related};
 use crate::load::LoadedIncident;
-use crate::model::{Durations, Incident, KnownIssue, Severity, Status};
+use crate::model::{Durations, ErrorDetails, Grade, Incident, KnownIssue};
 
 /// A link to another incident and why it is shown.
 #[derive(Debug, Clone, Serialize)]
@@ -33,9 +33,9 @@ pub struct IncidentRef<'a> {
     /// The calendar day.
     pub day: &'a str,
     /// Severity.
-    pub severity: Severity,
+    pub severity: &'a Grade,
     /// Status.
-    pub status: Status,
+    pub status: &'a Grade,
 }
 
 impl<'a> From<&'a IncidentSummary> for IncidentRef<'a> {
@@ -44,8 +44,8 @@ impl<'a> From<&'a IncidentSummary> for IncidentRef<'a> {
             slug: &summary.slug,
             title: &summary.title,
             day: &summary.day,
-            severity: summary.severity,
-            status: summary.status,
+            severity: &summary.severity,
+            status: &summary.status,
         }
     }
 }
@@ -73,6 +73,27 @@ pub struct KnownIssueView<'a> {
     pub changes: Vec<ChangeView<'a>>,
 }
 
+/// An error with its pattern.
+#[derive(Debug, Serialize)]
+pub struct ErrorView<'a> {
+    /// The error as written.
+    pub error: &'a ErrorDetails,
+    /// Its pattern and how often it was seen.
+    pub pattern: Option<&'a PatternRef>,
+}
+
+/// What the page marks on a timeline entry beyond its text.
+#[derive(Debug, Serialize)]
+pub struct EntryMarks {
+    /// The time was written as approximate.
+    pub approximate: bool,
+    /// The entry falls on another day than the one before it (the day, `YYYY-MM-DD`).
+    pub new_day: Option<String>,
+    /// The moment in a form browsers read (RFC 3339, UTC), when the text as written is not
+    /// one (`16:58 UTC`, `~01:30`).
+    pub datetime: Option<String>,
+}
+
 /// Everything an incident page shows.
 #[derive(Debug, Serialize)]
 pub struct IncidentPage<'a> {
@@ -88,8 +109,12 @@ pub struct IncidentPage<'a> {
     pub durations: &'a Durations,
     /// Other incidents worth reading next.
     pub related: Vec<RelatedLink<'a>>,
-    /// The error pattern and how often it was seen.
-    pub pattern: &'a PatternRef,
+    /// Each error with its pattern.
+    pub errors: Vec<ErrorView<'a>>,
+    /// The first error's pattern (what the page and report show under a single error).
+    pub pattern: Option<&'a PatternRef>,
+    /// For each timeline entry, what the page marks on it.
+    pub timeline: Vec<EntryMarks>,
     /// The source file, for "edit this incident".
     pub source: String,
 }
@@ -100,9 +125,17 @@ impl<'a> IncidentPage<'a> {
         loaded: &'a LoadedIncident,
         summary: &'a IncidentSummary,
         related: Vec<RelatedLink<'a>>,
-        pattern: &'a PatternRef,
+        patterns: &'a [PatternRef],
     ) -> Self {
         let incident = &loaded.incident;
+        let errors = incident
+            .all_errors()
+            .enumerate()
+            .map(|(i, error)| ErrorView {
+                error,
+                pattern: patterns.get(i),
+            })
+            .collect();
         Self {
             incident,
             summary,
@@ -117,8 +150,96 @@ impl<'a> IncidentPage<'a> {
                 .collect(),
             durations: &loaded.durations,
             related,
-            pattern,
+            errors,
+            pattern: patterns.first(),
+            timeline: timeline_marks(incident),
             source: loaded.source_name(),
+        }
+    }
+}
+
+/// Approximate times, and the day each entry after a change of day falls on.
+fn timeline_marks(incident: &Incident) -> Vec<EntryMarks> {
+    let mut day: Option<jiff::civil::Date> = None;
+    incident
+        .timeline
+        .iter()
+        .map(|entry| {
+            let zone = incident
+                .date
+                .zone()
+                .cloned()
+                .unwrap_or(jiff::tz::TimeZone::UTC);
+            let this = entry.time.timestamp().map(|t| t.to_zoned(zone).date());
+            // Only days the reader must work out: a time of day after midnight.
+            let implicit = entry.time.written().date.is_none();
+            let new_day = match (day, this) {
+                (Some(before), Some(now))
+                    if now != before && implicit && now > incident.date.date() =>
+                {
+                    Some(now.to_string())
+                }
+                _ => None,
+            };
+            if this.is_some() {
+                day = this;
+            }
+            let datetime = (!is_html_time(entry.time.as_str()))
+                .then(|| entry.time.timestamp())
+                .flatten()
+                .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+            EntryMarks {
+                approximate: entry.time.approximate(),
+                new_day,
+                datetime,
+            }
+        })
+        .collect()
+}
+
+/// Whether `text` is a date or time HTML's `<time>` reads as it is: `HH:MM[:SS]`,
+/// `YYYY-MM-DD`, or both with an optional `Z` or offset.
+fn is_html_time(text: &str) -> bool {
+    let shape: String = text
+        .chars()
+        .map(|c| if c.is_ascii_digit() { 'd' } else { c })
+        .collect();
+    let (date, rest) = match shape.get(..10) {
+        Some("dddd-dd-dd") => (true, &shape[10..]),
+        _ => (false, shape.as_str()),
+    };
+    let rest = rest.strip_prefix([' ', 'T']).unwrap_or(rest);
+    let rest = rest
+        .strip_suffix('Z')
+        .or_else(|| rest.strip_suffix("+dd:dd"))
+        .or_else(|| rest.strip_suffix("-dd:dd"))
+        .unwrap_or(rest);
+    matches!(rest, "dd:dd" | "dd:dd:dd") || (rest.is_empty() && date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_html_time;
+
+    #[test]
+    fn html_reads_some_times_as_written() {
+        for valid in [
+            "09:30",
+            "09:30:05",
+            "2025-07-12",
+            "2025-07-12 09:30",
+            "2025-07-12T09:30:00+01:00",
+            "2025-07-12T09:30Z",
+        ] {
+            assert!(is_html_time(valid), "{valid}");
+        }
+        for other in [
+            "16:58 UTC",
+            "~01:30",
+            "2025-07-12 09:30 Europe/Berlin",
+            "9:30",
+        ] {
+            assert!(!is_html_time(other), "{other}");
         }
     }
 }

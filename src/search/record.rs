@@ -145,8 +145,8 @@ impl Document {
         let fields = [
             ("title", s.title.as_str()),
             ("date", s.day.as_str()),
-            ("severity", s.severity.as_str()),
-            ("status", s.status.as_str()),
+            ("severity", s.severity.label.as_str()),
+            ("status", s.status.label.as_str()),
             ("keywords", keywords.as_str()),
         ];
         self.html.push_str("<div data-pagefind-meta=\"");
@@ -161,8 +161,8 @@ impl Document {
         }
         self.html.push_str("></div>");
 
-        self.filter("severity", s.severity.as_str());
-        self.filter("status", s.status.as_str());
+        self.filter("severity", &s.severity.slug);
+        self.filter("status", &s.status.slug);
         self.filter("year", &s.year.to_string());
         for tag in &s.tags {
             self.filter("tags", &tag.slug);
@@ -188,22 +188,36 @@ impl Document {
     /// The indexed text, most telling first: excerpts are cut where matches are densest,
     /// and should read well.
     fn body(&mut self, incident: &Incident, s: &IncidentSummary) {
-        self.text(weight::ERROR_LINE, &s.error_line);
-        if let Some(pattern) = &incident.error.pattern {
+        let mut errors = incident.all_errors();
+        let first = errors.next();
+        if first.is_some() {
+            self.text(weight::ERROR_LINE, &s.error_line);
+        }
+        if let Some(pattern) = first.and_then(|e| e.pattern.as_ref()) {
             self.text(weight::ERROR_PATTERN, pattern);
+        }
+        let others: Vec<_> = errors.collect();
+        for error in &others {
+            self.text(weight::ERROR_LINE, &crate::model::error_line(error));
+            if let Some(pattern) = &error.pattern {
+                self.text(weight::ERROR_PATTERN, pattern);
+            }
         }
         self.text(weight::SUMMARY, &s.summary_text);
 
         let cause = &incident.root_cause;
-        self.markdown(weight::ROOT_CAUSE, &cause.summary);
+        self.markdown_opt(weight::ROOT_CAUSE, cause.summary.as_deref());
+        self.markdown_opt(weight::ROOT_CAUSE, cause.technical.as_deref());
         self.markdown_opt(weight::ROOT_CAUSE, cause.trigger.as_deref());
         self.markdown_opt(weight::PROSE, cause.details.as_deref());
-        for factor in &cause.contributing_factors {
+        for factor in cause.contributing_factors.iter().chain(&cause.whys) {
             self.markdown(weight::PROSE, factor);
         }
 
-        self.code(weight::TRACE, incident.error.stack_trace.as_deref());
-        self.code(weight::TRACE, incident.error.logs.as_deref());
+        for error in first.into_iter().chain(others) {
+            self.code(weight::TRACE, error.stack_trace.as_deref());
+            self.code(weight::TRACE, error.logs.as_deref());
+        }
         self.changes(&incident.changes);
 
         if let Some(resolution) = &incident.resolution {
@@ -212,6 +226,7 @@ impl Document {
         }
         self.actions(&incident.prevention);
         if let Some(lessons) = &incident.lessons {
+            self.markdown_opt(weight::PROSE, lessons.summary.as_deref());
             let groups = lessons.groups.iter().flat_map(|g| g.items.iter());
             for lesson in lessons
                 .went_well
@@ -299,6 +314,7 @@ fn error_words(line: &str) -> String {
 /// Pagefind searches (weighed by [`RANKING`]) but never quotes.
 fn keywords(s: &IncidentSummary) -> String {
     let mut words = vec![error_words(&s.error_line)];
+    words.retain(|w| !w.is_empty());
     words.extend(s.tags.iter().chain(&s.services).map(|t| t.name.clone()));
     words.join(" ")
 }

@@ -214,12 +214,11 @@ impl Session {
             return (0, Err(failure));
         }
         let dir = self.workspace.incidents_dir();
-        let reread = match self.sources.refresh(
-            &dir,
-            &self.workspace.config.ignore,
-            &change.paths,
-            &self.cwd,
-        ) {
+        let settings = crate::load::Settings::of(&self.workspace);
+        let reread = match self
+            .sources
+            .refresh(&dir, &change.paths, &self.cwd, &settings)
+        {
             Ok(reread) => reread,
             Err(diagnostic) => return (0, Err(Failure::Invalid(vec![diagnostic]))),
         };
@@ -258,8 +257,13 @@ impl Session {
     fn reload_settings(&mut self) -> Result<(), Failure> {
         let workspace = Workspace::discover(&self.cwd, self.explicit_root.as_deref())
             .map_err(|d| Failure::Invalid(vec![d]))?;
-        if workspace.incidents_dir() != self.workspace.incidents_dir() {
-            self.sources.clear(); // another folder of incidents
+        if workspace.incidents_dir() != self.workspace.incidents_dir()
+            || workspace.vocabularies != self.workspace.vocabularies
+            || workspace.zone != self.workspace.zone
+            || workspace.config.remote_images != self.workspace.config.remote_images
+        {
+            // Another folder, or words and zones that read the files differently.
+            self.sources.clear();
         }
         self.workspace = workspace;
         self.load_pipeline()

@@ -47,8 +47,8 @@ pub struct Sources {
     /// Where each file's incident is in `incidents`.
     index: HashMap<PathBuf, usize>,
     stamps: HashMap<PathBuf, Stamp>,
-    /// Files whose latest version does not parse, with the reason.
-    broken: BTreeMap<PathBuf, Diagnostic>,
+    /// Files whose latest version has errors, with every problem found.
+    broken: BTreeMap<PathBuf, Vec<Diagnostic>>,
     /// Warnings of each file, shown again while they last.
     warnings: HashMap<PathBuf, Vec<Diagnostic>>,
     /// Slugs whose file changed (or went) since [`Sources::mark_written`].
@@ -68,11 +68,20 @@ impl Sources {
     pub fn refresh(
         &mut self,
         dir: &Path,
-        ignore: &Ignore,
         named: &BTreeSet<PathBuf>,
         cwd: &Path,
+        settings: &load::Settings,
     ) -> Result<usize, Diagnostic> {
-        let found = scan(dir, ignore)?;
+        let found = scan(dir, &settings.ignore)?;
+        // A saved picture or file is read again through the incidents that link to it.
+        let linking: BTreeSet<PathBuf> = self
+            .incidents
+            .iter()
+            .filter(|loaded| loaded.attachments.iter().any(|a| named.contains(&a.source)))
+            .map(|loaded| loaded.path.clone())
+            .collect();
+        let named: BTreeSet<PathBuf> = named.union(&linking).cloned().collect();
+        let named = &named;
         let gone: Vec<PathBuf> = self
             .stamps
             .keys()
@@ -91,21 +100,22 @@ impl Sources {
         let parsed: Vec<_> = stale
             .into_par_iter()
             .map(|(path, stamp)| {
-                let result =
-                    load::load_file(&path, &workspace::display_path(&path, cwd)).map(|loaded| {
-                        let summary = IncidentSummary::new(&loaded);
-                        (loaded, summary)
-                    });
-                (path, stamp, result)
+                let shown = workspace::display_path(&path, cwd);
+                let (loaded, diagnostics) = load::load_file(&path, &shown, settings);
+                let loaded = loaded.map(|loaded| {
+                    let summary = IncidentSummary::new(&loaded);
+                    (loaded, summary)
+                });
+                (path, stamp, (loaded, diagnostics))
             })
             .collect();
         for (path, stamp, result) in parsed {
             self.forget(&path);
             self.stamps.insert(path.clone(), stamp);
             match result {
-                Ok((loaded, summary)) => self.insert(loaded, summary),
-                Err(diagnostic) => {
-                    self.broken.insert(path.clone(), diagnostic);
+                (Some((loaded, summary)), warnings) => self.insert(loaded, summary, warnings),
+                (None, diagnostics) => {
+                    self.broken.insert(path.clone(), diagnostics);
                 }
             }
             self.touched.insert(path);
@@ -113,9 +123,13 @@ impl Sources {
         Ok(count)
     }
 
-    fn insert(&mut self, loaded: LoadedIncident, summary: IncidentSummary) {
-        self.warnings
-            .insert(loaded.path.clone(), load::file_diagnostics(&loaded));
+    fn insert(
+        &mut self,
+        loaded: LoadedIncident,
+        summary: IncidentSummary,
+        warnings: Vec<Diagnostic>,
+    ) {
+        self.warnings.insert(loaded.path.clone(), warnings);
         self.dirty.insert(loaded.slug.clone());
         self.index.insert(loaded.path.clone(), self.incidents.len());
         self.incidents.push(loaded);
@@ -140,7 +154,7 @@ impl Sources {
 
     /// Every problem, as `check` reports it: parse errors, then the checks across files.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        let mut diagnostics: Vec<Diagnostic> = self.broken.values().cloned().collect();
+        let mut diagnostics: Vec<Diagnostic> = self.broken.values().flatten().cloned().collect();
         diagnostics.extend(load::validate_set(&self.incidents));
         diagnostic::sort(&mut diagnostics);
         diagnostics

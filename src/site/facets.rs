@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::SiteData;
 use super::pages::TermKind;
 use crate::knowledge::IncidentSummary;
-use crate::model::{Severity, Status};
+use crate::model::{Grade, Vocabulary};
 
 /// Counted values for filters and term pages.
 #[derive(Debug, Clone, Serialize)]
@@ -19,6 +19,9 @@ pub struct Facet {
     pub slug: String,
     /// Number of incidents.
     pub count: usize,
+    /// Severities and statuses: the default level whose colours it wears.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tone: Option<&'static str>,
 }
 
 /// Counts of each severity, status, tag, service and year, for the index and search
@@ -33,37 +36,31 @@ pub fn facets<'a>(data: &SiteData<'a>) -> HashMap<&'static str, Vec<Facet>> {
                 name: (*name).into(),
                 slug: (*slug).into(),
                 count: list.len(),
+                tone: None,
             })
             .collect();
         facets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
         facets
     };
-    let fixed = |names: Vec<&'static str>, present: Vec<&'static str>| -> Vec<Facet> {
-        names
-            .into_iter()
-            .map(|name| Facet {
-                name: name.into(),
-                slug: name.into(),
-                count: present.iter().filter(|p| **p == name).count(),
+    // The team's levels in their order, each with how many incidents have it.
+    let levels = |vocabulary: &Vocabulary, of: fn(&IncidentSummary) -> &Grade| -> Vec<Facet> {
+        (0..vocabulary.levels.len())
+            .map(|rank| {
+                let grade = vocabulary.grade(rank);
+                Facet {
+                    count: summaries.iter().filter(|s| of(s).rank == rank).count(),
+                    name: grade.label,
+                    slug: grade.slug,
+                    tone: Some(grade.tone),
+                }
             })
             .filter(|f| f.count > 0)
             .collect()
     };
+    let vocabularies = &data.info.vocabularies;
     let mut map = HashMap::new();
-    map.insert(
-        "severity",
-        fixed(
-            Severity::ALL.iter().map(|s| s.as_str()).collect(),
-            summaries.iter().map(|s| s.severity.as_str()).collect(),
-        ),
-    );
-    map.insert(
-        "status",
-        fixed(
-            Status::ALL.iter().map(|s| s.as_str()).collect(),
-            summaries.iter().map(|s| s.status.as_str()).collect(),
-        ),
-    );
+    map.insert("severity", levels(&vocabularies.severity, |s| &s.severity));
+    map.insert("status", levels(&vocabularies.status, |s| &s.status));
     for kind in TermKind::ALL {
         map.insert(kind.name(), terms(kind));
     }
@@ -84,6 +81,7 @@ fn years(summaries: &[IncidentSummary]) -> Vec<Facet> {
             name: year.to_string(),
             slug: year.to_string(),
             count,
+            tone: None,
         })
         .collect()
 }

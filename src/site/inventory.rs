@@ -95,6 +95,17 @@ impl Inventory {
             .map(|i| incident_key(data, i, global))
             .collect();
         let mut all = Digester::new();
+        for (loaded, summary) in data.incidents.iter().zip(data.summaries) {
+            for attachment in &loaded.attachments {
+                let page = Page::Attachment(summary.slug.clone(), attachment.name.clone());
+                // The file's bytes, nothing else: a new template does not change a picture.
+                let key = Digester::new()
+                    .text(&attachment.name)
+                    .digest(attachment.digest)
+                    .finish();
+                site.pages.insert(page, key);
+            }
+        }
         for (summary, key) in data.summaries.iter().zip(&incident_keys) {
             site.pages
                 .insert(Page::Incident(summary.slug.clone()), *key);

@@ -17,6 +17,7 @@
 pub mod assets;
 mod facets;
 pub mod inventory;
+mod knowledge_pages;
 pub mod live;
 pub mod pages;
 pub mod publish;
@@ -57,6 +58,10 @@ pub struct SiteInfo {
     /// folder, and both are in the site-wide key already.
     #[serde(skip)]
     pub strings: Strings,
+    /// The workspace's severities and statuses, for filters, trends and the schema.
+    pub vocabularies: crate::model::Vocabularies,
+    /// Hosts images may be loaded from.
+    pub remote_images: Vec<String>,
 }
 
 impl SiteInfo {

@@ -103,6 +103,9 @@ pub enum Page {
     Trends,
     /// A data file.
     Data(DataFile),
+    /// A file an incident's Markdown links to, copied next to its page: by the incident's
+    /// slug and the file's name as linked.
+    Attachment(String, String),
     /// One incident's Markdown report, by slug.
     Report(String),
     /// The index of the reports.
@@ -137,6 +140,7 @@ impl Page {
             Self::Data(DataFile::Robots) => "robots.txt".into(),
             Self::Data(DataFile::Feed) => "feed.xml".into(),
             Self::Data(DataFile::Sitemap) => "sitemap.xml".into(),
+            Self::Attachment(slug, name) => format!("incidents/{slug}/{name}"),
             Self::Report(slug) => format!("{slug}.md"),
             Self::ReportIndex => "README.md".into(),
             folder => format!("{}{INDEX_FILE}", folder.url_path()),
@@ -199,6 +203,10 @@ mod tests {
         assert_eq!(Page::NotFound.path(), "404.html");
         assert_eq!(Page::Data(DataFile::Feed).url_path(), "feed.xml");
         assert_eq!(Page::Report("a".into()).path(), "a.md");
+        let shot = Page::Attachment("a".into(), "img/shot.png".into());
+        assert_eq!(shot.path(), "incidents/a/img/shot.png");
+        assert_eq!(shot.output(), Output::Site);
+        assert!(!shot.is_html());
         assert_eq!(Page::Report("a".into()).output(), Output::Reports);
         assert!(Page::Trends.is_html() && !Page::Data(DataFile::Sitemap).is_html());
         assert!(!Page::Asset("style.1.css".into()).is_html());

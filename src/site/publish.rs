@@ -30,6 +30,11 @@ pub struct IncidentsJson<'a> {
     pub title: &'a str,
     /// Absolute URL of the site, when it has one.
     pub base_url: Option<&'a str>,
+    /// The workspace's severity levels (most severe first) and statuses, when it
+    /// configures its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub vocabularies: Option<&'a crate::model::Vocabularies>,
     /// Every incident, newest first.
     pub incidents: Vec<IncidentRecord<'a>>,
 }
@@ -57,11 +62,14 @@ pub struct IncidentRecord<'a> {
     pub incident: &'a Incident,
 }
 
-/// An incident's pattern and related incidents.
+/// An incident's patterns and related incidents.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IncidentKnowledge<'a> {
-    /// The error pattern.
-    pub pattern: PatternLink<'a>,
+    /// The pattern of its (first) error; null when it has no error message.
+    pub pattern: Option<PatternLink<'a>>,
+    /// The pattern of every error, in order, when it has more than one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<PatternLink<'a>>,
     /// Related incidents, best first.
     pub related: Vec<RelatedRef<'a>>,
 }
@@ -114,17 +122,28 @@ impl From<&Durations> for Minutes {
     }
 }
 
-impl<'a> IncidentKnowledge<'a> {
-    /// The pattern and related incidents of one incident; `related` points into `data`.
-    pub fn new(pattern: &'a PatternRef, related: &'a [Related], data: &'a SiteData<'_>) -> Self {
+impl<'a> PatternLink<'a> {
+    fn new(pattern: &'a PatternRef) -> Self {
         Self {
-            pattern: PatternLink {
-                text: &pattern.text,
-                slug: &pattern.slug,
-                path: Page::Pattern(pattern.slug.clone()).url_path(),
-                explicit: pattern.explicit,
-                seen_before: pattern.seen_before,
-                occurrences: pattern.occurrences,
+            text: &pattern.text,
+            slug: &pattern.slug,
+            path: Page::Pattern(pattern.slug.clone()).url_path(),
+            explicit: pattern.explicit,
+            seen_before: pattern.seen_before,
+            occurrences: pattern.occurrences,
+        }
+    }
+}
+
+impl<'a> IncidentKnowledge<'a> {
+    /// The patterns and related incidents of one incident; `related` points into `data`.
+    pub fn new(patterns: &'a [PatternRef], related: &'a [Related], data: &'a SiteData<'_>) -> Self {
+        Self {
+            pattern: patterns.first().map(PatternLink::new),
+            patterns: if patterns.len() > 1 {
+                patterns.iter().map(PatternLink::new).collect()
+            } else {
+                Vec::new()
             },
             related: related
                 .iter()
@@ -137,9 +156,12 @@ impl<'a> IncidentKnowledge<'a> {
     }
 }
 
-/// The JSON Schema of `incidents.json`, for tools that read it.
-pub fn incidents_json_schema() -> String {
-    serde_json::to_string_pretty(&schemars::schema_for!(IncidentsJson<'static>)).unwrap_or_default()
+/// The JSON Schema of `incidents.json`, with the workspace's severities and statuses, for
+/// tools that read it.
+pub fn incidents_json_schema(vocabularies: &crate::model::Vocabularies) -> String {
+    let mut schema = schemars::schema_for!(IncidentsJson<'static>).to_value();
+    crate::model::vocabulary::fill_schema(&mut schema, vocabularies);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
 }
 
 impl SiteRenderer {
@@ -154,7 +176,7 @@ impl SiteRenderer {
         let base = site.base_url.as_deref().unwrap_or_default();
         Ok(match file {
             DataFile::IncidentsJson => incidents_json(site, data),
-            DataFile::Schema => crate::model::schema_json() + "\n",
+            DataFile::Schema => crate::model::schema_json(&site.vocabularies) + "\n",
             DataFile::Robots => robots(site),
             DataFile::Feed => {
                 let summaries = data.summaries;
@@ -206,6 +228,8 @@ fn incidents_json(site: &SiteInfo, data: &SiteData<'_>) -> String {
         generator: format!("postmortem {}", site.version),
         title: &site.title,
         base_url: site.base_url.as_deref(),
+        vocabularies: (site.vocabularies != crate::model::Vocabularies::default())
+            .then_some(&site.vocabularies),
         incidents: records,
     };
     serde_json::to_string(&json).unwrap_or_default() + "\n"

@@ -17,10 +17,8 @@ use super::facets::{Facet, facets};
 use super::inventory::Inventory;
 use super::pages::{Page, TermKind};
 use super::{SiteData, SiteError, SiteInfo, assets};
-use crate::knowledge::actions::{ActionCounts, ActionEntry};
-use crate::knowledge::{IncidentSummary, PatternGroup, Term};
+use crate::knowledge::{IncidentSummary, Term};
 use crate::model::text::plural;
-use crate::render::charts::ChartView;
 use crate::render::i18n::fill;
 use crate::render::view::{IncidentPage, related_links};
 use crate::render::{TemplateError, Templates, report};
@@ -29,8 +27,10 @@ use crate::render::{TemplateError, Templates, report};
 /// per build (or per `serve` session) and asked for single pages.
 pub struct SiteRenderer {
     templates: Templates,
-    site: SiteInfo,
+    pub(super) site: SiteInfo,
     assets: assets::Assets,
+    /// Where reports go, so their links to attachments lead to the files where they lie.
+    reports_dir: Option<std::path::PathBuf>,
 }
 
 /// The summaries as template values, made on first use and shared by every list page of
@@ -54,7 +54,7 @@ impl Rows {
 
 /// What a page tells the layout about itself.
 #[derive(Debug, Serialize)]
-struct PageMeta<'a> {
+pub(super) struct PageMeta<'a> {
     title: &'a str,
     description: &'a str,
     /// Address relative to the site root, e.g. `incidents/x/`.
@@ -87,7 +87,15 @@ impl SiteRenderer {
             templates,
             site: site.clone(),
             assets,
+            reports_dir: None,
         })
+    }
+
+    /// Reports are written to `dir`.
+    #[must_use]
+    pub fn with_reports_dir(mut self, dir: &Path) -> Self {
+        self.reports_dir = Some(dir.to_path_buf());
+        self
     }
 
     /// The site-wide settings.
@@ -141,7 +149,19 @@ impl SiteRenderer {
             })
             .transpose()?;
         let text = report
-            .then(|| report::render_report(&view, &self.templates))
+            .then(|| {
+                let loaded = &data.incidents[i];
+                if loaded.attachments.is_empty() {
+                    return report::render_report(&view, &self.templates);
+                }
+                // Links to attached files lead to where the files lie, from the reports.
+                let linked = report::with_report_links(loaded, self.reports_dir.as_deref());
+                let view = IncidentPage {
+                    incident: &linked,
+                    ..view
+                };
+                report::render_report(&view, &self.templates)
+            })
             .transpose()?;
         Ok((html, text))
     }
@@ -157,6 +177,7 @@ impl SiteRenderer {
     ) -> Result<Vec<u8>, SiteError> {
         let html = match page {
             Page::Asset(name) => return Ok(self.asset(name)),
+            Page::Attachment(slug, name) => return attachment(data, slug, name),
             Page::Data(file) => {
                 return self
                     .data_file(*file, data, inventory)
@@ -188,7 +209,7 @@ impl SiteRenderer {
             .unwrap_or_default()
     }
 
-    fn meta<'a>(
+    pub(super) fn meta<'a>(
         &self,
         page: &Page,
         title: &'a str,
@@ -209,7 +230,7 @@ impl SiteRenderer {
         }
     }
 
-    fn render(&self, template: &str, context: &Context) -> Result<String, SiteError> {
+    pub(super) fn render(&self, template: &str, context: &Context) -> Result<String, SiteError> {
         Ok(self.templates.render(template, context)?)
     }
 
@@ -266,6 +287,7 @@ impl SiteRenderer {
                 name: name.to_string(),
                 slug: slug.to_string(),
                 count: list.len(),
+                tone: None,
             })
             .collect();
         let mut context = page_context(meta);
@@ -314,129 +336,22 @@ impl SiteRenderer {
         );
         self.render("term.html", &context)
     }
-
-    fn patterns(&self, data: &SiteData<'_>) -> Result<String, SiteError> {
-        let patterns = &data.knowledge.patterns;
-        let recurring = patterns.iter().filter(|g| g.incidents.len() > 1).count();
-        let description = format!(
-            "{} error patterns, {recurring} of them seen more than once.",
-            patterns.len()
-        );
-        let title = self.site.text("page.patterns");
-        let meta = self.meta(&Page::Patterns, title, &description, "patterns");
-        let views: Vec<PatternView> = patterns
-            .iter()
-            .map(|g| PatternView::new(g, data.summaries))
-            .collect();
-        let (recurring, single): (Vec<&PatternView>, Vec<&PatternView>) =
-            views.iter().partition(|v| v.count > 1);
-        let mut context = page_context(meta);
-        context.insert("recurring", &recurring);
-        context.insert("single", &single);
-        self.render("patterns.html", &context)
-    }
-
-    fn pattern(&self, slug: &str, data: &SiteData<'_>) -> Result<String, SiteError> {
-        let group = data.knowledge.patterns.iter().find(|g| g.slug == slug);
-        let Some(group) = group else {
-            return Err(SiteError::NoPage(format!("pattern {slug}")));
-        };
-        let view = PatternView::new(group, data.summaries);
-        let title = fill(
-            self.site.text("page.pattern"),
-            &[("pattern".into(), view.text.to_owned())],
-        );
-        let description = format!(
-            "Seen in {} incident{} from {} to {}.",
-            view.count,
-            plural(view.count),
-            view.first_seen,
-            view.last_seen
-        );
-        let page = Page::Pattern(slug.to_owned());
-        let mut context = page_context(self.meta(&page, &title, &description, "patterns"));
-        context.insert("pattern", &view);
-        self.render("pattern.html", &context)
-    }
-
-    fn actions(&self, data: &SiteData<'_>) -> Result<String, SiteError> {
-        let entries = &data.knowledge.actions;
-        let counts = ActionCounts::of(entries);
-        let description = format!(
-            "{} action items from every incident: {} open, {} overdue.",
-            counts.total, counts.open, counts.overdue
-        );
-        let meta = self.meta(
-            &Page::Actions,
-            self.site.text("page.actions"),
-            &description,
-            "actions",
-        );
-        let (open, closed): (Vec<&ActionEntry>, Vec<&ActionEntry>) =
-            entries.iter().partition(|e| e.open);
-        let mut context = page_context(meta);
-        context.insert("today", &self.site.today);
-        context.insert("counts", &counts);
-        context.insert("open", &open);
-        context.insert("closed", &closed);
-        self.render("actions.html", &context)
-    }
-
-    fn trends(&self, data: &SiteData<'_>) -> Result<String, SiteError> {
-        let description = "Incidents per month, by severity and by service, and time to resolve.";
-        let meta = self.meta(
-            &Page::Trends,
-            self.site.text("page.trends"),
-            description,
-            "trends",
-        );
-        let charts: Vec<ChartView> = data
-            .knowledge
-            .trends
-            .charts
-            .iter()
-            .map(ChartView::new)
-            .collect();
-        let mut context = page_context(meta);
-        context.insert("charts", &charts);
-        context.insert("incident_count", &data.summaries.len());
-        self.render("trends.html", &context)
-    }
 }
 
-/// A pattern with its incidents, newest first.
-#[derive(Serialize)]
-struct PatternView<'a> {
-    text: &'a str,
-    slug: &'a str,
-    explicit: bool,
-    count: usize,
-    first_seen: jiff::civil::Date,
-    last_seen: jiff::civil::Date,
-    incidents: Vec<&'a IncidentSummary>,
-}
-
-impl<'a> PatternView<'a> {
-    fn new(group: &'a PatternGroup, summaries: &'a [IncidentSummary]) -> Self {
-        Self {
-            text: &group.text,
-            slug: &group.slug,
-            explicit: group.explicit,
-            count: group.incidents.len(),
-            first_seen: group.first_seen,
-            last_seen: group.last_seen,
-            incidents: group
-                .incidents
-                .iter()
-                .rev()
-                .map(|&i| &summaries[i])
-                .collect(),
-        }
-    }
+fn attachment(data: &SiteData<'_>, slug: &str, name: &str) -> Result<Vec<u8>, SiteError> {
+    let file = data
+        .incidents
+        .iter()
+        .filter(|loaded| loaded.slug == slug)
+        .flat_map(|loaded| &loaded.attachments)
+        .find(|a| a.name == name)
+        .ok_or_else(|| SiteError::NoPage(format!("{name}, attached to {slug}")))?;
+    std::fs::read(&file.source)
+        .map_err(|e| SiteError::Asset(format!("{}: {e}", file.source.display())))
 }
 
 /// A context with the page's metadata and its way back to the site root.
-fn page_context(meta: PageMeta<'_>) -> Context {
+pub(super) fn page_context(meta: PageMeta<'_>) -> Context {
     let mut context = Context::new();
     context.insert("root", &"../".repeat(meta.path.matches('/').count()));
     context.insert("page", &meta);

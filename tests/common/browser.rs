@@ -326,7 +326,16 @@ where
     F: FnOnce(Arc<Browser>) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
-    let browser = Arc::new(Browser::start().await);
+    with_browser_args(&[], test).await;
+}
+
+/// [`with_browser`] with more Chromium arguments (e.g. scripts turned off).
+pub async fn with_browser_args<F, Fut>(extra_args: &[&str], test: F)
+where
+    F: FnOnce(Arc<Browser>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let browser = Arc::new(Browser::start_with(extra_args).await);
     // A spawned task's panic comes back as an error instead of unwinding past the cleanup.
     let outcome = tokio::spawn(test(browser.clone())).await;
     let _ = browser.client.clone().close().await;

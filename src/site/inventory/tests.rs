@@ -18,6 +18,8 @@ fn info() -> SiteInfo {
         extra: Default::default(),
         language: "en".into(),
         strings: Default::default(),
+        vocabularies: Default::default(),
+        remote_images: Vec::new(),
     }
 }
 
@@ -26,7 +28,7 @@ fn inventory(incidents: &[LoadedIncident], global: u128) -> Inventory {
     let mut incidents = incidents.to_vec();
     crate::knowledge::sort_newest_first(&mut incidents);
     let summaries = summaries(&incidents);
-    let knowledge = Knowledge::new(&incidents, info.today);
+    let knowledge = Knowledge::new(&incidents, info.today, &info.vocabularies.severity);
     let data = SiteData::new(&info, &incidents, &summaries, &knowledge);
     Inventory::new(&data, Digest(global), &["style.1.css".into()])
 }
@@ -138,8 +140,9 @@ fn a_new_title_renders_every_list_and_related_page_that_shows_it() {
                   argument 'x'\"\nroot_cause:\n  summary: r\ntags: [redis]\n\
                   services: [auth]\ndetection: first\n";
     let file = after[0].file.clone();
-    let incident = crate::load::parse_incident(&file, source).expect("valid");
-    after[0] = LoadedIncident::new("a".into(), file.clone(), file, source, incident);
+    let settings = crate::load::Settings::default();
+    let (loaded, diagnostics) = crate::load::load_source(&file, &file, source, &settings);
+    after[0] = loaded.unwrap_or_else(|| panic!("{diagnostics:?}"));
     let plan = plan(&inventory(&before, 1), &inventory(&after, 1));
     let got = rendered(&plan);
     for page in [
