@@ -10,8 +10,9 @@
 use std::path::Path;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+
+use super::yaml_tree::Node;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Incident;
@@ -98,15 +99,6 @@ fn any_problem(value: &serde_json::Value, key: Option<&str>) -> bool {
     }
 }
 
-/// A YAML value with the position of every value in it.
-enum Node {
-    Text(String),
-    List(Vec<Spanned<Node>>),
-    Map(Vec<(String, Spanned<Node>)>),
-    /// Numbers, booleans, null: nothing to check.
-    Other,
-}
-
 struct Walk<'a> {
     file: &'a Path,
     source: &'a str,
@@ -122,13 +114,14 @@ impl Walk<'_> {
                 Some(key) if MARKDOWN_KEYS.contains(&key) => self.markdown(node, text, path),
                 _ => {}
             },
-            Node::List(items) => {
+            Node::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
                     self.node(item, &format!("{path}[{i}]"), key);
                 }
             }
             Node::Map(entries) => {
                 for (name, value) in entries {
+                    let name = &name.value.0;
                     let inner = if path.is_empty() {
                         name.clone()
                     } else {
@@ -263,85 +256,4 @@ fn url_problem(text: &str) -> Option<String> {
         return Some(format!("`{text}` has no host after `{scheme}://`"));
     }
     None
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Node, E> {
-        Ok(Node::Text(text.to_owned()))
-    }
-
-    fn visit_string<E>(self, text: String) -> Result<Node, E> {
-        Ok(Node::Text(text))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Node, E> {
-        Ok(Node::Other)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Node, E> {
-        Ok(Node::Other)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Node, E> {
-        Ok(Node::Other)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
-        Ok(Node::Other)
-    }
-
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Other)
-    }
-
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Other)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
-        Node::deserialize(deserializer)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::List(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((key, value)) = map.next_entry::<KeyName, Spanned<Node>>()? {
-            entries.push((key.0, value));
-        }
-        Ok(Node::Map(entries))
-    }
-}
-
-/// A mapping key of any scalar kind, as text.
-struct KeyName(String);
-
-impl<'de> Deserialize<'de> for KeyName {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let node = Node::deserialize(deserializer)?;
-        Ok(KeyName(match node {
-            Node::Text(text) => text,
-            _ => String::new(),
-        }))
-    }
 }

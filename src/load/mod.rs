@@ -15,6 +15,7 @@ mod parse;
 mod recover;
 mod suggest;
 mod validate;
+mod yaml_tree;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -11,10 +11,9 @@
 //! Where an entry is comes from a tree of the document with the position of every key and
 //! item, read once by serde-saphyr itself (no YAML is parsed here).
 
-use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+
+use super::yaml_tree::Node;
 
 /// How deep the tree is read. Incident files nest six levels or so; each level of a generic
 /// read costs stack (much of it in a debug build, on a worker thread's small stack), so a
@@ -44,7 +43,7 @@ impl Tree {
         .ok()
         .map(|spanned| {
             let at = place(&spanned);
-            spanned.value.into_tree(at)
+            into_tree(spanned.value, at)
         })
     }
 
@@ -199,122 +198,39 @@ fn place<T>(spanned: &Spanned<T>) -> (usize, usize) {
     )
 }
 
-/// The shape serde-saphyr reads the tree in.
-enum Node {
-    Map(Vec<(Spanned<Key>, Spanned<Node>)>),
-    Seq(Vec<Spanned<Node>>),
-    Scalar(String),
-}
-
-impl Node {
-    fn into_tree(self, (start, len): (usize, usize)) -> Tree {
-        match self {
-            Node::Map(entries) => Tree {
-                start,
-                len: 0,
-                entries: entries
-                    .into_iter()
-                    .map(|(key, value)| {
-                        let at = offset(&key);
-                        let place = place(&value);
-                        let name = key.value.0;
-                        (name, at, value.value.into_tree(place))
-                    })
-                    .collect(),
-                items: Vec::new(),
-            },
-            Node::Seq(items) => Tree {
-                start,
-                len: 0,
-                entries: Vec::new(),
-                items: items
-                    .into_iter()
-                    .map(|item| {
-                        let place = place(&item);
-                        item.value.into_tree(place)
-                    })
-                    .collect(),
-            },
-            Node::Scalar(_) => Tree {
-                start,
-                len,
-                ..Tree::default()
-            },
-        }
-    }
-}
-
-/// A mapping key, as written (`y` and `on` are names here, not booleans).
-struct Key(String);
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_str(NodeVisitor)
-            .map(|node| match node {
-                Node::Scalar(text) => Key(text),
-                _ => Key(String::new()),
-            })
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
-        }
-        Ok(Node::Map(entries))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::Seq(items))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_owned()))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Scalar(String::new()))
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Scalar(String::new()))
+/// The tree of `node`, read from `(start, len)` of the text.
+fn into_tree(node: Node, (start, len): (usize, usize)) -> Tree {
+    match node {
+        Node::Map(entries) => Tree {
+            start,
+            len: 0,
+            entries: entries
+                .into_iter()
+                .map(|(key, value)| {
+                    let at = offset(&key);
+                    let place = place(&value);
+                    (key.value.0, at, into_tree(value.value, place))
+                })
+                .collect(),
+            items: Vec::new(),
+        },
+        Node::Seq(items) => Tree {
+            start,
+            len: 0,
+            entries: Vec::new(),
+            items: items
+                .into_iter()
+                .map(|item| {
+                    let place = place(&item);
+                    into_tree(item.value, place)
+                })
+                .collect(),
+        },
+        Node::Text(_) | Node::Other => Tree {
+            start,
+            len,
+            ..Tree::default()
+        },
     }
 }
 
