@@ -28,7 +28,13 @@ need_gnu_time
 cargo build --release --quiet --bin postmortem --example corpus
 bin=$PWD/target/release/postmortem
 log=$(mktemp)
-trap 'rm -f "$log" "$log.rss"' EXIT
+edit_file=
+# Removes the temporary files and puts back the incident the warm runs edit.
+finish() {
+  rm -f "$log" "$log.rss"
+  if [[ -n $edit_file && -f $edit_file.orig ]]; then mv "$edit_file.orig" "$edit_file"; fi
+}
+trap finish EXIT
 
 # Seconds with milliseconds, from microseconds.
 secs() { printf '%d.%03d' $(($1 / 1000000)) $(($1 % 1000000 / 1000)); }
@@ -36,26 +42,29 @@ secs() { printf '%d.%03d' $(($1 / 1000000)) $(($1 % 1000000 / 1000)); }
 median_of() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # Runs "$2..." RUNS times, calling the function $1 before each run; sets `min` and
-# `median` (seconds), `rss` (largest max RSS, MB) and `waits` (the seconds each run waited
-# for the search index, from --verbose, if it printed them), and leaves the last run's
-# output in $log.
+# `median` (wall seconds), `cpu` (median CPU seconds, user + system: much less noisy than
+# wall time on a shared machine), `rss` (largest max RSS, MB) and `waits` (the seconds each
+# run waited for the search index, from --verbose, if it printed them), and leaves the last
+# run's output in $log.
 measure() {
-  local prepare=$1 start us kb times=()
+  local prepare=$1 start us kb times=() cpus=()
   shift
   rss=0 waits=()
   for ((i = 0; i < RUNS; i++)); do
     $prepare
     start=$EPOCHREALTIME
-    /usr/bin/time -f %M -o "$log.rss" "$@" >"$log" 2>&1 || { cat "$log" "$log.rss" >&2; exit 1; }
+    /usr/bin/time -f '%M %U %S' -o "$log.rss" "$@" >"$log" 2>&1 || { cat "$log" "$log.rss" >&2; exit 1; }
     us=$((${EPOCHREALTIME/./} - ${start/./}))
     times+=("$us")
-    kb=$(<"$log.rss")
+    read -r kb user sys <"$log.rss"
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
     if ((kb / 1024 > rss)); then rss=$((kb / 1024)); fi
     waits+=("$(sed -n 's/^search index: .* waited \([0-9.]*\)s for it/\1/p' "$log")")
   done
   mapfile -t times < <(printf '%s\n' "${times[@]}" | sort -n)
   min=$(secs "${times[0]}")
   median=$(secs "${times[RUNS / 2]}")
+  cpu=$(printf '%s\n' "${cpus[@]}" | median_of)
 }
 
 mb() { local b; b=$(du -sb "$1" | cut -f1); printf '%d.%d MB' $((b / 1000000)) $((b % 1000000 / 100000)); }
@@ -68,7 +77,6 @@ outputs_only() { rm -rf "$dir/site" "$dir/reports"; }
 
 # One incident of the corpus, edited before each warm run (its title gets the run's
 # number, so every run sees a change) and restored afterwards.
-edit_file=
 edits=0
 edit_one() {
   edits=$((edits + 1))
@@ -114,25 +122,26 @@ for n in "${sizes[@]}"; do
   check="$min / $median s | $rss MB"
 
   measure clean "$bin" build --root "$dir" --verbose
-  clean_row="$min / $median s | $rss MB"
-  clean_median=$median
+  clean_row="$min / $median s | $cpu s | $rss MB"
+  clean_median=$median clean_cpu=$cpu
   files=0
   for f in "$dir"/site/**; do if [[ -f $f ]]; then files=$((files + 1)); fi; done
   site_size=$(mb "$dir/site")
 
   measure outputs_only "$bin" build --root "$dir" --no-cache
-  no_cache_row="$min / $median s | $rss MB"
+  no_cache_row="$min / $median s | $cpu s | $rss MB"
 
   # Warm: the cache the clean builds filled is there (--no-cache left it alone).
   measure nothing "$bin" build --root "$dir"
-  warm_row="$min / $median s | $rss MB"
+  warm_row="$min / $median s | $cpu s | $rss MB"
 
-  edit_file=$(printf '%s\n' "$dir"/incidents/*.yaml | head -1)
+  incident_files=("$dir"/incidents/*.yaml)
+  edit_file=${incident_files[0]}
   cp "$edit_file" "$edit_file.orig"
   measure edit_one "$bin" build --root "$dir" --verbose
   mv "$edit_file.orig" "$edit_file"
   index_wait=$(printf '%s\n' "${waits[@]}" | median_of)
-  edit_row="$min / $median s | $index_wait s | $rss MB"
+  edit_row="$min / $median s | $cpu s | $index_wait s | $rss MB"
   cache_size=$(mb "$dir/.postmortem/cache")
   # Leave the corpus's outputs and cache as a build of the unedited files makes them.
   "$bin" build --root "$dir" --quiet
@@ -146,30 +155,29 @@ for n in "${sizes[@]}"; do
     measure hugo_clean hugo --quiet --source "$site"
     ours=$(bytes "$dir/incidents")
     theirs=$(bytes "$site/content")
-    ratio=$(awk -v a="$clean_median" -v b="$median" -v x="$ours" -v y="$theirs" \
-      'BEGIN { printf "%.2f", (a / x) / (b / y) }')
-    hugo_rows+=("| $n | $(mb "$site/content") | $min / $median s | $rss MB | $(mb "$site/public") | ${ratio}× |")
+    per_byte() { awk -v a="$1" -v b="$2" -v x="$ours" -v y="$theirs" 'BEGIN { printf "%.2f", (a / x) / (b / y) }'; }
+    hugo_rows+=("| $n | $(mb "$site/content") | $min / $median s | $cpu s | $rss MB | $(mb "$site/public") | $(per_byte "$clean_median" "$median")× | $(per_byte "$clean_cpu" "$cpu")× |")
   fi
 done
 
 echo
 echo "postmortem on $(nproc) CPUs, $RUNS runs each (min / median), seed $SEED"
 echo
-echo "| incidents | corpus | check | check RSS | clean build | build RSS | site | site files |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| incidents | corpus | check | check RSS | clean build | CPU | build RSS | site | site files |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "clean build: no site, reports or render cache; it fills the cache."
 echo
-echo "| incidents | --no-cache | RSS | warm, no change | RSS | warm, one incident edited | of which waiting for the search index | RSS | render cache | load before → after |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| incidents | --no-cache | CPU | RSS | warm, no change | CPU | RSS | warm, one incident edited | CPU | waiting for the search index | RSS | render cache | load before → after |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${cache_rows[@]}"
 if ((${#hugo_rows[@]})); then
   echo
   echo "Hugo $(hugo version | cut -d' ' -f2) on the same incidents, same run (its content: each report as Markdown):"
   echo
-  echo "| incidents | content | clean build | RSS | site | our time per input byte / Hugo's |"
-  echo "|---:|---:|---:|---:|---:|---:|"
+  echo "| incidents | content | clean build | CPU | RSS | site | our wall time per input byte / Hugo's | the same in CPU time |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${hugo_rows[@]}"
 else
   echo
