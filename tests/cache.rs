@@ -105,7 +105,8 @@ impl Fixture {
     }
 
     /// A build with the warm cache, checked against a clean build of the same files;
-    /// returns what the cache did and how many search records were indexed.
+    /// returns what the cache did and how many search records were indexed (none when the
+    /// bundle came from the cache).
     fn check(&self, change: &str) -> (CacheStats, usize) {
         let (summary, warm) = self.build(true);
         let (clean_summary, clean) = self.build(false);

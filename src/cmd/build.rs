@@ -93,7 +93,7 @@ fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path
             .collect();
         say!("stages: {}", phases.join(", "));
         let search = &summary.search;
-        if search.records > 0 {
+        if !search.from_cache {
             say!(
                 "search index: {} records, {} files, {:.1} MB; indexer busy {:.2}s, \
                  mostly alongside rendering, which then waited {:.2}s for it",

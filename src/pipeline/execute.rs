@@ -148,9 +148,7 @@ impl Pipeline {
         }
         Ok(counts)
     }
-}
 
-impl Pipeline {
     /// The outputs of incident `i` that `wanted` names (page, report, record): from the
     /// cache under `key` if it holds them, else rendered, and then kept whole (page, report
     /// and record, so any later build finds all three).

@@ -142,7 +142,10 @@ impl Pipeline {
                     ..search::write_bundle(&built.files, sinks.site)?
                 }
             }
-            None => search::write_bundle(&cached.unwrap_or_default(), sinks.site)?,
+            None => BundleStats {
+                from_cache: true,
+                ..search::write_bundle(&cached.unwrap_or_default(), sinks.site)?
+            },
         };
         Ok((counts, inventory, search))
     }

@@ -33,8 +33,10 @@ pub use crate::site::pages::SEARCH_BUNDLE as BUNDLE_DIR;
 /// What building and writing the bundle took.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BundleStats {
-    /// Records indexed (0 when the bundle came from the render cache).
+    /// Records indexed (none when the bundle came from the render cache).
     pub records: usize,
+    /// Whether the bundle came from the render cache, its records unchanged.
+    pub from_cache: bool,
     /// Files written.
     pub files: usize,
     /// Their total size in bytes.
