@@ -26,7 +26,7 @@ mod prune;
 
 use std::collections::HashSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -92,11 +92,6 @@ impl Cache {
             written: AtomicU64::new(0),
             failed: AtomicU64::new(0),
         }
-    }
-
-    /// The cache folder.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// What incident key `key` rendered to, if kept.

@@ -57,7 +57,6 @@ impl Sinks<'_> {
 pub type OnIncident<'a> = dyn Fn(usize, Option<SearchRecord>) + Sync + 'a;
 
 /// The outputs of one incident that a plan asks for.
-#[derive(Default)]
 struct IncidentOutputs {
     page: Option<String>,
     report: Option<String>,

@@ -6,7 +6,8 @@
 //! them does). [`Pipeline::full`] renders every page; [`Pipeline::update`] renders the pages
 //! whose key changed since what was written and removes the pages that are gone. Both plan
 //! with `site::plan` and render through one executor (`Pipeline::execute`), so `postmortem build` and a
-//! save under `serve` produce the same files. Loading and rendering are pure; only the
+//! save under `serve` produce the same files. The executor takes from the render cache
+//! (`crate::cache`) whatever it holds under a page's key, and keeps whatever it renders. Loading and rendering are pure; only the
 //! sinks touch the disk, and [`build`] swaps a staging folder in once every page rendered.
 
 mod execute;
