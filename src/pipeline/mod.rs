@@ -203,11 +203,15 @@ impl Pipeline {
         let renderer = SiteRenderer::new(&templates, &info, Some(&templates_dir.join("static")))?
             .with_reports_dir(&outputs.reports);
         // `info` holds the version; the build's own identity is added so that a build of
-        // changed code under an unchanged version number never reuses cached pages.
+        // changed code under an unchanged version number never reuses cached pages. Reports
+        // link attached files relative to their folder, so where that folder is (from the
+        // workspace, to keep the key the same in another checkout) is part of it too.
+        let reports = outputs.reports.strip_prefix(&workspace.root);
         let global = Digester::new()
             .digest(build_id())
             .add(&info)
             .digest(folder_digest(&templates_dir))
+            .text(&reports.unwrap_or(&outputs.reports).to_string_lossy())
             .finish();
         let cache = (!options.no_cache).then(|| {
             let version = format!("{} {:032x}", info.version, build_id().0);
