@@ -12,11 +12,13 @@
 //! 6. [`render`]: presentation: templates, Markdown, highlighting, charts, reports;
 //! 7. [`site`]: every page, its path, its key, and the sinks outputs go through;
 //! 8. [`search`]: the Pagefind index;
-//! 9. [`pipeline`]: the build as ordered stages, for `build` and `serve` alike;
-//! 10. [`serve`]: the live preview: session state, watcher, server.
+//! 9. [`cache`]: rendered outputs kept across builds under the key of their inputs;
+//! 10. [`pipeline`]: the build as ordered stages, for `build` and `serve` alike;
+//! 11. [`serve`]: the live preview: session state, watcher, server.
 //!
 //! The command line (`src/cmd`, in the binary) only wires arguments to these.
 
+pub mod cache;
 pub mod diagnostic;
 pub mod knowledge;
 pub mod load;

@@ -7,6 +7,12 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+/// Pagefind's index build makes millions of small allocations from several threads, and
+/// glibc's per-thread arenas keep much of what is freed: at 10,000 incidents the build's
+/// peak is about 300 MB lower with mimalloc (see the README's memory profile).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: &str = "\
 Examples:
   postmortem init                       set up this folder, with a GitHub Pages workflow

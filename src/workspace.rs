@@ -18,6 +18,10 @@ pub use ignore::Ignore;
 /// The name of the settings file that marks a workspace root.
 pub const CONFIG_FILE: &str = "postmortem.toml";
 
+/// Where the render cache is kept unless `cache` says otherwise: hidden, beside the
+/// settings, and ignored by git (`init` says so in `.gitignore`).
+pub const DEFAULT_CACHE: &str = ".postmortem/cache";
+
 /// Settings from `postmortem.toml`; every field is optional.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -54,6 +58,8 @@ pub struct Config {
     /// Hosts the site may load images from (`["grafana.acme.internal"]`); images from other
     /// hosts are shown as links, and `check` warns about them.
     pub remote_images: Vec<String>,
+    /// Folder of the render cache, which keeps what each page rendered to across builds.
+    pub cache: PathBuf,
 }
 
 /// Every key `postmortem.toml` may have, for "did you mean" and the list of valid ones.
@@ -72,6 +78,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "severity",
     "status",
     "remote_images",
+    "cache",
 ];
 
 impl Default for Config {
@@ -92,6 +99,7 @@ impl Default for Config {
             severity: Vec::new(),
             status: Vec::new(),
             remote_images: Vec::new(),
+            cache: DEFAULT_CACHE.into(),
         }
     }
 }
@@ -209,6 +217,11 @@ impl Workspace {
     /// Where the site goes.
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(&self.config.output)
+    }
+
+    /// Where the render cache is kept.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join(&self.config.cache)
     }
 }
 

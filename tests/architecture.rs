@@ -15,6 +15,7 @@ const LAYERS: &[&str] = &[
     "render",
     "site",
     "search",
+    "cache",
     "pipeline",
     "serve",
     "cmd",

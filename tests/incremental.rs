@@ -266,6 +266,8 @@ fn assert_same_as_a_fresh_build(preview: &Preview, step: &str) {
     let options = BuildOptions {
         out: Some(fresh.path().join("site")),
         reports: Some(fresh.path().join("reports")),
+        // Rendered from scratch: not from the entries the session's cache holds.
+        no_cache: true,
         ..preview.options.clone()
     };
     let workspace = Workspace::discover(&preview.root, None).expect("workspace");
@@ -314,6 +316,7 @@ fn start(rng: &mut Rng) -> (tempfile::TempDir, Preview) {
         reports: Some(root.join("reports")),
         base_url: None,
         today: Some("2025-06-01".parse().expect("a date")),
+        ..BuildOptions::default()
     };
     let workspace = Workspace::discover(&root, None).expect("workspace");
     let session = Session::new(root.clone(), None, workspace, options.clone());

@@ -24,6 +24,10 @@ pub struct Args {
     /// Absolute URL the site will be published at, e.g. https://acme.github.io/incidents/
     #[arg(long, value_name = "URL", value_parser = normalize_base_url)]
     base_url: Option<String>,
+    /// Render everything again, without reading or writing the render cache
+    /// (`.postmortem/cache/`, or `cache` in postmortem.toml).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Builds; exit code 1 if anything stopped the build (and then nothing was written).
@@ -34,7 +38,8 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         out: args.out.map(|p| cwd.join(p)),
         reports: args.reports.map(|p| cwd.join(p)),
         base_url: args.base_url,
-        today: None,
+        no_cache: args.no_cache,
+        ..BuildOptions::default()
     };
     // A progress bar only on a terminal, and only once a build has enough pages to wait
     // for; indicatif draws nothing when stderr is a pipe or CI log.
@@ -88,14 +93,50 @@ fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path
             .collect();
         say!("stages: {}", phases.join(", "));
         let search = &summary.search;
+        if !search.from_cache {
+            say!(
+                "search index: {} records, {} files, {:.1} MB; indexer busy {:.2}s, \
+                 mostly alongside rendering, which then waited {:.2}s for it",
+                search.records,
+                search.files,
+                search.bytes as f64 / 1e6,
+                search.busy.as_secs_f64(),
+                search.waited.as_secs_f64()
+            );
+        } else {
+            say!(
+                "search index: {} files, {:.1} MB, from the render cache (no record changed)",
+                search.files,
+                search.bytes as f64 / 1e6,
+            );
+        }
+        if let Some(cache) = &summary.cache {
+            say!(
+                "render cache: {} reused, {} rendered, {} entries written{}{}",
+                cache.hits,
+                cache.misses,
+                cache.written,
+                if cache.pruned > 0 {
+                    format!(", {} old ones removed", cache.pruned)
+                } else {
+                    String::new()
+                },
+                if cache.bytes > 0 {
+                    format!(", {:.1} MB on disk", cache.bytes as f64 / 1e6)
+                } else {
+                    String::new()
+                },
+            );
+        }
+    }
+    if let Some(cache) = summary.cache.as_ref().filter(|c| c.failed > 0) {
         say!(
-            "search index: {} records, {} files, {:.1} MB; indexer busy {:.2}s, \
-             mostly alongside rendering, which then waited {:.2}s for it",
-            search.records,
-            search.files,
-            search.bytes as f64 / 1e6,
-            search.busy.as_secs_f64(),
-            search.waited.as_secs_f64()
+            "warning: {} render cache entr{} could not be written to {}; the site is complete, \
+             but the next build renders {} again",
+            cache.failed,
+            if cache.failed == 1 { "y" } else { "ies" },
+            display(&summary.cache_dir).display(),
+            if cache.failed == 1 { "it" } else { "them" },
         );
     }
     if !global.quiet {

@@ -39,6 +39,10 @@ pub struct Args {
     /// some macOS setups).
     #[arg(long)]
     poll: bool,
+    /// Render everything again, without reading or writing the render cache
+    /// (`.postmortem/cache/`, or `cache` in postmortem.toml).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Serves until Ctrl-C; exits 0 then.
@@ -52,12 +56,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         .block_on(async { Shutdown::listen() })
         .context("cannot catch Ctrl-C")?;
     let (workspace, cwd) = global.workspace()?;
-    let mut session = Session::new(
-        cwd.clone(),
-        global.root.clone(),
-        workspace,
-        BuildOptions::default(),
-    );
+    let options = BuildOptions {
+        no_cache: args.no_cache,
+        ..BuildOptions::default()
+    };
+    let mut session = Session::new(cwd.clone(), global.root.clone(), workspace, options);
     let watching = start_watching(&session, args.poll)?;
     let port = match args.port {
         Some(port) => Port::Exactly(port),

@@ -19,6 +19,10 @@ pub struct Args {
     /// some macOS setups).
     #[arg(long)]
     poll: bool,
+    /// Render everything again, without reading or writing the render cache
+    /// (`.postmortem/cache/`, or `cache` in postmortem.toml).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Builds, then rebuilds on every change until Ctrl-C; exits 0 then.
@@ -30,7 +34,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let shutdown = runtime
         .block_on(async { Shutdown::listen() })
         .context("cannot catch Ctrl-C")?;
-    let mut session = session(global)?;
+    let mut session = session(global, args.no_cache)?;
     let watching = start_watching(&session, args.poll)?;
     let stop = Arc::new(AtomicBool::new(false));
     let cancel = session.cancel_flag();
@@ -52,14 +56,13 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
 }
 
 /// The session of a workspace, as the global options find it.
-pub fn session(global: &Global) -> anyhow::Result<Session> {
+pub fn session(global: &Global, no_cache: bool) -> anyhow::Result<Session> {
     let (workspace, cwd) = global.workspace()?;
-    Ok(Session::new(
-        cwd,
-        global.root.clone(),
-        workspace,
-        BuildOptions::default(),
-    ))
+    let options = BuildOptions {
+        no_cache,
+        ..BuildOptions::default()
+    };
+    Ok(Session::new(cwd, global.root.clone(), workspace, options))
 }
 
 /// Starts the file watcher.

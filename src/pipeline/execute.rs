@@ -6,6 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::{BuildError, Counts, Pipeline};
+use crate::cache::IncidentEntry;
+use crate::model::Digest;
+use crate::search::SearchRecord;
 use crate::site::render::Rows;
 use crate::site::{Inventory, Output, Page, Plan, Sink, SiteData, SiteError};
 
@@ -49,19 +52,30 @@ impl Sinks<'_> {
     }
 }
 
-/// Called for each incident rendered, with its index (a progress bar; the search indexer).
-pub type OnIncident<'a> = dyn Fn(usize) + Sync + 'a;
+/// Called for each incident rendered, with its index and, if records were asked for, its
+/// search record (a progress bar; the search indexer).
+pub type OnIncident<'a> = dyn Fn(usize, Option<SearchRecord>) + Sync + 'a;
+
+/// The outputs of one incident that a plan asks for.
+struct IncidentOutputs {
+    page: Option<String>,
+    report: Option<String>,
+    record: Option<SearchRecord>,
+}
 
 impl Pipeline {
     /// Renders every page `plan` asks for from `data` into `sinks` and removes the pages it
     /// removes. Incidents come first, each page and report from one view, then the other
-    /// pages, then removals.
+    /// pages, then removals. Whatever the cache holds under a page's key in `inventory` is
+    /// taken from it, and whatever is rendered is kept in it. With `records`, each
+    /// incident's search record goes to `on_incident`.
     pub(super) fn execute(
         &self,
         data: &SiteData<'_>,
         inventory: &Inventory,
         plan: &Plan,
         sinks: Sinks<'_>,
+        records: bool,
         on_incident: &OnIncident<'_>,
     ) -> Result<Counts, BuildError> {
         let position: HashMap<&str, usize> = data
@@ -93,16 +107,17 @@ impl Pipeline {
         let mut counts = incidents
             .par_iter()
             .map(|&(i, (page, report))| {
-                let (html, text) = self.renderer.incident(data, i, page, report)?;
                 let slug = &data.summaries[i].slug;
+                let key = inventory.key(&Page::Incident(slug.clone()));
+                let outputs = self.incident_outputs(data, i, key, (page, report, records))?;
                 let mut counts = Counts::default();
-                if let Some(html) = html {
+                if let Some(html) = outputs.page {
                     sinks.put(&Page::Incident(slug.clone()), html.as_bytes(), &mut counts)?;
                 }
-                if let Some(text) = text {
+                if let Some(text) = outputs.report {
                     sinks.put(&Page::Report(slug.clone()), text.as_bytes(), &mut counts)?;
                 }
-                on_incident(i);
+                on_incident(i, outputs.record);
                 Ok::<_, BuildError>(counts)
             })
             .try_reduce(Counts::default, |a, b| Ok(merge(a, b)))?;
@@ -110,7 +125,7 @@ impl Pipeline {
         let lists = others
             .par_iter()
             .map(|page| {
-                let content = self.renderer.page(page, data, inventory, &rows)?;
+                let content = self.list_page(page, data, inventory, &rows)?;
                 let mut counts = Counts::default();
                 sinks.put(page, &content, &mut counts)?;
                 Ok::<_, BuildError>(counts)
@@ -131,6 +146,82 @@ impl Pipeline {
             }
         }
         Ok(counts)
+    }
+
+    /// The outputs of incident `i` that `wanted` names (page, report, record): from the
+    /// cache under `key` if it holds them, else rendered, and then kept whole (page, report
+    /// and record, so any later build finds all three).
+    fn incident_outputs(
+        &self,
+        data: &SiteData<'_>,
+        i: usize,
+        key: Option<Digest>,
+        wanted: (bool, bool, bool),
+    ) -> Result<IncidentOutputs, BuildError> {
+        let (page, report, record) = wanted;
+        let derive_record = || {
+            SearchRecord::new(
+                &data.incidents[i],
+                &data.summaries[i],
+                data.info.pretty_urls(),
+            )
+        };
+        let (Some(cache), Some(key)) = (&self.cache, key) else {
+            let (page, report) = self.renderer.incident(data, i, page, report)?;
+            let record = record.then(derive_record);
+            return Ok(IncidentOutputs {
+                page,
+                report,
+                record,
+            });
+        };
+        let entry = match cache.incident(key) {
+            Some(entry) => entry,
+            None => {
+                let (Some(page), Some(report)) = self.renderer.incident(data, i, true, true)?
+                else {
+                    return Err(SiteError::NoPage(data.summaries[i].slug.clone()).into());
+                };
+                let entry = IncidentEntry {
+                    page,
+                    report,
+                    record: derive_record(),
+                };
+                cache.put_incident(key, &entry);
+                entry
+            }
+        };
+        Ok(IncidentOutputs {
+            page: page.then_some(entry.page),
+            report: report.then_some(entry.report),
+            record: record.then_some(entry.record),
+        })
+    }
+
+    /// Any page but an incident's: from the cache if it holds it under the page's key,
+    /// else rendered and kept. Assets are in memory already and not kept.
+    fn list_page(
+        &self,
+        page: &Page,
+        data: &SiteData<'_>,
+        inventory: &Inventory,
+        rows: &Rows,
+    ) -> Result<Vec<u8>, BuildError> {
+        let cache = self
+            .cache
+            .as_ref()
+            .filter(|_| !matches!(page, Page::Asset(_)));
+        let cached = cache.zip(inventory.key(page));
+        if let Some((cache, key)) = cached
+            && let Some(content) = cache.page(page, key)
+        {
+            return Ok(content);
+        }
+        let content = self.renderer.page(page, data, inventory, rows)?;
+        if let Some((cache, key)) = cached {
+            cache.put_page(page, key, &content);
+        }
+        Ok(content)
     }
 }
 

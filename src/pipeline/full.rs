@@ -6,9 +6,11 @@ use std::time::{Duration, Instant};
 
 use super::execute::Sinks;
 use super::{BuildError, Counts, Pipeline};
+use crate::cache::CacheStats;
 use crate::knowledge::{IncidentSummary, Knowledge};
 use crate::load::LoadedIncident;
-use crate::search::{self, BundleStats, Indexer, SearchRecord};
+use crate::model::{Digest, Digester};
+use crate::search::{self, BundleStats, Indexer};
 use crate::site::live::{Digests, Recording};
 use crate::site::write::{ReportStaging, ReportStats, Staging};
 use crate::site::{Inventory, Page, SiteData, plan};
@@ -28,6 +30,8 @@ pub struct Built {
     pub digests: Digests,
     /// What the search index took.
     pub search: BundleStats,
+    /// What the render cache did, if it was used.
+    pub cache: Option<CacheStats>,
     /// Time spent rendering into the staging folders.
     pub render: Duration,
     /// Time spent swapping the site in and moving reports into place.
@@ -66,6 +70,14 @@ impl Pipeline {
         // Everything rendered: only now does anything visible change.
         staging.commit()?;
         let reports = reports.commit()?;
+        // Pruning only ever has something to do after entries were written.
+        let cache = self
+            .cache
+            .as_ref()
+            .map(|cache| match cache.stats().written {
+                0 => cache.stats(),
+                _ => cache.prune(),
+            });
         Ok(Built {
             pages: inventory.pages().filter(|page| page.is_html()).count(),
             reports,
@@ -73,6 +85,7 @@ impl Pipeline {
             inventory,
             digests,
             search,
+            cache,
             render,
             write: start.elapsed() - render,
         })
@@ -81,7 +94,7 @@ impl Pipeline {
     /// Renders every page into `sinks`, the search bundle included. Each incident is
     /// prepared (highlighted), rendered and handed over in one parallel pass, then dropped,
     /// so memory holds the loaded incidents, not the whole site; its search record goes to
-    /// an indexer working alongside.
+    /// an indexer working alongside, unless the cache holds the bundle of these records.
     pub fn full(
         &self,
         incidents: &[LoadedIncident],
@@ -97,13 +110,58 @@ impl Pipeline {
         let data = SiteData::new(self.info(), incidents, summaries, &knowledge);
         let inventory = Inventory::new(&data, self.global, &self.renderer.asset_names());
         let plan = plan(&Inventory::default(), &inventory);
-        let indexer = Indexer::start()?;
-        let pretty = self.info().pretty_urls();
-        let counts = self.execute(&data, &inventory, &plan, sinks, &|i| {
-            indexer.add(i, SearchRecord::new(&incidents[i], &summaries[i], pretty));
-            on_page();
-        })?;
-        let search = search::finish(indexer, sinks.site)?;
+        let bundle_key = self.bundle_key(incidents);
+        let cached = self
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.bundle(bundle_key));
+        let indexer = cached.is_none().then(Indexer::start).transpose()?;
+        let counts = self.execute(
+            &data,
+            &inventory,
+            &plan,
+            sinks,
+            indexer.is_some(),
+            &|i, record| {
+                if let (Some(indexer), Some(record)) = (&indexer, record) {
+                    indexer.add(i, record);
+                }
+                on_page();
+            },
+        )?;
+        let search = match indexer {
+            Some(indexer) => {
+                let built = indexer.finish()?;
+                if let Some(cache) = &self.cache {
+                    cache.put_bundle(bundle_key, &built.files);
+                }
+                BundleStats {
+                    records: built.records,
+                    busy: built.busy,
+                    waited: built.waited,
+                    ..search::write_bundle(&built.files, sinks.site)?
+                }
+            }
+            None => BundleStats {
+                from_cache: true,
+                ..search::write_bundle(&cached.unwrap_or_default(), sinks.site)?
+            },
+        };
         Ok((counts, inventory, search))
+    }
+
+    /// The key of the search bundle: a record is derived from its incident alone (and the
+    /// site's choice of pretty URLs), so postmortem's build and the incidents' keys in list
+    /// order decide every record, and so the bundle. Templates and other settings do not.
+    fn bundle_key(&self, incidents: &[LoadedIncident]) -> Digest {
+        let mut digester = Digester::new();
+        digester
+            .text(self.info().version)
+            .digest(super::build_id())
+            .add(&self.info().pretty_urls());
+        for incident in incidents {
+            digester.digest(incident.key);
+        }
+        digester.finish()
     }
 }

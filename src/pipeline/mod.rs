@@ -6,7 +6,8 @@
 //! them does). [`Pipeline::full`] renders every page; [`Pipeline::update`] renders the pages
 //! whose key changed since what was written and removes the pages that are gone. Both plan
 //! with `site::plan` and render through one executor (`Pipeline::execute`), so `postmortem build` and a
-//! save under `serve` produce the same files. Loading and rendering are pure; only the
+//! save under `serve` produce the same files. The executor takes from the render cache
+//! (`crate::cache`) whatever it holds under a page's key, and keeps whatever it renders. Loading and rendering are pure; only the
 //! sinks touch the disk, and [`build`] swaps a staging folder in once every page rendered.
 
 mod execute;
@@ -14,10 +15,12 @@ mod full;
 mod update;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 
+use crate::cache::{Cache, CacheStats};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge;
 use crate::load;
@@ -42,6 +45,11 @@ pub struct BuildOptions {
     /// The day action items are overdue against; the clock's (or `SOURCE_DATE_EPOCH`'s)
     /// when `None`.
     pub today: Option<Date>,
+    /// Render everything, neither reading nor writing the render cache.
+    pub no_cache: bool,
+    /// postmortem's version as the pages and the render cache see it; this build's own when
+    /// `None`. Tests set it to check what a new release renders again.
+    pub version: Option<&'static str>,
 }
 
 /// The folders a build writes to.
@@ -68,6 +76,7 @@ pub fn outputs(workspace: &Workspace, options: &BuildOptions) -> Result<Outputs,
         &workspace.incidents_dir(),
         &workspace.templates_dir(),
         &reports,
+        &workspace.cache_dir(),
     ]
     .map(Path::to_path_buf);
     let protected: Vec<&Path> = protected.iter().map(PathBuf::as_path).collect();
@@ -123,6 +132,10 @@ pub struct BuildSummary {
     pub outputs: Outputs,
     /// What the search index took.
     pub search: BundleStats,
+    /// What the render cache did, if it was used.
+    pub cache: Option<CacheStats>,
+    /// Where the render cache is.
+    pub cache_dir: PathBuf,
 }
 
 /// Loads, validates, renders and writes the site and reports of `workspace`: what
@@ -160,6 +173,8 @@ pub fn build(
         ],
         outputs: pipeline.outputs.clone(),
         search: built.search,
+        cache: built.cache,
+        cache_dir: workspace.cache_dir(),
     })
 }
 
@@ -167,9 +182,11 @@ pub fn build(
 pub struct Pipeline {
     outputs: Outputs,
     renderer: SiteRenderer,
-    /// Digest of templates, static files, settings, version and day: part of every page's
-    /// key, so a change to any of them renders every page again.
+    /// Digest of templates, static files, settings and version: part of every page's key,
+    /// so a change to any of them renders every page again.
     global: Digest,
+    /// Outputs kept across builds, unless turned off.
+    cache: Option<Cache>,
 }
 
 impl Pipeline {
@@ -185,15 +202,26 @@ impl Pipeline {
         templates.set_global("search_ranking", &crate::search::record::RANKING.to_json());
         let renderer = SiteRenderer::new(&templates, &info, Some(&templates_dir.join("static")))?
             .with_reports_dir(&outputs.reports);
+        // `info` holds the version; the build's own identity is added so that a build of
+        // changed code under an unchanged version number never reuses cached pages. Reports
+        // link attached files relative to their folder, so where that folder is (from the
+        // workspace, to keep the key the same in another checkout) is part of it too.
+        let reports = outputs.reports.strip_prefix(&workspace.root);
         let global = Digester::new()
-            .text(env!("CARGO_PKG_VERSION"))
+            .digest(build_id())
             .add(&info)
             .digest(folder_digest(&templates_dir))
+            .text(&reports.unwrap_or(&outputs.reports).to_string_lossy())
             .finish();
+        let cache = (!options.no_cache).then(|| {
+            let version = format!("{} {:032x}", info.version, build_id().0);
+            Cache::open(workspace.cache_dir(), &version)
+        });
         Ok(Self {
             outputs,
             renderer,
             global,
+            cache,
         })
     }
 
@@ -217,7 +245,7 @@ pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
             .base_url
             .clone()
             .or_else(|| workspace.config.base_url.clone()),
-        version: env!("CARGO_PKG_VERSION"),
+        version: options.version.unwrap_or(env!("CARGO_PKG_VERSION")),
         today: options.today.unwrap_or_else(workspace::today),
         extra: workspace.config.extra.clone(),
         language: workspace.config.language.clone(),
@@ -225,6 +253,17 @@ pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
         vocabularies: workspace.vocabularies.clone(),
         remote_images: workspace.config.remote_images.clone(),
     }
+}
+
+/// The digest of the running executable: what tells two builds of postmortem apart when
+/// their version number is the same (during development). Read once per process.
+fn build_id() -> Digest {
+    static ID: OnceLock<Digest> = OnceLock::new();
+    *ID.get_or_init(|| {
+        let exe = std::env::current_exe().and_then(std::fs::read);
+        exe.map(|bytes| Digest::of_bytes(&bytes))
+            .unwrap_or_default()
+    })
 }
 
 /// A digest of every file under `dir` (names and contents); the same for a missing folder

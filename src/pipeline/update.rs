@@ -54,7 +54,7 @@ impl Pipeline {
                     }
                 }
             }
-            counts = self.execute(&data, written, &plan, sinks, &|_| {})?;
+            counts = self.execute(&data, written, &plan, sinks, false, &|_, _| {})?;
             early(&counts.pages);
         }
         knowledge.complete(
@@ -65,7 +65,14 @@ impl Pipeline {
         );
         let data = SiteData::new(self.info(), incidents, summaries, &knowledge);
         let wanted = Inventory::new(&data, self.global, &self.renderer.asset_names());
-        let rest = self.execute(&data, &wanted, &plan(written, &wanted), sinks, &|_| {})?;
+        let rest = self.execute(
+            &data,
+            &wanted,
+            &plan(written, &wanted),
+            sinks,
+            false,
+            &|_, _| {},
+        )?;
         *written = wanted;
         Ok(merge_after(counts, rest))
     }

@@ -179,14 +179,18 @@ async fn add(index: &mut PagefindIndex, record: SearchRecord) -> Result<(), Sear
 
 async fn bundle_files(index: &mut PagefindIndex) -> Result<Vec<BundleFile>, SearchError> {
     let files = index.get_files().await.map_err(fail)?;
-    Ok(files
+    let mut files: Vec<BundleFile> = files
         .into_iter()
         .map(|file| {
             let path = file.filename.to_string_lossy().replace('\\', "/");
             (path, file.contents)
         })
         .filter(|(path, _)| !UNUSED.iter().any(|prefix| path.starts_with(prefix)))
-        .collect())
+        .collect();
+    // Pagefind lists the same files in a varying order; sorted, a bundle is one sequence
+    // of bytes (and one render cache entry) for the same records.
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
 }
 
 /// Files of Pagefind's bundle that our own search UI never loads: its ready-made UIs, the

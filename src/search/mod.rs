@@ -33,8 +33,10 @@ pub use crate::site::pages::SEARCH_BUNDLE as BUNDLE_DIR;
 /// What building and writing the bundle took.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BundleStats {
-    /// Records indexed.
+    /// Records indexed (none when the bundle came from the render cache).
     pub records: usize,
+    /// Whether the bundle came from the render cache, its records unchanged.
+    pub from_cache: bool,
     /// Files written.
     pub files: usize,
     /// Their total size in bytes.
@@ -56,17 +58,13 @@ pub enum SearchError {
     Write(String, std::io::Error),
 }
 
-/// Waits for `indexer` to index everything handed to it and writes the bundle to `sink`.
-pub fn finish(indexer: Indexer, sink: &dyn Sink) -> Result<BundleStats, SearchError> {
-    let built = indexer.finish()?;
+/// Writes the files of a bundle to `sink`; says how many and how big.
+pub fn write_bundle(files: &[BundleFile], sink: &dyn Sink) -> Result<BundleStats, SearchError> {
     let mut stats = BundleStats {
-        records: built.records,
-        files: built.files.len(),
-        busy: built.busy,
-        waited: built.waited,
+        files: files.len(),
         ..BundleStats::default()
     };
-    for (path, content) in &built.files {
+    for (path, content) in files {
         let path = format!("{BUNDLE_DIR}/{path}");
         sink.put(&path, content)
             .map_err(|e| SearchError::Write(path.clone(), e))?;

@@ -118,7 +118,7 @@ impl Session {
             config: self.workspace.root.join(CONFIG_FILE),
             incidents: self.workspace.incidents_dir(),
             templates: self.workspace.templates_dir(),
-            ignore: vec![site, reports],
+            ignore: vec![site, reports, self.workspace.cache_dir()],
         }
     }
 

@@ -1,7 +1,7 @@
 //! Which pages the site has, what each is made from, and which of them a change affects.
 //!
 //! The inventory lists every output file of a build with a key: a digest of everything the
-//! file is rendered from (the site-wide key of templates, settings, version and day, plus
+//! file is rendered from (the site-wide key of templates, settings and version, plus
 //! the page's own inputs, such as the summaries a list shows). Planning a rebuild is then
 //! one comparison: a page whose key is new or different is rendered, a page no longer in
 //! the inventory is removed, everything else is left alone. A full build plans against an
@@ -76,7 +76,8 @@ impl Builder {
 
 impl Inventory {
     /// Every page of the site `data` describes. `global` is the key of what every page
-    /// depends on (templates, settings, version, day); `assets` are the asset file names.
+    /// depends on (templates, settings, version; not the day, which only the action items
+    /// page shows); `assets` are the asset file names.
     pub fn new(data: &SiteData<'_>, global: Digest, assets: &[String]) -> Self {
         let mut site = Builder {
             pages: BTreeMap::new(),
@@ -118,7 +119,9 @@ impl Inventory {
         }
         add_patterns(&mut site, data);
         let knowledge = data.knowledge;
-        site.add(Page::Actions, Digester::new().add(&knowledge.actions));
+        // The one page that shows the day (the global key leaves it out).
+        let actions = (&knowledge.actions, data.info.today);
+        site.add(Page::Actions, Digester::new().add(&actions));
         let trends = (&knowledge.trends, data.summaries.len());
         site.add(Page::Trends, Digester::new().add(&trends));
         site.add(Page::Data(DataFile::Schema), &mut Digester::new());

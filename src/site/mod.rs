@@ -46,7 +46,10 @@ pub struct SiteInfo {
     pub base_url: Option<String>,
     /// postmortem's version, for the generator tag.
     pub version: &'static str,
-    /// The day the site is built: action items due before it are overdue.
+    /// The day the site is built: action items due before it are overdue. Only the action
+    /// items page shows it (it gets it as `today`), so it is left out of the templates'
+    /// `site` and of the key every page shares: a new day re-renders that page alone.
+    #[serde(skip)]
     pub today: jiff::civil::Date,
     /// `[extra]` of postmortem.toml, for template overrides (`site.extra.…`). Part of the
     /// site-wide key, so changing a value renders every page again.
