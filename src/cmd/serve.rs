@@ -143,9 +143,9 @@ fn publish(live: &Live, report: &Report<'_>) {
                     state.build += 1;
                     state.changed.clear();
                     state.everything = true;
-                } else if !rebuilt.pages.is_empty() {
+                } else if !rebuilt.counts.pages.is_empty() {
                     state.build += 1;
-                    state.changed = rebuilt.pages.clone();
+                    state.changed = rebuilt.counts.pages.clone();
                     state.everything = false;
                 }
             });

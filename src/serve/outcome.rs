@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::text::plural;
+use crate::pipeline::Counts;
 
 /// What one rebuild did.
 #[derive(Debug)]
@@ -28,19 +29,10 @@ pub struct Rebuilt {
     pub full: Option<String>,
     /// Incidents.
     pub incidents: usize,
-    /// Incident pages rendered.
-    pub incident_pages: usize,
-    /// Other pages rendered (index, search, tag, service, pattern, action, trend pages).
-    pub list_pages: usize,
-    /// Reports rendered.
-    pub reports: usize,
-    /// Files written because their bytes changed (pages and reports).
-    pub written: usize,
-    /// Files removed because their page is gone.
-    pub removed: usize,
-    /// Pages (paths relative to the site) written or removed after the early ones were
-    /// announced; empty after a full rebuild, where every page may have changed.
-    pub pages: Vec<String>,
+    /// Pages and reports rendered, files written and removed; its `pages` are those
+    /// written or removed after the early ones were announced, and empty after a full
+    /// rebuild, where every page may have changed.
+    pub counts: Counts,
     /// Time until the changed incidents' pages were on disk.
     pub first_page: Option<Duration>,
 }
@@ -109,6 +101,7 @@ fn name(outcome: &Outcome) -> String {
 /// `rebuild 3 (incidents/a.yaml) in 74 ms (page in 12 ms): 1 incident page, 4 list pages,
 /// 2 reports; 5 files written`.
 fn describe(outcome: &Outcome, rebuilt: &Rebuilt) -> String {
+    let counts = &rebuilt.counts;
     let elapsed = outcome.elapsed;
     let took = if elapsed.as_secs_f64() < 1.0 {
         format!("{} ms", elapsed.as_millis())
@@ -116,7 +109,7 @@ fn describe(outcome: &Outcome, rebuilt: &Rebuilt) -> String {
         format!("{:.2} s", elapsed.as_secs_f64())
     };
     let page = match (rebuilt.full.is_none(), rebuilt.first_page) {
-        (true, Some(first)) if rebuilt.incident_pages > 0 => {
+        (true, Some(first)) if counts.incident_pages > 0 => {
             format!(" (page in {} ms)", first.as_millis())
         }
         _ => String::new(),
@@ -126,26 +119,26 @@ fn describe(outcome: &Outcome, rebuilt: &Rebuilt) -> String {
             "everything ({reason}): {} incident{}, {} pages",
             rebuilt.incidents,
             plural(rebuilt.incidents),
-            rebuilt.incident_pages + rebuilt.list_pages
+            counts.incident_pages + counts.list_pages
         ),
         None => format!(
             "{} incident page{}, {} list page{}, {} report{}",
-            rebuilt.incident_pages,
-            plural(rebuilt.incident_pages),
-            rebuilt.list_pages,
-            plural(rebuilt.list_pages),
-            rebuilt.reports,
-            plural(rebuilt.reports)
+            counts.incident_pages,
+            plural(counts.incident_pages),
+            counts.list_pages,
+            plural(counts.list_pages),
+            counts.reports,
+            plural(counts.reports)
         ),
     };
     let mut line = format!(
         "{} in {took}{page}: {what}; {} file{} written",
         name(outcome),
-        rebuilt.written,
-        plural(rebuilt.written)
+        counts.written,
+        plural(counts.written)
     );
-    if rebuilt.removed > 0 {
-        line.push_str(&format!(", {} removed", rebuilt.removed));
+    if counts.removed > 0 {
+        line.push_str(&format!(", {} removed", counts.removed));
     }
     line
 }

@@ -28,7 +28,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diagnostic;
-use crate::pipeline::{BuildOptions, Pipeline, Sinks};
+use crate::pipeline::{BuildOptions, Counts, Pipeline, Sinks};
 use crate::search::{BUNDLE_DIR, SearchRecord};
 use crate::site::Inventory;
 use crate::site::live::{LiveFolder, LiveReports};
@@ -317,12 +317,12 @@ impl Session {
         Ok(Rebuilt {
             full: Some(reason),
             incidents: incidents.len(),
-            incident_pages: built.counts.incident_pages,
-            list_pages: built.counts.list_pages,
-            reports: built.counts.reports,
-            written: built.pages + built.reports.written,
-            removed: built.reports.removed,
-            pages: Vec::new(),
+            counts: Counts {
+                written: built.pages + built.reports.written,
+                removed: built.reports.removed,
+                pages: Vec::new(),
+                ..built.counts
+            },
             first_page: Some(start.elapsed()),
         })
     }
@@ -380,12 +380,7 @@ impl Session {
         Ok(Rebuilt {
             full: None,
             incidents: incidents.len(),
-            incident_pages: counts.incident_pages,
-            list_pages: counts.list_pages,
-            reports: counts.reports,
-            written: counts.written,
-            removed: counts.removed,
-            pages: counts.pages,
+            counts,
             first_page: first_page.or(Some(start.elapsed())),
         })
     }
