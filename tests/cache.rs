@@ -108,6 +108,13 @@ impl Fixture {
     /// returns what the cache did and how many search records were indexed (none when the
     /// bundle came from the cache).
     fn check(&self, change: &str) -> (CacheStats, usize) {
+        let (stats, records, _) = self.check_in_place(change);
+        (stats, records)
+    }
+
+    /// [`Fixture::check`], also saying how many files the warm build changed if it updated
+    /// the previous build's output in place (`None`: it wrote a new site).
+    fn check_in_place(&self, change: &str) -> (CacheStats, usize, Option<usize>) {
         let (summary, warm) = self.build(true);
         let (clean_summary, clean) = self.build(false);
         assert!(clean_summary.cache.is_none(), "--no-cache used the cache");
@@ -123,7 +130,7 @@ impl Fixture {
             );
         }
         let stats = summary.cache.expect("the cache was used");
-        (stats, summary.search.records)
+        (stats, summary.search.records, summary.in_place)
     }
 }
 
@@ -147,17 +154,24 @@ fn a_warm_cache_writes_what_a_clean_build_writes_after_every_kind_of_change() {
     assert_eq!((first.hits, indexed), (0, 5));
     assert!(first.written > 10, "{first:?}");
 
-    let (same, indexed) = fx.check("no change");
+    let (same, indexed, in_place) = fx.check_in_place("no change");
     assert_eq!((same.misses, same.written), (0, 0), "{same:?}");
     assert_eq!(indexed, 0, "the search bundle came from the cache");
+    assert_eq!(in_place, Some(0), "nothing to write");
 
     fx.write(
         "incidents/i1.yaml",
         &incident(1, "keyword 'b'").replace("Nobody could pay.", "Few could pay."),
     );
-    let (edited, indexed) = fx.check("an incident edited");
+    let (edited, indexed, in_place) = fx.check_in_place("an incident edited");
     assert_eq!(indexed, 5, "a record changed: the bundle is built again");
-    assert!(edited.hits > 0 && edited.misses > 0, "{edited:?}");
+    // Its page and report, the lists that show it, and the search bundle's changed files;
+    // nothing else is rendered or written.
+    assert!(
+        edited.misses > 0 && edited.misses < first.written / 2,
+        "{edited:?}"
+    );
+    assert!(in_place.is_some_and(|n| n > 0), "{in_place:?}");
 
     let code =
         incident(2, "keyword 'a'").replacen("'socket_timeout': 5,", "'socket_timeout': 9,", 1);
@@ -192,7 +206,8 @@ fn a_warm_cache_writes_what_a_clean_build_writes_after_every_kind_of_change() {
         "<!-- edited -->\n{% endblock content %}",
     );
     fx.write("templates/incident.html", &edited);
-    let (template_edit, indexed) = fx.check("a template edited");
+    let (template_edit, indexed, in_place) = fx.check_in_place("a template edited");
+    assert_eq!(in_place, None, "every page changed: a new site, swapped in");
     assert_eq!(indexed, 0, "records do not show templates");
     assert!(
         template_edit.misses >= 5,
@@ -255,6 +270,8 @@ fn damaged_entries_are_rendered_again_and_rewritten() {
         fs::write(fx.cache.join("v1").join(name), damaged).expect("damage");
     }
 
+    // Without its site the build renders everything rather than updating it in place.
+    fs::remove_dir_all(fx.root.join("site")).expect("remove the site");
     let (stats, _) = fx.check("every entry damaged");
     let count = sound.len() as u64;
     assert_eq!((stats.hits, stats.misses, stats.written), (0, count, count));
@@ -285,4 +302,39 @@ fn the_cache_is_kept_in_the_workspace_unless_moved_or_turned_off() {
     assert!(!default.exists(), "--no-cache writes no cache");
     let stats = build(false).cache.expect("the cache");
     assert!(stats.written > 0 && !entries(&default).is_empty());
+}
+
+#[test]
+fn a_site_changed_since_the_last_build_is_written_whole_again() {
+    let fx = Fixture::new();
+    fx.check("a first build");
+    assert_eq!(fx.check_in_place("no change").2, Some(0));
+
+    // A page deleted by hand comes back: the record no longer describes the folder.
+    fs::remove_file(fx.root.join("site/patterns/index.html")).expect("remove a page");
+    assert_eq!(fx.check_in_place("a page deleted by hand").2, None);
+    assert_eq!(fx.check_in_place("no change after that").2, Some(0));
+
+    // Another writer of the site (`serve`, a build without the cache) writes a new site:
+    // the next build does not trust what it recorded before.
+    let workspace = Workspace::discover(&fx.root, None).expect("workspace");
+    let options = BuildOptions {
+        out: Some(fx.root.join("site")),
+        reports: Some(fx.root.join("reports")),
+        today: Some(fx.today),
+        no_cache: true,
+        ..BuildOptions::default()
+    };
+    pipeline::build(&workspace, &options, &|p: &Path| p.to_path_buf(), &|_| {})
+        .expect("a build without the cache");
+    fx.write("incidents/i1.yaml", &incident(1, "keyword 'c'"));
+    assert_eq!(fx.check_in_place("an edit after another writer").2, None);
+
+    // An update that stops half-way leaves no record behind: the next build is whole.
+    let records = fx.cache.join("builds");
+    assert_eq!(fs::read_dir(&records).expect("records").count(), 1);
+    for record in fs::read_dir(&records).expect("records").flatten() {
+        fs::remove_file(record.path()).expect("forget");
+    }
+    assert_eq!(fx.check_in_place("no record").2, None);
 }

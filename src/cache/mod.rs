@@ -12,7 +12,10 @@
 //!   key (they are rendered from one view);
 //! - every other page, under its own key and path;
 //! - the search bundle, under the digest of every search record's inputs, so a build whose
-//!   records did not change writes the bundle without indexing.
+//!   records did not change writes the bundle without indexing;
+//! - beside the entries (`<cache>/builds/`, neither counted nor pruned), what the last
+//!   build into each pair of output folders wrote ([`LastBuild`]), so the next one can
+//!   update them in place.
 //!
 //! Entries are files under `<cache>/v1/`, one per key, written atomically (a temporary file
 //! and a rename) and checked on every read ([`entry`]): a damaged, foreign or other-version
@@ -22,18 +25,20 @@
 //! again; the oldest beyond that are removed.
 
 mod entry;
+mod last_build;
 mod prune;
 
 use std::collections::HashSet;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::model::{Digest, Digester};
 use crate::search::{BundleFile, SearchRecord};
-use crate::site::Page;
 use crate::site::live::write_atomically;
+use crate::site::{Inventory, Page};
+pub use last_build::LastBuild;
 
 /// The folder of the entries of this layout, inside the cache folder.
 const LAYOUT_DIR: &str = "v1";
@@ -164,6 +169,23 @@ impl Cache {
         self.put(Self::id("bundle", key, ""), &parts);
     }
 
+    /// Counts the entries `inventory` and the bundle under `bundle` are made of as used by
+    /// this build, without reading them: a warm build renders only what changed, but the
+    /// rest of its site still comes from those entries, and pruning must keep them.
+    pub fn keep(&self, inventory: &Inventory, bundle: Digest) {
+        let Ok(mut used) = self.used.lock() else {
+            return;
+        };
+        used.insert(Self::id("bundle", bundle, "").0);
+        for (page, key) in inventory.entries() {
+            let id = match page {
+                Page::Incident(_) | Page::Report(_) => Self::id("incident", key, ""),
+                page => Self::id("page", key, &page.path()),
+            };
+            used.insert(id.0);
+        }
+    }
+
     /// What this build did so far.
     pub fn stats(&self) -> CacheStats {
         CacheStats {
@@ -197,26 +219,34 @@ impl Cache {
     }
 
     fn get(&self, id: Digest) -> Option<Vec<Vec<u8>>> {
-        let bytes = fs::read(self.path(id)).ok()?;
-        let parts = entry::decode(&bytes, &self.version, id)?;
+        let parts = self.read(&self.path(id), id)?;
         self.mark_used(id);
         Some(parts)
     }
 
     fn put(&self, id: Digest, parts: &[&[u8]]) {
-        let path = self.path(id);
-        let bytes = entry::encode(&self.version, id, parts);
-        let written = path
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| write_atomically(&path, &bytes));
-        let counter = if written.is_ok() {
+        let counter = if self.write(&self.path(id), id, parts) {
             self.mark_used(id);
             &self.written
         } else {
             &self.failed
         };
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The parts of the entry `id` at `path`, if it is sound.
+    fn read(&self, path: &Path, id: Digest) -> Option<Vec<Vec<u8>>> {
+        let bytes = fs::read(path).ok()?;
+        entry::decode(&bytes, &self.version, id)
+    }
+
+    /// Writes the entry `id` at `path`; says whether it could.
+    fn write(&self, path: &Path, id: Digest, parts: &[&[u8]]) -> bool {
+        let bytes = entry::encode(&self.version, id, parts);
+        path.parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| write_atomically(path, &bytes))
+            .is_ok()
     }
 }
 

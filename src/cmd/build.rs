@@ -142,12 +142,13 @@ fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path
     if !global.quiet {
         let r = &summary.reports;
         say!(
-            "built {} incident{} in {:.2}s: {} pages in {}, {} reports in {} ({} written, {} unchanged{})",
+            "built {} incident{} in {:.2}s: {} pages in {}{}, {} reports in {} ({} written, {} unchanged{})",
             summary.incidents,
             plural(summary.incidents),
             summary.elapsed.as_secs_f64(),
             summary.pages,
             display(&summary.outputs.site).display(),
+            in_place(summary.in_place),
             r.written + r.unchanged,
             display(&summary.outputs.reports).display(),
             r.written,
@@ -158,5 +159,14 @@ fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path
                 String::new()
             },
         );
+    }
+}
+
+/// How the site was written, if it was updated in place rather than replaced.
+fn in_place(changed: Option<usize>) -> String {
+    match changed {
+        Some(0) => " (up to date)".into(),
+        Some(n) => format!(" (updated in place: {n} file{} changed)", plural(n)),
+        None => String::new(),
     }
 }

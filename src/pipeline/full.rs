@@ -12,7 +12,7 @@ use crate::load::LoadedIncident;
 use crate::model::{Digest, Digester};
 use crate::search::{self, BundleStats, Indexer};
 use crate::site::live::{Digests, Recording};
-use crate::site::write::{ReportStaging, ReportStats, Staging};
+use crate::site::write::{ReportStaging, ReportStats, Staging, site_stamp};
 use crate::site::{Inventory, Page, SiteData, plan};
 
 /// What a full build wrote.
@@ -36,6 +36,10 @@ pub struct Built {
     pub render: Duration,
     /// Time spent swapping the site in and moving reports into place.
     pub write: Duration,
+    /// The site's stamp once written (see `site::write::site_stamp`).
+    pub stamp: Option<Digest>,
+    /// Files written or removed, if the output was updated in place rather than replaced.
+    pub in_place: Option<usize>,
 }
 
 impl Pipeline {
@@ -69,6 +73,7 @@ impl Pipeline {
         let digests = recording.into_digests();
         // Everything rendered: only now does anything visible change.
         staging.commit()?;
+        let stamp = site_stamp(&self.outputs.site);
         let reports = reports.commit()?;
         // Pruning only ever has something to do after entries were written.
         let cache = self
@@ -88,6 +93,8 @@ impl Pipeline {
             cache,
             render,
             write: start.elapsed() - render,
+            stamp,
+            in_place: None,
         })
     }
 
@@ -153,7 +160,7 @@ impl Pipeline {
     /// The key of the search bundle: a record is derived from its incident alone (and the
     /// site's choice of pretty URLs), so postmortem's build and the incidents' keys in list
     /// order decide every record, and so the bundle. Templates and other settings do not.
-    fn bundle_key(&self, incidents: &[LoadedIncident]) -> Digest {
+    pub(super) fn bundle_key(&self, incidents: &[LoadedIncident]) -> Digest {
         let mut digester = Digester::new();
         digester
             .text(self.info().version)

@@ -13,6 +13,7 @@
 mod execute;
 mod full;
 mod update;
+mod warm;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -136,6 +137,9 @@ pub struct BuildSummary {
     pub cache: Option<CacheStats>,
     /// Where the render cache is.
     pub cache_dir: PathBuf,
+    /// Files written or removed, if the build updated the output of the previous one in
+    /// place (see `pipeline::warm`) instead of writing a new site.
+    pub in_place: Option<usize>,
 }
 
 /// Loads, validates, renders and writes the site and reports of `workspace`: what
@@ -158,8 +162,16 @@ pub fn build(
     let mut incidents = loaded.incidents;
     knowledge::sort_newest_first(&mut incidents);
     let summaries = knowledge::summaries(&incidents);
-    progress(Progress::Start(incidents.len()));
-    let built = pipeline.write_full(&incidents, &summaries, None, &|| progress(Progress::Page))?;
+    let built = match pipeline.write_warm(&incidents, &summaries)? {
+        Some(built) => built,
+        None => {
+            progress(Progress::Start(incidents.len()));
+            let built =
+                pipeline.write_full(&incidents, &summaries, None, &|| progress(Progress::Page))?;
+            pipeline.record_build(&incidents, &built);
+            built
+        }
+    };
     Ok(BuildSummary {
         incidents: incidents.len(),
         pages: built.pages,
@@ -175,6 +187,7 @@ pub fn build(
         search: built.search,
         cache: built.cache,
         cache_dir: workspace.cache_dir(),
+        in_place: built.in_place,
     })
 }
 

@@ -27,6 +27,14 @@ pub struct Inventory {
     pages: BTreeMap<Page, Digest>,
 }
 
+impl FromIterator<(Page, Digest)> for Inventory {
+    fn from_iter<I: IntoIterator<Item = (Page, Digest)>>(entries: I) -> Self {
+        Self {
+            pages: entries.into_iter().collect(),
+        }
+    }
+}
+
 /// What to do to bring the output from one inventory to another.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Plan {
@@ -143,6 +151,11 @@ impl Inventory {
     /// Every page, in a stable order.
     pub fn pages(&self) -> impl Iterator<Item = &Page> {
         self.pages.keys()
+    }
+
+    /// Every page with its key.
+    pub fn entries(&self) -> impl Iterator<Item = (&Page, Digest)> {
+        self.pages.iter().map(|(page, key)| (page, *key))
     }
 
     /// Number of pages.

@@ -5,7 +5,7 @@
 //! templates included (`link(to="tags", slug="redis")`), so moving a page means changing
 //! one match arm here.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::knowledge::{IncidentSummary, Term};
 
@@ -18,7 +18,7 @@ pub const MARKER_FILE: &str = ".postmortem-site";
 pub use crate::render::templates::INDEX_FILE;
 
 /// A kind of term incidents are grouped by, each with an index page and a page per term.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TermKind {
     /// Free labels.
@@ -53,7 +53,7 @@ impl TermKind {
 }
 
 /// A file of the site that is data rather than a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum DataFile {
     /// Every incident as JSON, for other tools.
     IncidentsJson,
@@ -76,8 +76,9 @@ pub enum Output {
     Reports,
 }
 
-/// One output file of a build.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// One output file of a build. (Serialisable: the render cache keeps the inventory of the
+/// last build.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Page {
     /// A stylesheet, script or icon, by its fingerprinted file name.
     Asset(String),

@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::Sink;
 pub use super::pages::MARKER_FILE;
+use crate::model::{Digest, Digester};
 use crate::render::report::MARKER;
 
 /// Why output was not written. Nothing was deleted.
@@ -180,6 +181,31 @@ impl Sink for Staging {
     fn remove(&self, _path: &str) -> io::Result<bool> {
         Ok(false)
     }
+}
+
+/// The stamp of the site in `out`: the identity of its marker file (device, inode and
+/// times), which every full build writes anew and nothing else touches, so that what a
+/// build recorded about the folder can be told to still describe it. Derived from the file
+/// system rather than written into the marker, so two builds of the same input still give
+/// the same bytes.
+pub fn site_stamp(out: &Path) -> Option<Digest> {
+    let metadata = fs::metadata(out.join(MARKER_FILE)).ok()?;
+    let mut digester = Digester::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        digester.add(&[
+            metadata.dev() as i64,
+            metadata.ino() as i64,
+            metadata.mtime(),
+            metadata.mtime_nsec(),
+            metadata.ctime(),
+            metadata.ctime_nsec(),
+        ]);
+    }
+    let modified = metadata.modified().ok()?;
+    let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(digester.text(&since.as_nanos().to_string()).finish())
 }
 
 fn folder_name(path: &Path) -> String {

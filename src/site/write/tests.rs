@@ -163,3 +163,19 @@ fn reports_update_in_place_and_remove_stale_ones() {
         "hand written"
     );
 }
+
+#[test]
+fn every_full_write_gives_the_site_a_new_stamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    assert_eq!(site_stamp(&out), None);
+    write_site(&[("index.html", "x")], &out);
+    let first = site_stamp(&out).unwrap();
+    assert_eq!(site_stamp(&out), Some(first), "reading it changes nothing");
+    write_site(&[("index.html", "x")], &out);
+    assert_ne!(
+        site_stamp(&out),
+        Some(first),
+        "the same pages, written again"
+    );
+}
