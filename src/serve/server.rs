@@ -3,6 +3,8 @@
 //! Files are served by tower-http's `ServeDir` behind axum; this module adds what a
 //! preview of a user's files needs on top:
 //!
+//! - **Access.** Only requests for this server's own names and addresses are answered
+//!   (see [`Access`]): other web pages cannot read the site through DNS rebinding.
 //! - **Containment.** `ServeDir` rejects `..` but follows symlinks wherever they point, so
 //!   every request path is decoded and checked here first (no `..`, no encoded `/` or `\`,
 //!   no drive letters), and the file it names is canonicalised and must lie inside the
@@ -31,6 +33,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -39,6 +42,8 @@ use percent_encoding::percent_decode_str;
 use serde::Serialize;
 use tokio::sync::watch;
 use tower_http::services::ServeDir;
+
+pub use access::{Access, Refusal, parse_allowed_host};
 
 use crate::render::escape;
 use crate::site::Page;
@@ -193,13 +198,30 @@ fn bind_error(ip: IpAddr, port: u16, error: io::Error) -> io::Error {
     )
 }
 
-/// The routes of the preview server.
-pub fn router(live: Arc<Live>) -> Router {
+/// The routes of the preview server, each behind the `Host` and `Origin` checks.
+pub fn router(live: Arc<Live>, access: Arc<Access>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(STATUS_PATH, get(status))
         .fallback(site_file)
+        .layer(middleware::from_fn_with_state(access, guard))
         .with_state(live)
+}
+
+/// Refuses, with 403 and a plain text saying how to allow it, what [`Access`] refuses.
+async fn guard(State(access): State<Arc<Access>>, request: Request, next: Next) -> Response {
+    match access.check(request.uri(), request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(Refusal(text)) => {
+            let mut response = (StatusCode::FORBIDDEN, text).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            no_store(response.headers_mut());
+            response
+        }
+    }
 }
 
 /// Serves until `signal` completes, then stops taking requests, ends the event streams
@@ -207,13 +229,14 @@ pub fn router(live: Arc<Live>) -> Router {
 pub async fn serve(
     bound: Bound,
     live: Arc<Live>,
+    access: Access,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     bound.listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(bound.listener)?;
     let on_signal = Arc::clone(&live);
-    let server =
-        axum::serve(listener, router(Arc::clone(&live))).with_graceful_shutdown(async move {
+    let server = axum::serve(listener, router(Arc::clone(&live), Arc::new(access)))
+        .with_graceful_shutdown(async move {
             signal.await;
             on_signal.shut_down();
         });
@@ -447,5 +470,6 @@ fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
         .find(|&i| bytes[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
+mod access;
 #[cfg(test)]
 mod tests;
