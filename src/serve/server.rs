@@ -33,14 +33,14 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::{Stream, StreamExt};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tower_http::services::ServeDir;
 
 pub use access::{Access, Refusal, parse_allowed_host};
@@ -55,6 +55,13 @@ pub const EVENTS_PATH: &str = "/__postmortem/events";
 pub const STATUS_PATH: &str = "/__postmortem/status";
 
 const LIVE_JS: &str = include_str!("live.js");
+
+/// Live-reload streams open at once: one per open tab of the preview.
+pub const MAX_LIVE_CLIENTS: usize = 64;
+/// How often an idle live stream sends a comment.
+const LIVE_KEEP_ALIVE: Duration = Duration::from_secs(5);
+/// The longest file name most file systems allow; a longer segment names no file.
+const MAX_SEGMENT: usize = 255;
 
 /// What open pages need to know about the site.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -79,6 +86,8 @@ pub struct Live {
     state: watch::Sender<LiveState>,
     site: RwLock<PathBuf>,
     stop: watch::Sender<bool>,
+    /// One permit per open live-reload stream, given back when its tab goes away.
+    live_clients: Arc<Semaphore>,
 }
 
 impl Live {
@@ -88,6 +97,7 @@ impl Live {
             state: watch::Sender::new(LiveState::default()),
             site: RwLock::new(site),
             stop: watch::Sender::new(false),
+            live_clients: Arc::new(Semaphore::new(MAX_LIVE_CLIENTS)),
         })
     }
 
@@ -204,28 +214,13 @@ pub fn router(live: Arc<Live>, access: Arc<Access>) -> Router {
         .route(EVENTS_PATH, get(events))
         .route(STATUS_PATH, get(status))
         .fallback(site_file)
-        .layer(middleware::from_fn_with_state(access, guard))
+        .layer(middleware::from_fn_with_state(access, access::guard))
         .with_state(live)
 }
 
-/// Refuses, with 403 and a plain text saying how to allow it, what [`Access`] refuses.
-async fn guard(State(access): State<Arc<Access>>, request: Request, next: Next) -> Response {
-    match access.check(request.uri(), request.headers()) {
-        Ok(()) => next.run(request).await,
-        Err(Refusal(text)) => {
-            let mut response = (StatusCode::FORBIDDEN, text).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            );
-            no_store(response.headers_mut());
-            response
-        }
-    }
-}
-
 /// Serves until `signal` completes, then stops taking requests, ends the event streams
-/// and waits a moment for requests in flight.
+/// and waits a moment for requests in flight. Slow, idle and surplus clients are dropped
+/// (see [`listen`]).
 pub async fn serve(
     bound: Bound,
     live: Arc<Live>,
@@ -234,19 +229,8 @@ pub async fn serve(
 ) -> io::Result<()> {
     bound.listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(bound.listener)?;
-    let on_signal = Arc::clone(&live);
-    let server = axum::serve(listener, router(Arc::clone(&live), Arc::new(access)))
-        .with_graceful_shutdown(async move {
-            signal.await;
-            on_signal.shut_down();
-        });
-    tokio::select! {
-        result = server => result,
-        () = async {
-            live.stopped().await;
-            tokio::time::sleep(Duration::from_secs(3)).await;
-        } => Ok(()),
-    }
+    let router = router(Arc::clone(&live), Arc::new(access));
+    listen::run(listener, router, live, signal).await
 }
 
 async fn status(State(live): State<Arc<Live>>) -> Response {
@@ -255,8 +239,24 @@ async fn status(State(live): State<Arc<Live>>) -> Response {
     response
 }
 
-async fn events(
-    State(live): State<Arc<Live>>,
+async fn events(State(live): State<Arc<Live>>) -> Response {
+    let Ok(permit) = Arc::clone(&live.live_clients).try_acquire_owned() else {
+        let text = format!(
+            "More than {MAX_LIVE_CLIENTS} pages of this preview are open; close some tabs \
+             (pages without live reload still show the site).\n"
+        );
+        let mut response = (StatusCode::SERVICE_UNAVAILABLE, text).into_response();
+        no_store(response.headers_mut());
+        return response;
+    };
+    live_stream(live, permit).into_response()
+}
+
+/// The state, then every change of it, until the server stops or the client goes away
+/// (which drops the stream and with it `permit`).
+fn live_stream(
+    live: Arc<Live>,
+    permit: OwnedSemaphorePermit,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let updates = live.state.subscribe();
     let stream = futures_util::stream::unfold((updates, true), |(mut updates, first)| async move {
@@ -271,7 +271,12 @@ async fn events(
         Some((Ok(event), (updates, false)))
     });
     let stop = async move { live.stopped().await };
-    Sse::new(stream.take_until(Box::pin(stop))).keep_alive(KeepAlive::default())
+    let stream = stream.take_until(Box::pin(stop)).map(move |event| {
+        let _held = &permit;
+        event
+    });
+    // A keep-alive now and then also finds tabs that went away without closing.
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(LIVE_KEEP_ALIVE))
 }
 
 /// Any other path: a file of the site, checked to stay inside it.
@@ -306,6 +311,7 @@ async fn site_file(State(live): State<Arc<Live>>, mut request: Request) -> Respo
                 io::ErrorKind::NotFound
                     | io::ErrorKind::PermissionDenied
                     | io::ErrorKind::NotADirectory
+                    | io::ErrorKind::InvalidFilename
             ) =>
         {
             return not_found(&state, &root, head).await;
@@ -391,7 +397,8 @@ fn no_store(headers: &mut HeaderMap) {
 }
 
 /// The decoded path of a request, relative to the site, or `None` if any segment tries to
-/// leave it: `..`, an encoded separator (`%2f`, `%5c`), a NUL or a drive letter. Empty and
+/// leave it, or that names no file: `..`, a segment longer than a file name may be, an
+/// encoded separator (`%2f`, `%5c`), a NUL or a drive letter. Empty and
 /// `.` segments are skipped, so `//etc/passwd` is `etc/passwd` inside the site.
 pub fn request_path(path: &str) -> Option<PathBuf> {
     let mut relative = PathBuf::new();
@@ -400,7 +407,9 @@ pub fn request_path(path: &str) -> Option<PathBuf> {
         match &*decoded {
             "" | "." => {}
             ".." => return None,
-            name if name.contains(['/', '\\', '\0', ':']) => return None,
+            name if name.contains(['/', '\\', '\0', ':']) || name.len() > MAX_SEGMENT => {
+                return None;
+            }
             name => relative.push(name),
         }
     }
@@ -471,5 +480,6 @@ fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
 }
 
 mod access;
+mod listen;
 #[cfg(test)]
 mod tests;

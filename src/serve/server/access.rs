@@ -14,7 +14,12 @@
 
 use std::net::IpAddr;
 
-use axum::http::{HeaderMap, Uri, header};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 
 /// The names and addresses the server answers to.
 #[derive(Debug, Clone)]
@@ -122,6 +127,26 @@ impl Access {
                     self.bound,
                 )))
             }
+        }
+    }
+}
+
+/// Refuses, with 403 and a plain text saying how to allow it, what [`Access`] refuses.
+pub(super) async fn guard(
+    State(access): State<Arc<Access>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match access.check(request.uri(), request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(Refusal(text)) => {
+            let mut response = (StatusCode::FORBIDDEN, text).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            super::no_store(response.headers_mut());
+            response
         }
     }
 }
