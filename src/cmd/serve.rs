@@ -146,7 +146,7 @@ fn announce(args: &Args, bound: &server::Bound, quiet: bool) {
 /// Tells open pages what happened: which pages changed, so only those reload.
 fn publish(live: &Live, report: &Report<'_>) {
     match report {
-        Report::Warning(_) => {}
+        Report::Warning(problem) => live.update(|state| state.watcher = Some(problem.clone())),
         Report::Pages(pages) => live.update(|state| {
             state.build += 1;
             state.changed = pages.to_vec();

@@ -44,8 +44,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tower_http::services::ServeDir;
 
 pub use access::{Access, Refusal, parse_allowed_host};
+pub use inject::inject;
 
-use crate::render::escape;
 use crate::site::Page;
 use crate::site::pages::INDEX_FILE;
 
@@ -53,8 +53,6 @@ use crate::site::pages::INDEX_FILE;
 pub const EVENTS_PATH: &str = "/__postmortem/events";
 /// Path of the state as JSON.
 pub const STATUS_PATH: &str = "/__postmortem/status";
-
-const LIVE_JS: &str = include_str!("live.js");
 
 /// Live-reload streams open at once: one per open tab of the preview.
 pub const MAX_LIVE_CLIENTS: usize = 64;
@@ -79,6 +77,8 @@ pub struct LiveState {
     pub changed: Vec<String>,
     /// ...unless everything may have changed.
     pub everything: bool,
+    /// What went wrong with watching the files, if anything did: shown on every page.
+    pub watcher: Option<String>,
 }
 
 /// State shared between the rebuild loop and the server.
@@ -441,45 +441,8 @@ fn content_type(path: &Path) -> Option<&'static str> {
     }
 }
 
-/// `html` with the live-reload script and the (hidden unless failing) error overlay
-/// before `</body>`. A `not_found` page reloads on any change: its page may exist now.
-pub fn inject(html: &str, state: &LiveState, not_found: bool) -> String {
-    let overlay = overlay(state.error.as_deref());
-    let script = LIVE_JS.replace(
-        "__POSTMORTEM_PAGE__",
-        &format!("{}, {not_found}", state.build),
-    );
-    let snippet = format!("{overlay}<script>{script}</script>");
-    match rfind_ignore_case(html, "</body>") {
-        Some(at) => format!("{}{snippet}{}", &html[..at], &html[at..]),
-        None => format!("{html}{snippet}"),
-    }
-}
-
-/// The error overlay; every byte of `error` is escaped.
-fn overlay(error: Option<&str>) -> String {
-    format!(
-        "<div id=\"postmortem-overlay\" role=\"alert\"{hidden} style=\"position:fixed;inset:0;\
-z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(24,24,27,.94);\
-color:#fafafa;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace\">\
-<button type=\"button\" aria-label=\"Hide\" style=\"float:right;font:inherit;cursor:pointer\">\
-hide</button><p style=\"margin:0 0 1rem;color:#fca5a5;font-weight:bold\">postmortem: the last \
-change broke the build. This is the last good version of the page; it reloads when the \
-file is fixed.</p><pre style=\"white-space:pre-wrap;margin:0\">{text}</pre></div>",
-        hidden = if error.is_some() { "" } else { " hidden" },
-        text = escape(error.unwrap_or_default()),
-    )
-}
-
-fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    let bytes = haystack.as_bytes();
-    let needle = needle.as_bytes();
-    (0..=bytes.len().checked_sub(needle.len())?)
-        .rev()
-        .find(|&i| bytes[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
 mod access;
+mod inject;
 mod listen;
 #[cfg(test)]
 mod tests;

@@ -319,15 +319,11 @@ fn identity(path: &Path) -> Option<Identity> {
     std::fs::metadata(path).ok()?.created().ok()
 }
 
-/// With `--poll`, the incidents are also re-scanned this often when no event came: notify's
-/// poller compares modification times in whole seconds, so a second save within the same
-/// second as the one before sends no event. The re-scan compares exact times and sizes.
-pub const POLL_RESCAN: Duration = Duration::from_secs(2);
-
 /// Waits for the next change and for the burst it starts to settle: returns once no event
 /// came for [`QUIET`], or [`MAX_WAIT`] after the first one. `None` when `stop` says so or
-/// the watcher is gone. `stop` is checked every `tick`. With `idle_rescan`, an empty change
-/// (a re-scan) is returned after that long without events.
+/// the watcher is gone (without `idle_rescan`). `stop` is checked every `tick`. With
+/// `idle_rescan`, an empty change (a re-scan) is returned after that long without events,
+/// whether the watcher is alive or not.
 pub fn next_change(
     changes: &Receiver<Change>,
     tick: Duration,
@@ -345,6 +341,9 @@ pub fn next_change(
         match changes.recv_timeout(tick) {
             Ok(change) => break change,
             Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) if idle_rescan.is_some() => {
+                std::thread::sleep(tick);
+            }
             Err(RecvTimeoutError::Disconnected) => return None,
         }
     };

@@ -114,3 +114,16 @@ fn hosts_are_split_from_their_ports() {
     assert!(lan.allows_host("box.lan"));
     assert!(!lan.allows_host("evillan"));
 }
+
+#[test]
+fn a_watcher_problem_shows_on_the_page_escaped() {
+    let quiet = inject("<p>x</p></body>", &LiveState::default(), false);
+    assert!(quiet.contains("id=\"postmortem-watch\" role=\"status\" hidden"));
+    let state = LiveState {
+        watcher: Some("file events failed (<b>queue overflow</b>)".into()),
+        ..LiveState::default()
+    };
+    let html = inject("<p>x</p></body>", &state, false);
+    assert!(html.contains("id=\"postmortem-watch\" role=\"status\" style="));
+    assert!(html.contains("file events failed (&lt;b&gt;queue overflow&lt;/b&gt;)"));
+}
