@@ -48,6 +48,10 @@ const OPERATIONS: [Operation; 4] = [
     Operation::SymlinkReplacedByFolder,
 ];
 
+/// The edit comes after the server has handled the operation, as a user's would: the
+/// operation, then a moment, then the edit (the check after it polls with a deadline).
+const SETTLE: Duration = Duration::from_millis(1500);
+
 fn apply(ws: &Workspace, folder: &str, operation: Operation) {
     let path = ws.path(folder);
     let away = ws.path(&format!("{folder}-away"));
@@ -108,6 +112,7 @@ fn survive_folder_operations(args: &[&str]) -> usize {
     let mut survived = 0;
     for (i, operation) in OPERATIONS.iter().enumerate() {
         apply(&ws, "incidents", *operation);
+        std::thread::sleep(SETTLE);
         let title = format!("Title {}", i + 1);
         ws.incident("a.yaml", incident(&title, "Alpha summary."));
         server.wait_for_page(PAGE, &format!("Look0 {title}"));
@@ -116,6 +121,7 @@ fn survive_folder_operations(args: &[&str]) -> usize {
     let last = format!("Title {}", OPERATIONS.len());
     for (i, operation) in OPERATIONS.iter().enumerate() {
         apply(&ws, "templates", *operation);
+        std::thread::sleep(SETTLE);
         let look = format!("Look{}", i + 1);
         ws.write("templates/incident.html", template(&look));
         server.wait_for_page(PAGE, &format!("{look} {last}"));

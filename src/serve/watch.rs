@@ -191,6 +191,9 @@ pub struct Watcher {
     /// Problems setting up watches, to show the user once.
     pub problems: Vec<String>,
     reported: std::collections::HashSet<PathBuf>,
+    /// Watched folders that were themselves moved, deleted or created since the last
+    /// sync: their watch may follow the old folder, or be gone, so it is set up again.
+    touched_roots: Arc<Mutex<BTreeSet<PathBuf>>>,
 }
 
 impl Watcher {
@@ -204,10 +207,15 @@ impl Watcher {
     ) -> notify::Result<Self> {
         let shared = Arc::new(Mutex::new(roots));
         let handler_roots = Arc::clone(&shared);
+        let touched_roots = Arc::new(Mutex::new(BTreeSet::new()));
+        let handler_touched = Arc::clone(&touched_roots);
         let handler = move |result: DebounceEventResult| {
             let change = match result {
                 Ok(events) => match handler_roots.lock() {
-                    Ok(roots) => Change::from_events(&events, &roots),
+                    Ok(roots) => {
+                        note_touched_roots(&events, &roots, &handler_touched);
+                        Change::from_events(&events, &roots)
+                    }
                     Err(_) => return,
                 },
                 Err(problems) => {
@@ -240,6 +248,7 @@ impl Watcher {
             watched: Vec::new(),
             problems: Vec::new(),
             reported: std::collections::HashSet::new(),
+            touched_roots,
         };
         watcher.sync();
         Ok(watcher)
@@ -265,12 +274,18 @@ impl Watcher {
             (roots.incidents.clone(), RecursiveMode::Recursive),
             (roots.templates.clone(), RecursiveMode::Recursive),
         ];
-        // Drop watches that are no longer wanted or whose folder was replaced.
+        let touched = self
+            .touched_roots
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default();
+        // Drop watches that are no longer wanted or whose folder was replaced or moved.
         let mut kept = Vec::new();
         for watched in std::mem::take(&mut self.watched) {
             let current = identity(&watched.path);
             let still_wanted = wanted.iter().any(|(p, _)| *p == watched.path);
-            if still_wanted && current.is_some() && current == watched.identity {
+            let moved = touched.contains(&watched.path);
+            if still_wanted && !moved && current.is_some() && current == watched.identity {
                 kept.push(watched);
             } else {
                 let _ = self.inner.unwatch(&watched.path);
@@ -299,6 +314,27 @@ impl Watcher {
             }
         }
         added
+    }
+}
+
+/// Notes events on the incidents or templates folder itself (not on what is in it).
+fn note_touched_roots(
+    events: &[DebouncedEvent],
+    roots: &WatchRoots,
+    touched: &Mutex<BTreeSet<PathBuf>>,
+) {
+    let Ok(mut touched) = touched.lock() else {
+        return;
+    };
+    for event in events {
+        if matches!(event.kind, EventKind::Access(_)) {
+            continue;
+        }
+        for path in &event.paths {
+            if *path == roots.incidents || *path == roots.templates {
+                touched.insert(path.clone());
+            }
+        }
     }
 }
 
