@@ -149,6 +149,7 @@ fn live_streams_are_capped_and_given_back_when_tabs_go() {
     let server = Running::serve(&ws, &[]);
     server.wait_for_first_build();
     let addr = addr(&server);
+    let before = rss_kb(server.pid());
     let mut streams = Vec::new();
     loop {
         let (status, stream) = open_live(&addr);
@@ -183,6 +184,25 @@ fn live_streams_are_capped_and_given_back_when_tabs_go() {
         }
     }
     assert_eq!(open_live(&addr).0, 503, "the cap still holds");
+    let during = rss_kb(server.pid());
+    drop(streams);
+    // Every place comes back once the tabs are gone.
+    let start = Instant::now();
+    let mut again = Vec::new();
+    while again.len() < cap {
+        assert!(start.elapsed() < DEADLINE, "places not given back");
+        let (status, stream) = open_live(&addr);
+        if status == 200 {
+            again.push(stream);
+        } else {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    drop(again);
+    println!(
+        "RSS kB: before {before}, with {cap} live streams {during}, after {}",
+        rss_kb(server.pid())
+    );
     assert_eq!(server.interrupt().code(), Some(0));
 }
 

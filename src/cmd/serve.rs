@@ -135,7 +135,8 @@ fn announce(args: &Args, bound: &server::Bound, quiet: bool) {
     }
     if !args.bind.is_loopback() {
         say!(
-            "warning: listening on {}: anyone who can reach this computer can read the site",
+            "warning: listening on {}: anyone who can reach this computer can read the site \
+             (by address; names need --allowed-host NAME); see SECURITY.md",
             args.bind
         );
     } else if !quiet {
