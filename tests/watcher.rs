@@ -1,5 +1,6 @@
 //! The watcher of `serve` cannot go blind: the incidents and templates folders renamed
-//! away and back, deleted and copied again, replaced by a symlink and back, each followed
+//! away and back, deleted and copied again, replaced by a symlink and back, moved to
+//! another file system and back (and `postmortem.toml` likewise), each followed
 //! by an edit that must show in the served page, with native events and with `--poll`;
 //! and saves within one second (templates, settings, incidents) are all seen with
 //! `--poll`, a fixed `postmortem.toml` applied. Waits poll the page with a deadline.
@@ -39,13 +40,16 @@ enum Operation {
     DeletedAndCopiedBack,
     ReplacedBySymlink,
     SymlinkReplacedByFolder,
+    /// `mv` to another file system and back: a copy and a delete each way.
+    MovedToAnotherFileSystemAndBack,
 }
 
-const OPERATIONS: [Operation; 4] = [
+const OPERATIONS: [Operation; 5] = [
     Operation::RenamedAwayAndBack,
     Operation::DeletedAndCopiedBack,
     Operation::ReplacedBySymlink,
     Operation::SymlinkReplacedByFolder,
+    Operation::MovedToAnotherFileSystemAndBack,
 ];
 
 /// The edit comes after the server has handled the operation, as a user's would: the
@@ -83,6 +87,42 @@ fn apply(ws: &Workspace, folder: &str, operation: Operation) {
         }
         Operation::SymlinkReplacedByFolder => {
             assert!(path.symlink_metadata().unwrap().is_symlink());
+            fs::remove_file(&path).unwrap();
+            fs::rename(&away, &path).unwrap();
+        }
+        Operation::MovedToAnotherFileSystemAndBack => {
+            // /dev/shm is a tmpfs where there is one; elsewhere the move is a rename.
+            let other =
+                tempfile::tempdir_in("/dev/shm").unwrap_or_else(|_| tempfile::tempdir().unwrap());
+            let there = other.path().join(folder);
+            for (from, to) in [(&path, &there), (&there, &path)] {
+                let moved = Command::new("mv").arg(from).arg(to).status();
+                assert!(moved.unwrap().success());
+            }
+        }
+    }
+}
+
+/// Does `operation` to `postmortem.toml`: renamed away and back, deleted and written
+/// again, replaced by a symlink and back.
+fn apply_to_settings(ws: &Workspace, step: usize) {
+    let path = ws.path("postmortem.toml");
+    let away = ws.path("settings-away.toml");
+    match step {
+        0 => {
+            fs::rename(&path, &away).unwrap();
+            fs::rename(&away, &path).unwrap();
+        }
+        1 => {
+            let content = fs::read(&path).unwrap();
+            fs::remove_file(&path).unwrap();
+            fs::write(&path, content).unwrap();
+        }
+        2 => {
+            fs::rename(&path, &away).unwrap();
+            std::os::unix::fs::symlink(&away, &path).unwrap();
+        }
+        _ => {
             fs::remove_file(&path).unwrap();
             fs::rename(&away, &path).unwrap();
         }
@@ -127,6 +167,14 @@ fn survive_folder_operations(args: &[&str]) -> usize {
         server.wait_for_page(PAGE, &format!("{look} {last}"));
         survived += 1;
     }
+    for step in 0..4 {
+        apply_to_settings(&ws, step);
+        std::thread::sleep(SETTLE);
+        let title = format!("Site {step} edited");
+        ws.write("postmortem.toml", format!("title = \"{title}\"\n"));
+        server.wait_for_page(PAGE, &title);
+        survived += 1;
+    }
     server.wait_for("no error", || server.status()["error"].is_null());
     assert_eq!(server.interrupt().code(), Some(0));
     survived
@@ -136,14 +184,14 @@ fn survive_folder_operations(args: &[&str]) -> usize {
 fn folder_operations_are_survived_with_native_events() {
     let survived = survive_folder_operations(&[]);
     println!("folder operations survived (native): {survived}");
-    assert_eq!(survived, 2 * OPERATIONS.len());
+    assert_eq!(survived, 2 * OPERATIONS.len() + 4);
 }
 
 #[test]
 fn folder_operations_are_survived_with_polling() {
     let survived = survive_folder_operations(&["--poll"]);
     println!("folder operations survived (--poll): {survived}");
-    assert_eq!(survived, 2 * OPERATIONS.len());
+    assert_eq!(survived, 2 * OPERATIONS.len() + 4);
 }
 
 #[test]
