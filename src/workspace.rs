@@ -60,6 +60,9 @@ pub struct Config {
     pub remote_images: Vec<String>,
     /// Folder of the render cache, which keeps what each page rendered to across builds.
     pub cache: PathBuf,
+    /// Host names `serve` answers besides localhost and its own address (`--allowed-host`),
+    /// for a preview shared on a network.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Every key `postmortem.toml` may have, for "did you mean" and the list of valid ones.
@@ -79,6 +82,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "status",
     "remote_images",
     "cache",
+    "allowed_hosts",
 ];
 
 impl Default for Config {
@@ -100,6 +104,7 @@ impl Default for Config {
             status: Vec::new(),
             remote_images: Vec::new(),
             cache: DEFAULT_CACHE.into(),
+            allowed_hosts: Vec::new(),
         }
     }
 }

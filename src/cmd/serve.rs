@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 use postmortem::pipeline::BuildOptions;
-use postmortem::serve::server::{self, Live, Port};
+use postmortem::serve::server::{self, Access, Live, Port};
 use postmortem::serve::{self, Report, Session, Shutdown};
 
 use super::watch::{print_report, start_watching};
@@ -32,6 +32,11 @@ pub struct Args {
     /// 0.0.0.0 serves the site to anyone who can reach it.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     bind: IpAddr,
+    /// Also answer requests for this host name (repeatable), for a preview shared with
+    /// `--bind`; `.lan` allows every name under `lan`. `localhost`, loopback addresses and
+    /// the --bind address are always answered; anything else gets 403 (see SECURITY.md).
+    #[arg(long = "allowed-host", value_name = "NAME", value_parser = server::parse_allowed_host)]
+    allowed_hosts: Vec<String>,
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
@@ -56,6 +61,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         .block_on(async { Shutdown::listen() })
         .context("cannot catch Ctrl-C")?;
     let (workspace, cwd) = global.workspace()?;
+    let access = access(&args, &workspace.config.allowed_hosts)?;
     let options = BuildOptions {
         no_cache: args.no_cache,
         ..BuildOptions::default()
@@ -92,7 +98,12 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     if args.open {
         open_browser(&url);
     }
-    let served = runtime.block_on(server::serve(bound, Arc::clone(&live), shutdown.wait()));
+    let served = runtime.block_on(server::serve(
+        bound,
+        Arc::clone(&live),
+        access,
+        shutdown.wait(),
+    ));
     stop.store(true, Ordering::Relaxed);
     cancel.store(true, Ordering::Relaxed);
     let _ = rebuilds.join();
@@ -101,6 +112,17 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         say!("stopped");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The names served: `--allowed-host` and `allowed_hosts`, each checked.
+fn access(args: &Args, configured: &[String]) -> anyhow::Result<Access> {
+    let mut names = args.allowed_hosts.clone();
+    for name in configured {
+        let name = server::parse_allowed_host(name)
+            .map_err(|e| anyhow::anyhow!("postmortem.toml: allowed_hosts: {e}"))?;
+        names.push(name);
+    }
+    Ok(Access::new(args.bind, names))
 }
 
 /// Says who can connect and whether the port moved.
@@ -113,7 +135,8 @@ fn announce(args: &Args, bound: &server::Bound, quiet: bool) {
     }
     if !args.bind.is_loopback() {
         say!(
-            "warning: listening on {}: anyone who can reach this computer can read the site",
+            "warning: listening on {}: anyone who can reach this computer can read the site \
+             (by address; names need --allowed-host NAME); see SECURITY.md",
             args.bind
         );
     } else if !quiet {
@@ -124,7 +147,7 @@ fn announce(args: &Args, bound: &server::Bound, quiet: bool) {
 /// Tells open pages what happened: which pages changed, so only those reload.
 fn publish(live: &Live, report: &Report<'_>) {
     match report {
-        Report::Warning(_) => {}
+        Report::Warning(problem) => live.update(|state| state.watcher = Some(problem.clone())),
         Report::Pages(pages) => live.update(|state| {
             state.build += 1;
             state.changed = pages.to_vec();

@@ -7,7 +7,8 @@
 // page reloads in place (scroll position kept) when it is among the changed pages, when
 // it missed an update, when it is a "not found" page (its page may exist now), or when
 // an error was fixed; it shows the overlay, which the server rendered hidden, while there
-// is an error. Error text is only ever set with textContent, never parsed as HTML.
+// is an error. A line at the bottom says so while file watching fails (`watcher`). Error
+// text is only ever set with textContent, never parsed as HTML.
 (function (build, notFound) {
   "use strict";
   var overlay = document.getElementById("postmortem-overlay");
@@ -63,6 +64,11 @@
   source.addEventListener("state", function (event) {
     var state;
     try { state = JSON.parse(event.data); } catch (e) { return; }
+    var banner = document.getElementById("postmortem-watch");
+    if (banner && state.watcher) {
+      banner.querySelector("span").textContent = state.watcher;
+      banner.hidden = false;
+    }
     if (state.error) {
       show(state.error);
     } else if (hadError || state.build !== build) {

@@ -3,6 +3,8 @@
 //! Files are served by tower-http's `ServeDir` behind axum; this module adds what a
 //! preview of a user's files needs on top:
 //!
+//! - **Access.** Only requests for this server's own names and addresses are answered
+//!   (see [`Access`]): other web pages cannot read the site through DNS rebinding.
 //! - **Containment.** `ServeDir` rejects `..` but follows symlinks wherever they point, so
 //!   every request path is decoded and checked here first (no `..`, no encoded `/` or `\`,
 //!   no drive letters), and the file it names is canonicalised and must lie inside the
@@ -31,16 +33,19 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::{Stream, StreamExt};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tower_http::services::ServeDir;
 
-use crate::render::escape;
+pub use access::{Access, Refusal, parse_allowed_host};
+pub use inject::inject;
+
 use crate::site::Page;
 use crate::site::pages::INDEX_FILE;
 
@@ -49,7 +54,12 @@ pub const EVENTS_PATH: &str = "/__postmortem/events";
 /// Path of the state as JSON.
 pub const STATUS_PATH: &str = "/__postmortem/status";
 
-const LIVE_JS: &str = include_str!("live.js");
+/// Live-reload streams open at once: one per open tab of the preview.
+pub const MAX_LIVE_CLIENTS: usize = 64;
+/// How often an idle live stream sends a comment.
+const LIVE_KEEP_ALIVE: Duration = Duration::from_secs(5);
+/// The longest file name most file systems allow; a longer segment names no file.
+const MAX_SEGMENT: usize = 255;
 
 /// What open pages need to know about the site.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -67,6 +77,8 @@ pub struct LiveState {
     pub changed: Vec<String>,
     /// ...unless everything may have changed.
     pub everything: bool,
+    /// What went wrong with watching the files, if anything did: shown on every page.
+    pub watcher: Option<String>,
 }
 
 /// State shared between the rebuild loop and the server.
@@ -74,6 +86,8 @@ pub struct Live {
     state: watch::Sender<LiveState>,
     site: RwLock<PathBuf>,
     stop: watch::Sender<bool>,
+    /// One permit per open live-reload stream, given back when its tab goes away.
+    live_clients: Arc<Semaphore>,
 }
 
 impl Live {
@@ -83,6 +97,7 @@ impl Live {
             state: watch::Sender::new(LiveState::default()),
             site: RwLock::new(site),
             stop: watch::Sender::new(false),
+            live_clients: Arc::new(Semaphore::new(MAX_LIVE_CLIENTS)),
         })
     }
 
@@ -193,37 +208,29 @@ fn bind_error(ip: IpAddr, port: u16, error: io::Error) -> io::Error {
     )
 }
 
-/// The routes of the preview server.
-pub fn router(live: Arc<Live>) -> Router {
+/// The routes of the preview server, each behind the `Host` and `Origin` checks.
+pub fn router(live: Arc<Live>, access: Arc<Access>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(STATUS_PATH, get(status))
         .fallback(site_file)
+        .layer(middleware::from_fn_with_state(access, access::guard))
         .with_state(live)
 }
 
 /// Serves until `signal` completes, then stops taking requests, ends the event streams
-/// and waits a moment for requests in flight.
+/// and waits a moment for requests in flight. Slow, idle and surplus clients are dropped
+/// (see [`listen`]).
 pub async fn serve(
     bound: Bound,
     live: Arc<Live>,
+    access: Access,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     bound.listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(bound.listener)?;
-    let on_signal = Arc::clone(&live);
-    let server =
-        axum::serve(listener, router(Arc::clone(&live))).with_graceful_shutdown(async move {
-            signal.await;
-            on_signal.shut_down();
-        });
-    tokio::select! {
-        result = server => result,
-        () = async {
-            live.stopped().await;
-            tokio::time::sleep(Duration::from_secs(3)).await;
-        } => Ok(()),
-    }
+    let router = router(Arc::clone(&live), Arc::new(access));
+    listen::run(listener, router, live, signal).await
 }
 
 async fn status(State(live): State<Arc<Live>>) -> Response {
@@ -232,8 +239,24 @@ async fn status(State(live): State<Arc<Live>>) -> Response {
     response
 }
 
-async fn events(
-    State(live): State<Arc<Live>>,
+async fn events(State(live): State<Arc<Live>>) -> Response {
+    let Ok(permit) = Arc::clone(&live.live_clients).try_acquire_owned() else {
+        let text = format!(
+            "More than {MAX_LIVE_CLIENTS} pages of this preview are open; close some tabs \
+             (pages without live reload still show the site).\n"
+        );
+        let mut response = (StatusCode::SERVICE_UNAVAILABLE, text).into_response();
+        no_store(response.headers_mut());
+        return response;
+    };
+    live_stream(live, permit).into_response()
+}
+
+/// The state, then every change of it, until the server stops or the client goes away
+/// (which drops the stream and with it `permit`).
+fn live_stream(
+    live: Arc<Live>,
+    permit: OwnedSemaphorePermit,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let updates = live.state.subscribe();
     let stream = futures_util::stream::unfold((updates, true), |(mut updates, first)| async move {
@@ -248,7 +271,12 @@ async fn events(
         Some((Ok(event), (updates, false)))
     });
     let stop = async move { live.stopped().await };
-    Sse::new(stream.take_until(Box::pin(stop))).keep_alive(KeepAlive::default())
+    let stream = stream.take_until(Box::pin(stop)).map(move |event| {
+        let _held = &permit;
+        event
+    });
+    // A keep-alive now and then also finds tabs that went away without closing.
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(LIVE_KEEP_ALIVE))
 }
 
 /// Any other path: a file of the site, checked to stay inside it.
@@ -283,6 +311,7 @@ async fn site_file(State(live): State<Arc<Live>>, mut request: Request) -> Respo
                 io::ErrorKind::NotFound
                     | io::ErrorKind::PermissionDenied
                     | io::ErrorKind::NotADirectory
+                    | io::ErrorKind::InvalidFilename
             ) =>
         {
             return not_found(&state, &root, head).await;
@@ -368,7 +397,8 @@ fn no_store(headers: &mut HeaderMap) {
 }
 
 /// The decoded path of a request, relative to the site, or `None` if any segment tries to
-/// leave it: `..`, an encoded separator (`%2f`, `%5c`), a NUL or a drive letter. Empty and
+/// leave it, or that names no file: `..`, a segment longer than a file name may be, an
+/// encoded separator (`%2f`, `%5c`), a NUL or a drive letter. Empty and
 /// `.` segments are skipped, so `//etc/passwd` is `etc/passwd` inside the site.
 pub fn request_path(path: &str) -> Option<PathBuf> {
     let mut relative = PathBuf::new();
@@ -377,7 +407,9 @@ pub fn request_path(path: &str) -> Option<PathBuf> {
         match &*decoded {
             "" | "." => {}
             ".." => return None,
-            name if name.contains(['/', '\\', '\0', ':']) => return None,
+            name if name.contains(['/', '\\', '\0', ':']) || name.len() > MAX_SEGMENT => {
+                return None;
+            }
             name => relative.push(name),
         }
     }
@@ -409,43 +441,8 @@ fn content_type(path: &Path) -> Option<&'static str> {
     }
 }
 
-/// `html` with the live-reload script and the (hidden unless failing) error overlay
-/// before `</body>`. A `not_found` page reloads on any change: its page may exist now.
-pub fn inject(html: &str, state: &LiveState, not_found: bool) -> String {
-    let overlay = overlay(state.error.as_deref());
-    let script = LIVE_JS.replace(
-        "__POSTMORTEM_PAGE__",
-        &format!("{}, {not_found}", state.build),
-    );
-    let snippet = format!("{overlay}<script>{script}</script>");
-    match rfind_ignore_case(html, "</body>") {
-        Some(at) => format!("{}{snippet}{}", &html[..at], &html[at..]),
-        None => format!("{html}{snippet}"),
-    }
-}
-
-/// The error overlay; every byte of `error` is escaped.
-fn overlay(error: Option<&str>) -> String {
-    format!(
-        "<div id=\"postmortem-overlay\" role=\"alert\"{hidden} style=\"position:fixed;inset:0;\
-z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(24,24,27,.94);\
-color:#fafafa;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace\">\
-<button type=\"button\" aria-label=\"Hide\" style=\"float:right;font:inherit;cursor:pointer\">\
-hide</button><p style=\"margin:0 0 1rem;color:#fca5a5;font-weight:bold\">postmortem: the last \
-change broke the build. This is the last good version of the page; it reloads when the \
-file is fixed.</p><pre style=\"white-space:pre-wrap;margin:0\">{text}</pre></div>",
-        hidden = if error.is_some() { "" } else { " hidden" },
-        text = escape(error.unwrap_or_default()),
-    )
-}
-
-fn rfind_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    let bytes = haystack.as_bytes();
-    let needle = needle.as_bytes();
-    (0..=bytes.len().checked_sub(needle.len())?)
-        .rev()
-        .find(|&i| bytes[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
+mod access;
+mod inject;
+mod listen;
 #[cfg(test)]
 mod tests;

@@ -59,6 +59,9 @@ pub struct Session {
     rebuilds: u64,
     /// The failure last reported, so an unchanged one is not reported again.
     last_error: Option<String>,
+    /// `postmortem.toml` could not be read last time: every rebuild tries again, so a
+    /// fixed file is applied even if its save sent no event.
+    settings_failed: bool,
     cancel: Arc<AtomicBool>,
     /// Re-indexes the search bundle in the background after each change.
     search: Option<SearchRefresher>,
@@ -97,6 +100,7 @@ impl Session {
             site: None,
             rebuilds: 0,
             last_error: None,
+            settings_failed: false,
             cancel: Arc::new(AtomicBool::new(false)),
             search: None,
         }
@@ -201,8 +205,10 @@ impl Session {
         change: &Change,
         early: &mut EarlyPages<'_>,
     ) -> (usize, Result<Option<Rebuilt>, Failure>) {
-        let settings = if change.settings {
-            self.reload_settings()
+        let settings = if change.settings || self.settings_failed {
+            let reloaded = self.reload_settings();
+            self.settings_failed = reloaded.is_err();
+            reloaded
         } else if self.pipeline.is_none() {
             // The first build, or one after templates failed to load: the workspace is
             // the one the session was given, or last read.

@@ -191,6 +191,9 @@ pub struct Watcher {
     /// Problems setting up watches, to show the user once.
     pub problems: Vec<String>,
     reported: std::collections::HashSet<PathBuf>,
+    /// Watched folders that were themselves moved, deleted or created since the last
+    /// sync: their watch may follow the old folder, or be gone, so it is set up again.
+    touched_roots: Arc<Mutex<BTreeSet<PathBuf>>>,
 }
 
 impl Watcher {
@@ -204,10 +207,15 @@ impl Watcher {
     ) -> notify::Result<Self> {
         let shared = Arc::new(Mutex::new(roots));
         let handler_roots = Arc::clone(&shared);
+        let touched_roots = Arc::new(Mutex::new(BTreeSet::new()));
+        let handler_touched = Arc::clone(&touched_roots);
         let handler = move |result: DebounceEventResult| {
             let change = match result {
                 Ok(events) => match handler_roots.lock() {
-                    Ok(roots) => Change::from_events(&events, &roots),
+                    Ok(roots) => {
+                        note_touched_roots(&events, &roots, &handler_touched);
+                        Change::from_events(&events, &roots)
+                    }
                     Err(_) => return,
                 },
                 Err(problems) => {
@@ -240,6 +248,7 @@ impl Watcher {
             watched: Vec::new(),
             problems: Vec::new(),
             reported: std::collections::HashSet::new(),
+            touched_roots,
         };
         watcher.sync();
         Ok(watcher)
@@ -265,12 +274,18 @@ impl Watcher {
             (roots.incidents.clone(), RecursiveMode::Recursive),
             (roots.templates.clone(), RecursiveMode::Recursive),
         ];
-        // Drop watches that are no longer wanted or whose folder was replaced.
+        let touched = self
+            .touched_roots
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default();
+        // Drop watches that are no longer wanted or whose folder was replaced or moved.
         let mut kept = Vec::new();
         for watched in std::mem::take(&mut self.watched) {
             let current = identity(&watched.path);
             let still_wanted = wanted.iter().any(|(p, _)| *p == watched.path);
-            if still_wanted && current.is_some() && current == watched.identity {
+            let moved = touched.contains(&watched.path);
+            if still_wanted && !moved && current.is_some() && current == watched.identity {
                 kept.push(watched);
             } else {
                 let _ = self.inner.unwatch(&watched.path);
@@ -302,6 +317,27 @@ impl Watcher {
     }
 }
 
+/// Notes events on the incidents or templates folder itself (not on what is in it).
+fn note_touched_roots(
+    events: &[DebouncedEvent],
+    roots: &WatchRoots,
+    touched: &Mutex<BTreeSet<PathBuf>>,
+) {
+    let Ok(mut touched) = touched.lock() else {
+        return;
+    };
+    for event in events {
+        if matches!(event.kind, EventKind::Access(_)) {
+            continue;
+        }
+        for path in &event.paths {
+            if *path == roots.incidents || *path == roots.templates {
+                touched.insert(path.clone());
+            }
+        }
+    }
+}
+
 /// Which folder a path is, so a deleted and re-created folder is told apart.
 #[cfg(unix)]
 type Identity = (u64, u64);
@@ -319,15 +355,11 @@ fn identity(path: &Path) -> Option<Identity> {
     std::fs::metadata(path).ok()?.created().ok()
 }
 
-/// With `--poll`, the incidents are also re-scanned this often when no event came: notify's
-/// poller compares modification times in whole seconds, so a second save within the same
-/// second as the one before sends no event. The re-scan compares exact times and sizes.
-pub const POLL_RESCAN: Duration = Duration::from_secs(2);
-
 /// Waits for the next change and for the burst it starts to settle: returns once no event
 /// came for [`QUIET`], or [`MAX_WAIT`] after the first one. `None` when `stop` says so or
-/// the watcher is gone. `stop` is checked every `tick`. With `idle_rescan`, an empty change
-/// (a re-scan) is returned after that long without events.
+/// the watcher is gone (without `idle_rescan`). `stop` is checked every `tick`. With
+/// `idle_rescan`, an empty change (a re-scan) is returned after that long without events,
+/// whether the watcher is alive or not.
 pub fn next_change(
     changes: &Receiver<Change>,
     tick: Duration,
@@ -345,6 +377,9 @@ pub fn next_change(
         match changes.recv_timeout(tick) {
             Ok(change) => break change,
             Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) if idle_rescan.is_some() => {
+                std::thread::sleep(tick);
+            }
             Err(RecvTimeoutError::Disconnected) => return None,
         }
     };

@@ -1,5 +1,6 @@
 //! Paths, types and the reload script of the preview server.
 
+use super::access::host_of;
 use super::*;
 
 #[test]
@@ -90,4 +91,39 @@ fn a_busy_exact_port_is_an_error_and_a_preferred_one_moves() {
     let moved = bind(ip, Port::Preferred(port)).unwrap();
     assert_eq!(moved.moved_from, Some(port));
     assert_ne!(moved.addr.port(), port);
+}
+
+#[test]
+fn hosts_are_split_from_their_ports() {
+    assert_eq!(host_of("localhost:3000"), Some("localhost"));
+    assert_eq!(host_of("[::1]:3000"), Some("::1"));
+    assert_eq!(host_of("[::1]"), Some("::1"));
+    assert_eq!(host_of("a.b"), Some("a.b"));
+    for bad in ["", "::1", "[::1", "[::1]x", "a b", "a:b", "[evil]:1", "a/b"] {
+        assert_eq!(host_of(bad), None, "{bad}");
+    }
+    let open = Access::new([0, 0, 0, 0].into(), []);
+    assert!(
+        open.allows_host("192.168.1.20"),
+        "any address with --bind 0.0.0.0"
+    );
+    assert!(!open.allows_host("evil.example.com"));
+    let lan = Access::new([192, 168, 1, 20].into(), [".lan".to_owned()]);
+    assert!(lan.allows_host("192.168.1.20"));
+    assert!(!lan.allows_host("192.168.1.21"));
+    assert!(lan.allows_host("box.lan"));
+    assert!(!lan.allows_host("evillan"));
+}
+
+#[test]
+fn a_watcher_problem_shows_on_the_page_escaped() {
+    let quiet = inject("<p>x</p></body>", &LiveState::default(), false);
+    assert!(quiet.contains("id=\"postmortem-watch\" role=\"status\" hidden"));
+    let state = LiveState {
+        watcher: Some("file events failed (<b>queue overflow</b>)".into()),
+        ..LiveState::default()
+    };
+    let html = inject("<p>x</p></body>", &state, false);
+    assert!(html.contains("id=\"postmortem-watch\" role=\"status\" style="));
+    assert!(html.contains("file events failed (&lt;b&gt;queue overflow&lt;/b&gt;)"));
 }
