@@ -320,6 +320,16 @@ async fn the_largest_incident_page_is_at_most_60_percent_of_its_old_height() {
         }
         heights.sort_by(|a, b| b.0.total_cmp(&a.0));
         eprintln!("incident page heights at 1280 px: {heights:?}");
+        browser
+            .goto(&server.url(&format!("incidents/{TALLEST_SLUG}/")))
+            .await;
+        let parts = browser
+            .eval(
+                "return Array.from(document.querySelectorAll('main section[id]')).map(s => s.id + ' ' + Math.round(s.getBoundingClientRect().height)).join(', ')",
+                vec![],
+            )
+            .await;
+        eprintln!("{TALLEST_SLUG}, section heights: {parts}");
         let (tallest, path) = &heights[0];
         assert!(
             path.contains(TALLEST_SLUG) || *tallest <= TALLEST_BEFORE_PX * 0.6,
@@ -343,6 +353,7 @@ async fn the_largest_incident_page_is_at_most_60_percent_of_its_old_height() {
         let shown = browser
             .eval(
                 "return { sections: Array.from(document.querySelectorAll('main section[id]')).map(s => s.id), \
+                 heights: Array.from(document.querySelectorAll('main section[id]')).map(s => s.id + ' ' + Math.round(s.getBoundingClientRect().height)).join(', '), \
                  changes: document.querySelectorAll('article.change').length }",
                 vec![],
             )
