@@ -353,7 +353,6 @@ async fn the_largest_incident_page_is_at_most_60_percent_of_its_old_height() {
         let shown = browser
             .eval(
                 "return { sections: Array.from(document.querySelectorAll('main section[id]')).map(s => s.id), \
-                 heights: Array.from(document.querySelectorAll('main section[id]')).map(s => s.id + ' ' + Math.round(s.getBoundingClientRect().height)).join(', '), \
                  changes: document.querySelectorAll('article.change').length }",
                 vec![],
             )
