@@ -52,6 +52,10 @@ const SCRIPT_PARTS: &[(&str, &str)] = &[
         include_str!("../../templates/static/site-search-page.js"),
     ),
     (
+        "site-actions.js",
+        include_str!("../../templates/static/site-actions.js"),
+    ),
+    (
         "site-print.js",
         include_str!("../../templates/static/site-print.js"),
     ),
