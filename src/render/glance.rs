@@ -105,7 +105,16 @@ impl Glance {
             (None, None),
             (durations.detect.clone(), Some("detect")),
             (durations.mitigate.clone(), Some("mitigate")),
-            (durations.resolve.clone(), Some("resolve")),
+            // Without a resolved entry, the time to resolve the writer gave.
+            (
+                durations.resolve.clone().or_else(|| {
+                    incident
+                        .resolution
+                        .as_ref()
+                        .and_then(|r| r.time_to_resolve.clone())
+                }),
+                Some("resolve"),
+            ),
         ];
         let phases = [&p.started, &p.detected, &p.mitigated, &p.resolved]
             .into_iter()
