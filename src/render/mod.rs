@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod report;
 pub mod templates;
 pub mod view;
+pub mod word_diff;
 
 pub use i18n::Strings;
 pub use templates::{LinkPath, TemplateError, Templates};
