@@ -61,6 +61,10 @@
 
   urlState.read(new URLSearchParams(window.location.search), form, groups);
   form.hidden = false;
+  // A chosen chip among the folded ones shows its fold open.
+  form.querySelectorAll(".facet-more").forEach(function (more) {
+    if (more.querySelector("input:checked")) more.open = true;
+  });
   if (box && (window.matchMedia("(min-width: 40rem)").matches || form.querySelector("input:checked"))) box.open = true;
   form.addEventListener("change", function () { apply(true); });
   // "reset" fires before the form clears its boxes: filter once they are clear.
