@@ -154,13 +154,21 @@ impl<'a> ChangeView<'a> {
                             self.removed += 1;
                             let words = change.old_index().and_then(|i| marks.old_words.get(i));
                             let html = words.cloned().flatten();
-                            ("del", html.unwrap_or_else(|| line(&self.before_lines, change.old_index())))
+                            (
+                                "del",
+                                html.unwrap_or_else(|| {
+                                    line(&self.before_lines, change.old_index())
+                                }),
+                            )
                         }
                         ChangeTag::Insert => {
                             self.added += 1;
                             let words = change.new_index().and_then(|i| marks.new_words.get(i));
                             let html = words.cloned().flatten();
-                            ("add", html.unwrap_or_else(|| line(&self.after_lines, change.new_index())))
+                            (
+                                "add",
+                                html.unwrap_or_else(|| line(&self.after_lines, change.new_index())),
+                            )
                         }
                         ChangeTag::Equal => ("ctx", line(&self.after_lines, change.new_index())),
                     };
@@ -289,7 +297,10 @@ mod tests {
             before_pane.contains("<span class=\"line line-changed\">b = <del>2</del>"),
             "{before_pane}"
         );
-        assert!(before_pane.starts_with("<span class=\"line\">"), "{before_pane}");
+        assert!(
+            before_pane.starts_with("<span class=\"line\">"),
+            "{before_pane}"
+        );
         assert_eq!((view.diff[2].old, view.diff[2].new), (None, Some(2)));
         let unified = view.unified.unwrap();
         assert!(

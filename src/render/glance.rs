@@ -89,11 +89,7 @@ pub struct Mark {
 impl Glance {
     /// What the panel shows of `incident`, with its derived `durations`.
     pub fn new(incident: &Incident, durations: &Durations) -> Self {
-        let zone = incident
-            .date
-            .zone()
-            .cloned()
-            .unwrap_or(TimeZone::UTC);
+        let zone = incident.date.zone().cloned().unwrap_or(TimeZone::UTC);
         let start = durations
             .phases
             .started
@@ -125,16 +121,18 @@ impl Glance {
                 ..phase_view(kind, phase.as_ref(), since_start, &show)
             })
             .collect();
-        let (done, open) = incident
-            .follow_ups
-            .iter()
-            .chain(&incident.prevention)
-            .fold((0, 0), |(d, o), a| match a.status {
+        let (done, open) = incident.follow_ups.iter().chain(&incident.prevention).fold(
+            (0, 0),
+            |(d, o), a| match a.status {
                 ActionStatus::Done | ActionStatus::WontDo => (d + 1, o),
                 _ => (d, o + 1),
-            });
+            },
+        );
         let date_text = match incident.date.timestamp() {
-            Some(t) => t.to_zoned(zone.clone()).strftime("%-d %b %Y, %H:%M %Z").to_string(),
+            Some(t) => t
+                .to_zoned(zone.clone())
+                .strftime("%-d %b %Y, %H:%M %Z")
+                .to_string(),
             None => incident.date.date().strftime("%-d %b %Y").to_string(),
         };
         Self {
@@ -218,7 +216,10 @@ fn track(
         .iter()
         .filter_map(|e| Some((e.time.timestamp()?, e.kind, plain_text(e.event.as_str()))))
         .collect();
-    let moments = phase_times.iter().map(|(_, t)| *t).chain(events.iter().map(|e| e.0));
+    let moments = phase_times
+        .iter()
+        .map(|(_, t)| *t)
+        .chain(events.iter().map(|e| e.0));
     let first = moments.clone().min()?;
     let last = moments.max()?;
     let span = last.duration_since(first).as_secs_f64();

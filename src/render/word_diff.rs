@@ -114,8 +114,14 @@ mod tests {
         let ins = marks.new_words[1].as_deref().unwrap_or_default();
         assert!(del.contains("<del>") && !del.contains("<ins>"), "{del}");
         assert!(ins.contains("<ins>") && ins.contains("10"), "{ins}");
-        assert!(!ins.contains("<ins>url"), "unchanged words are not marked: {ins}");
-        assert_eq!(marks.new_words[3], None, "an added line is marked as a whole");
+        assert!(
+            !ins.contains("<ins>url"),
+            "unchanged words are not marked: {ins}"
+        );
+        assert_eq!(
+            marks.new_words[3], None,
+            "an added line is marked as a whole"
+        );
     }
 
     #[test]
