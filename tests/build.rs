@@ -53,13 +53,13 @@ fn builds_every_page_of_the_site() {
         page.contains("href=\"../../assets/style."),
         "relative asset link"
     );
-    // Derived durations, diff and highlighting.
+    // Derived durations (in the glance panel), diff and highlighting.
     assert!(
-        page.contains("<dt>Time to detect</dt><dd>12 min</dd>"),
+        page.contains("<abbr title=\"Time to detect\">TTD</abbr> 12 min"),
         "time to detect"
     );
     assert!(
-        page.contains("<dt>Time to resolve</dt><dd>1 h 45 min</dd>"),
+        page.contains("<abbr title=\"Time to resolve\">TTR</abbr> 1 h 45 min"),
         "time to resolve"
     );
     assert!(page.contains("class=\"diff-table hl\""), "unified diff");
@@ -175,8 +175,17 @@ fn assert_inert(path: &str, html: &str) {
             );
         }
         if element.name() == "script" {
+            // One inline script exists: the 404 page's, which finds the site's root when
+            // there is no base URL. It must be the template's own text, byte for byte.
+            let text: String = node
+                .children()
+                .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                .collect();
+            let ours = path.ends_with("404.html")
+                && text.len() > 100
+                && include_str!("../templates/base.html").contains(&text);
             assert!(
-                element
+                ours || element
                     .attr("src")
                     .is_some_and(|s| s.contains("assets/site.")),
                 "{path}: inline or foreign script"

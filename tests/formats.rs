@@ -186,6 +186,17 @@ fn every_template_passes_check_and_every_value_reaches_the_report_and_the_page()
                             .or_default()
                             .push(format!("{path}: {line}"));
                     }
+                    // The date is shown as a reader writes it (`28 Feb 2024, 22:40 UTC`), with
+                    // the file's text as its title.
+                    if path == ".date" {
+                        if !html.contains(&format!("title=\"{line}\">")) {
+                            missing
+                                .entry(format!("{name} page"))
+                                .or_default()
+                                .push(format!("{path}: {line}"));
+                        }
+                        continue;
+                    }
                     // A footnote reference is shown as its number: look for the text around it.
                     for part in footnote_free_parts(&line) {
                         let words = normalise(&plain_text(&part));
@@ -223,11 +234,15 @@ fn team_vocabularies_and_aliases_reach_badges_filters_and_data() {
         std::fs::read_to_string(sre.site.join(format!("incidents/{slug}/index.html"))).unwrap();
     // `sev1` is the alias of SEV1, shown by its label in the colours of the most severe level.
     assert!(
-        page.contains("<span class=\"badge severity-critical\">SEV1 – outage</span>"),
+        page.contains(
+            "<span class=\"badge severity-critical\"><span class=\"visually-hidden\">Severity: </span>SEV1 – outage</span>"
+        ),
         "{page}"
     );
     // `closed` is an alias of the default resolved status.
-    assert!(page.contains("<span class=\"badge status-resolved\">resolved</span>"));
+    assert!(page.contains(
+        "<span class=\"badge status-resolved\"><span class=\"visually-hidden\">Status: </span>resolved</span>"
+    ));
     let index = std::fs::read_to_string(sre.site.join("index.html")).unwrap();
     assert!(
         index.contains("data-severity=\"sev1\""),
@@ -263,12 +278,14 @@ fn team_vocabularies_and_aliases_reach_badges_filters_and_data() {
     assert!(page.contains(">P2 Major</span>"), "P1…P4 vocabulary");
     // `review` is an alias of `in review`, the second of three statuses: still open.
     assert!(
-        page.contains("<span class=\"badge status-mitigated\">in review</span>"),
+        page.contains(
+            "<span class=\"badge status-mitigated\"><span class=\"visually-hidden\">Status: </span>in review</span>"
+        ),
         "{page}"
     );
     let index = std::fs::read_to_string(atlassian.site.join("index.html")).unwrap();
     assert!(
-        index.contains("<dt>Open</dt><dd>1</dd>"),
+        index.contains("<p class=\"index-counts\">1 incident, 1 still open.</p>"),
         "a status before `approved` is open"
     );
 }
@@ -292,7 +309,7 @@ fn local_zoned_and_approximate_times_and_a_timeline_across_midnight() {
     let page =
         std::fs::read_to_string(sre.site.join(format!("incidents/{slug}/index.html"))).unwrap();
     assert!(
-        page.contains("<dt>Time to mitigate</dt><dd>~1 h 35 min</dd>"),
+        page.contains("<abbr title=\"Time to mitigate\">TTM</abbr> ~1 h 35 min"),
         "approximate"
     );
     assert!(page.contains(

@@ -8,6 +8,7 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::highlight;
+use super::word_diff::{LineMarks, line_marks};
 use crate::model::Change;
 use crate::model::languages;
 
@@ -95,11 +96,21 @@ impl<'a> ChangeView<'a> {
             })
             .unwrap_or_default();
         let before_lines = before.map(|b| b.lines).unwrap_or_default();
+        let marks = match (&diff, &change.before, &change.after) {
+            (Some(diff), Some(b), Some(a)) => line_marks(diff, b, a),
+            _ => LineMarks::default(),
+        };
         let mut view = Self {
             change,
             lang: languages::language_name(syntax),
-            before_html: change.before.as_ref().map(|_| before_lines.join("\n")),
-            after_html: change.after.as_ref().map(|_| after_lines.join("\n")),
+            before_html: change
+                .before
+                .as_ref()
+                .map(|_| pane(&before_lines, &marks.old_changed, &marks.old_words)),
+            after_html: change
+                .after
+                .as_ref()
+                .map(|_| pane(&after_lines, &marks.new_changed, &marks.new_words)),
             before_lines,
             after_lines,
             diff: Vec::new(),
@@ -109,13 +120,13 @@ impl<'a> ChangeView<'a> {
             unified: None,
         };
         if let Some(diff) = diff {
-            view.compute_diff(&diff);
+            view.compute_diff(&diff, &marks);
             view.diff_html = Some(diff_table_rows(&view.diff));
         }
         view
     }
 
-    fn compute_diff(&mut self, diff: &TextDiff<'_, '_, str>) {
+    fn compute_diff(&mut self, diff: &TextDiff<'_, '_, str>, marks: &LineMarks) {
         for (index, group) in diff.grouped_ops(CONTEXT_LINES).iter().enumerate() {
             let (Some(first), Some(last)) = (group.first(), group.last()) else {
                 continue;
@@ -141,11 +152,23 @@ impl<'a> ChangeView<'a> {
                     let (kind, html) = match change.tag() {
                         ChangeTag::Delete => {
                             self.removed += 1;
-                            ("del", line(&self.before_lines, change.old_index()))
+                            let words = change.old_index().and_then(|i| marks.old_words.get(i));
+                            let html = words.cloned().flatten();
+                            (
+                                "del",
+                                html.unwrap_or_else(|| {
+                                    line(&self.before_lines, change.old_index())
+                                }),
+                            )
                         }
                         ChangeTag::Insert => {
                             self.added += 1;
-                            ("add", line(&self.after_lines, change.new_index()))
+                            let words = change.new_index().and_then(|i| marks.new_words.get(i));
+                            let html = words.cloned().flatten();
+                            (
+                                "add",
+                                html.unwrap_or_else(|| line(&self.after_lines, change.new_index())),
+                            )
                         }
                         ChangeTag::Equal => ("ctx", line(&self.after_lines, change.new_index())),
                     };
@@ -166,6 +189,30 @@ impl<'a> ChangeView<'a> {
             .to_string();
         self.unified = Some(unified);
     }
+}
+
+/// A pane's code: each line a block (so long lines wrap under themselves), changed lines
+/// marked, replaced lines with their changed words.
+fn pane(lines: &[String], changed: &[bool], words: &[Option<String>]) -> String {
+    let mut html = String::with_capacity(lines.iter().map(|l| l.len() + 40).sum());
+    for (i, line) in lines.iter().enumerate() {
+        let content = words.get(i).and_then(Option::as_deref).unwrap_or(line);
+        let class = if changed.get(i).copied().unwrap_or(false) {
+            "line line-changed"
+        } else {
+            "line"
+        };
+        html.push_str("<span class=\"");
+        html.push_str(class);
+        html.push_str("\">");
+        html.push_str(content);
+        // An empty line still takes its height.
+        if content.is_empty() {
+            html.push('\n');
+        }
+        html.push_str("</span>");
+    }
+    html
 }
 
 /// The `<tr>`s of a unified diff table. Built here rather than in a template: a page has
@@ -232,7 +279,10 @@ mod tests {
         assert_eq!((view.added, view.removed), (2, 1));
         let kinds: Vec<&str> = view.diff.iter().map(|r| r.kind).collect();
         assert_eq!(kinds, ["ctx", "del", "add", "ctx", "add"]);
-        assert_eq!(view.diff[1].html, view.before_lines[1]);
+        // The replaced line shows its changed word; other rows reuse the highlighting.
+        assert_eq!(view.diff[1].html, "b = <del>2</del>");
+        assert_eq!(view.diff[3].html, view.after_lines[2]);
+        assert_eq!(view.diff[4].html, view.after_lines[3]);
         let fresh = highlight::highlight_lines(
             c.after.as_deref().unwrap(),
             crate::model::languages::find_language("python"),
@@ -241,7 +291,16 @@ mod tests {
             view.after_lines, fresh,
             "reused lines equal a fresh highlight"
         );
-        assert_eq!(view.diff[2].html, view.after_lines[1]);
+        assert_eq!(view.diff[2].html, "b = <ins>20</ins>");
+        let before_pane = view.before_html.as_deref().unwrap_or_default();
+        assert!(
+            before_pane.contains("<span class=\"line line-changed\">b = <del>2</del>"),
+            "{before_pane}"
+        );
+        assert!(
+            before_pane.starts_with("<span class=\"line\">"),
+            "{before_pane}"
+        );
         assert_eq!((view.diff[2].old, view.diff[2].new), (None, Some(2)));
         let unified = view.unified.unwrap();
         assert!(

@@ -273,10 +273,76 @@ pub fn stylesheet(kind: ThemeKind) -> String {
         ThemeKind::Light => themes.get(two_face::theme::EmbeddedThemeName::Github),
         ThemeKind::Dark => themes.get(two_face::theme::EmbeddedThemeName::OneHalfDark),
     };
-    theme_css(theme)
+    theme_css(theme, kind)
 }
 
-fn theme_css(theme: &Theme) -> String {
+/// The backgrounds code is shown on (`--bg-code`, the diff's added and removed lines and
+/// their changed words in `style.css`), per theme: every colour of a theme is made to reach
+/// [`MIN_CONTRAST`] on each of them.
+fn backgrounds(kind: ThemeKind) -> &'static [[u8; 3]] {
+    match kind {
+        ThemeKind::Light => &[
+            [0xf6, 0xf8, 0xfa],
+            [0xe6, 0xff, 0xec],
+            [0xff, 0xeb, 0xe9],
+            [0xc2, 0xf0, 0xcd],
+            [0xff, 0xd3, 0xcf],
+        ],
+        ThemeKind::Dark => &[
+            [0x1b, 0x1f, 0x27],
+            [0x12, 0x30, 0x1c],
+            [0x3b, 0x1a, 0x1c],
+            [0x1c, 0x4a, 0x2b],
+            [0x5c, 0x25, 0x29],
+        ],
+    }
+}
+
+/// WCAG AA for body text, with a little room for rounding.
+const MIN_CONTRAST: f64 = 4.6;
+
+/// `color`, darkened (light theme) or lightened (dark theme) just enough to reach
+/// [`MIN_CONTRAST`] on every background of the theme: the themes' comments and constants are
+/// too faint to read (GitHub's comments are 2.7:1 on its own code background).
+fn readable(color: syntect::highlighting::Color, kind: ThemeKind) -> [u8; 3] {
+    let target = match kind {
+        ThemeKind::Light => 0.0,
+        ThemeKind::Dark => 255.0,
+    };
+    let start = [color.r, color.g, color.b].map(f64::from);
+    let mut rgb = [color.r, color.g, color.b];
+    for step in 0..=20 {
+        let t = f64::from(step) / 20.0;
+        rgb = start.map(|c| (c + (target - c) * t).round().clamp(0.0, 255.0) as u8);
+        let worst = backgrounds(kind)
+            .iter()
+            .map(|bg| contrast(rgb, *bg))
+            .fold(f64::INFINITY, f64::min);
+        if worst >= MIN_CONTRAST {
+            break;
+        }
+    }
+    rgb
+}
+
+/// WCAG contrast ratio of two sRGB colours.
+pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let luminance = |c: [u8; 3]| {
+        let [r, g, b] = c.map(|v| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        });
+        0.2126 * r + 0.7152 * g + 0.0722 * b
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+fn theme_css(theme: &Theme, kind: ThemeKind) -> String {
     use std::fmt::Write as _;
     let highlighter = syntect::highlighting::Highlighter::new(theme);
     let mut css = String::new();
@@ -284,8 +350,8 @@ fn theme_css(theme: &Theme) -> String {
     let _ = writeln!(
         css,
         ".hl{{color:{};background:{}}}",
-        hex(base.foreground),
-        hex(base.background)
+        hex(readable(base.foreground, kind)),
+        hex([base.background.r, base.background.g, base.background.b])
     );
     let mut seen = Vec::new();
     for (scope, class) in CLASSES {
@@ -297,7 +363,7 @@ fn theme_css(theme: &Theme) -> String {
             continue;
         };
         let style = highlighter.style_for_stack(&[scope]);
-        let mut rule = format!("color:{}", hex(style.foreground));
+        let mut rule = format!("color:{}", hex(readable(style.foreground, kind)));
         if style.font_style.contains(FontStyle::BOLD) {
             rule.push_str(";font-weight:bold");
         }
@@ -309,8 +375,8 @@ fn theme_css(theme: &Theme) -> String {
     css
 }
 
-fn hex(color: syntect::highlighting::Color) -> String {
-    format!("#{:02x}{:02x}{:02x}", color.r, color.g, color.b)
+fn hex([r, g, b]: [u8; 3]) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
 }
 
 #[cfg(test)]
@@ -392,6 +458,29 @@ mod tests {
                 light.contains(&format!(".hl .{class}{{")),
                 "{class} in {light}"
             );
+        }
+    }
+
+    #[test]
+    fn every_colour_of_both_themes_reads_on_every_code_background() {
+        for kind in [ThemeKind::Light, ThemeKind::Dark] {
+            let css = stylesheet(kind);
+            let colours: Vec<[u8; 3]> = css
+                .split("color:#")
+                .skip(1)
+                .filter_map(|rest| {
+                    let hex = rest.get(..6)?;
+                    let n = u32::from_str_radix(hex, 16).ok()?;
+                    Some([(n >> 16) as u8, (n >> 8) as u8, n as u8])
+                })
+                .collect();
+            assert!(colours.len() > 10, "{css}");
+            for colour in colours {
+                for bg in backgrounds(kind) {
+                    let ratio = contrast(colour, *bg);
+                    assert!(ratio >= 4.5, "{kind:?} {colour:?} on {bg:?}: {ratio:.2}");
+                }
+            }
         }
     }
 }

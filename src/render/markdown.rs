@@ -36,17 +36,21 @@ fn may_load(url: &str) -> bool {
     }
 }
 
+/// The names of a task list's boxes: to do, done.
+const TASK_LABELS: [&str; 2] = ["to do", "done"];
+
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["input", "section"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
         .set_tag_attribute_value("input", "disabled", "")
         // Footnotes link both ways by id.
         .add_tag_attributes("a", ["id", "aria-label"])
         .add_tag_attributes("li", ["id"])
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             ("input", "type") => (value == "checkbox").then_some(value.into()),
+            ("input", "aria-label") => TASK_LABELS.contains(&value).then_some(value.into()),
             ("a" | "li", "id") => value.starts_with("fn").then_some(value.into()),
             ("img", "src") => may_load(value).then_some(value.into()),
             _ => Some(value.into()),
@@ -98,6 +102,15 @@ pub fn to_html(markdown: &str) -> String {
                 Event::Html(code_block(&language, &body, &key, &mut diagrams).into())
             }
             Event::FootnoteReference(label) => Event::Html(notes.reference(&label).into()),
+            // A task's box says what it means: unlabelled boxes are unnamed form fields.
+            Event::TaskListMarker(done) => Event::Html(
+                format!(
+                    "<input disabled=\"\" type=\"checkbox\"{} aria-label=\"{}\">",
+                    if done { " checked=\"\"" } else { "" },
+                    TASK_LABELS[usize::from(done)]
+                )
+                .into(),
+            ),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,

@@ -2,11 +2,12 @@
 //!
 //! Templates (embedded, overridable by name), Markdown (sanitised), syntax highlighting,
 //! before/after diffs, trend charts as SVG, the view of one incident page, Markdown
-//! reports, and HTML escaping. Nothing here knows where a page is written: templates link
+//! reports, what an incident page shows at a glance (`glance`), and HTML escaping. Nothing here knows where a page is written: templates link
 //! to other pages through the `link` function, which the site answers.
 
 pub mod charts;
 pub mod diff;
+pub mod glance;
 pub mod highlight;
 pub mod i18n;
 pub mod links;
@@ -14,6 +15,7 @@ pub mod markdown;
 pub mod report;
 pub mod templates;
 pub mod view;
+pub mod word_diff;
 
 pub use i18n::Strings;
 pub use templates::{LinkPath, TemplateError, Templates};

@@ -120,6 +120,10 @@ fn register(tera: &mut Tera, link_path: LinkPath) {
     tera.register_filter("markdown_name", |text: &str, _: Kwargs, _: &State| {
         Value::safe_string(&markdown::to_name_html(text))
     });
+    tera.register_filter("cut_at_word", |text: &str, kwargs: Kwargs, _: &State| {
+        let length = kwargs.get::<usize>("length").ok().flatten().unwrap_or(200);
+        super::glance::cut_at_word(text, length)
+    });
     tera.register_filter("plain", |text: &str, _: Kwargs, _: &State| {
         crate::model::text::plain_text(text)
     });

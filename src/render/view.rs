@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::diff::ChangeView;
+use super::glance::Glance;
 use crate::knowledge::{IncidentSummary, PatternRef, Related};
 use crate::load::LoadedIncident;
 use crate::model::{Durations, ErrorDetails, Grade, Incident, KnownIssue};
@@ -117,6 +118,8 @@ pub struct IncidentPage<'a> {
     pub timeline: Vec<EntryMarks>,
     /// The source file, for "edit this incident".
     pub source: String,
+    /// What the page answers at a glance: phases, impact, follow-ups, the visual timeline.
+    pub glance: Glance,
 }
 
 impl<'a> IncidentPage<'a> {
@@ -154,6 +157,7 @@ impl<'a> IncidentPage<'a> {
             pattern: patterns.first(),
             timeline: timeline_marks(incident),
             source: loaded.source_name(),
+            glance: Glance::new(incident, &loaded.durations),
         }
     }
 }

@@ -51,6 +51,14 @@ const SCRIPT_PARTS: &[(&str, &str)] = &[
         "site-search-page.js",
         include_str!("../../templates/static/site-search-page.js"),
     ),
+    (
+        "site-actions.js",
+        include_str!("../../templates/static/site-actions.js"),
+    ),
+    (
+        "site-print.js",
+        include_str!("../../templates/static/site-print.js"),
+    ),
 ];
 
 /// Paths of the fingerprinted assets, relative to the site root, for templates.

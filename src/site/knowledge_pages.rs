@@ -76,6 +76,10 @@ impl SiteRenderer {
         context.insert("counts", &counts);
         context.insert("open", &open);
         context.insert("closed", &closed);
+        // The owner filter's choices.
+        let owners: std::collections::BTreeSet<&str> =
+            entries.iter().filter_map(|e| e.owner.as_deref()).collect();
+        context.insert("owners", &owners);
         self.render("actions.html", &context)
     }
 

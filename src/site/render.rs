@@ -259,7 +259,7 @@ impl SiteRenderer {
     }
 
     /// Served for any missing path, at any depth: its links start at the site's root path
-    /// instead of being relative.
+    /// (from the base URL) instead of being relative.
     fn not_found(&self) -> Result<String, SiteError> {
         let site = &self.site;
         let meta = self.meta(
@@ -269,7 +269,16 @@ impl SiteRenderer {
             "",
         );
         let mut context = page_context(meta);
-        context.insert("root", &root_path(site.base_url.as_deref()));
+        match site.base_url.as_deref() {
+            Some(base) => context.insert("root", &root_path(Some(base))),
+            // Where the site lives is unknown: links stay relative and the page's script
+            // finds the root (the nearest folder above the address that has the site's
+            // stylesheet) and sets it as the page's base.
+            None => {
+                context.insert("root", "");
+                context.insert("find_root", &true);
+            }
+        }
         self.render("404.html", &context)
     }
 

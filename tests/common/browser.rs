@@ -53,7 +53,9 @@ impl Server {
             .expect("non-blocking listener");
         let port = listener.local_addr().expect("local address").port();
         let log = RequestLog::default();
-        let files = tower_http::services::ServeDir::new(site);
+        // A missing path answers 404 with the site's 404.html, at any depth, as static hosts do.
+        let files = tower_http::services::ServeDir::new(site)
+            .not_found_service(tower_http::services::ServeFile::new(site.join("404.html")));
         let app = match prefix.trim_end_matches('/') {
             "" => axum::Router::new().fallback_service(files),
             mount => axum::Router::new().nest_service(mount, files),
@@ -291,6 +293,38 @@ impl Browser {
         self.client.get_alert_text().await.ok()
     }
 
+    /// Runs a Chrome DevTools Protocol command (e.g. `Emulation.setDeviceMetricsOverride`)
+    /// through chromedriver; returns its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Cdp {
+                cmd: cmd.to_owned(),
+                params,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
+    }
+
+    /// Shows pages as a screen `width`×`height` CSS pixels at `scale` device pixels each
+    /// would; `mobile` also emulates a phone (viewport meta tag, overlay scrollbars).
+    pub async fn emulate_screen(&self, width: u32, height: u32, scale: f64, mobile: bool) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile }),
+        )
+        .await;
+    }
+
+    /// Makes pages see `prefers-color-scheme: dark` (or light).
+    pub async fn emulate_dark(&self, dark: bool) {
+        let value = if dark { "dark" } else { "light" };
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": value }] }),
+        )
+        .await;
+    }
+
     /// The browser console's messages since the last call, one per line.
     pub async fn console(&self) -> String {
         let entries = self
@@ -405,5 +439,30 @@ impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}
+
+/// chromedriver's command for the DevTools protocol.
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
