@@ -20,6 +20,7 @@
 
 pub mod cache;
 pub mod diagnostic;
+pub mod import;
 pub mod knowledge;
 pub mod load;
 pub mod model;
