@@ -132,7 +132,10 @@ impl Builder<'_> {
                 i = next;
                 continue;
             }
-            current = self.free(head, head.lines.end..own_end, current);
+            // Bold labels (`**Root Cause**: …`) are read as fields only near the top, where
+            // write-ups state them; further down they qualify something else.
+            let labels = heads[..i].iter().all(|h| h.level > top) || (i == 0);
+            current = self.free(head, head.lines.end..own_end, current, labels);
             i += 1;
         }
         for section in &mut self.draft.sections {
@@ -161,8 +164,18 @@ impl Builder<'_> {
     /// Keeps an unmapped heading and its own text: a new free section at the top level
     /// (or when there is none to add to), else added to the current one with its heading
     /// as written. Returns the section's index.
-    fn free(&mut self, head: &Head, body: Range<usize>, current: Option<usize>) -> Option<usize> {
-        let taken = self.labelled(body.clone());
+    fn free(
+        &mut self,
+        head: &Head,
+        body: Range<usize>,
+        current: Option<usize>,
+        labels: bool,
+    ) -> Option<usize> {
+        let taken = if labels {
+            self.labelled(body.clone())
+        } else {
+            Vec::new()
+        };
         let kept: Vec<&str> = body
             .clone()
             .filter(|i| !taken.contains(i))
