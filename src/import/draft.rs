@@ -23,6 +23,7 @@ pub struct Entry {
 pub struct Action {
     pub action: String,
     pub group: Option<String>,
+    pub owner: Option<String>,
     pub done: Option<bool>,
     pub details: Option<String>,
 }

@@ -295,6 +295,7 @@ fn actions(w: &mut Writer, key: &str, items: &[Action]) {
         let action = scalar(&item.action, 4);
         w.line(&format!("  - action: {action}"));
         w.opt(4, "group", item.group.as_ref());
+        w.opt(4, "owner", item.owner.as_ref());
         match item.done {
             Some(true) => w.line("    status: done"),
             Some(false) => w.line("    status: open"),

@@ -5,11 +5,10 @@
 
 use std::ops::Range;
 
-use super::draft::{Action, Draft, Error, Group, Issue, Section, append};
-use super::meta::{self, Applied};
-use super::outline::{FrontMatter, Kind};
+use super::draft::{Action, Group, Issue, Section, append};
+use super::meta;
+use super::outline::Kind;
 use super::{Builder, Dest, Head};
-use crate::model::Vocabularies;
 
 /// A list item, split into its first line and the rest.
 #[derive(Debug, Clone)]
@@ -158,7 +157,7 @@ impl Builder<'_> {
 
     fn actions(&mut self, target: &'static str, body: Range<usize>) -> bool {
         let Some(items) = self.listed(body.clone()) else {
-            return false;
+            return self.action_table(target, body);
         };
         let actions = items.into_iter().map(|item| {
             let done = item.checked.or_else(|| {
@@ -177,6 +176,7 @@ impl Builder<'_> {
             Action {
                 action,
                 group: item.group,
+                owner: None,
                 done,
                 details,
             }
@@ -187,6 +187,81 @@ impl Builder<'_> {
             &mut self.draft.follow_ups
         };
         list.extend(actions.filter(|a| !a.action.is_empty()));
+        self.mark(body, Dest::Field(target));
+        true
+    }
+
+    /// Action items as a table: the action column (`Action`, `Item`, `Task`, else the
+    /// first), the owner column, and every other cell as `Header: value` details.
+    fn action_table(&mut self, target: &'static str, body: Range<usize>) -> bool {
+        let tables: Vec<Range<usize>> = self
+            .outline
+            .blocks
+            .iter()
+            .filter(|b| body.contains(&b.lines.start) && !matches!(b.kind, Kind::Rule))
+            .map(|b| {
+                if matches!(b.kind, Kind::Table) {
+                    Ok(b.lines.clone())
+                } else {
+                    Err(())
+                }
+            })
+            .collect::<Result<_, _>>()
+            .unwrap_or_default();
+        let [table] = &tables[..] else { return false };
+        let covered = body.clone().all(|i| {
+            table.contains(&i) || !self.outline.lines[i].chars().any(char::is_alphanumeric)
+        });
+        if !covered || table.len() < 3 {
+            return false;
+        }
+        let cells = |line: &str| -> Vec<String> {
+            line.trim()
+                .trim_start_matches('|')
+                .trim_end_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect()
+        };
+        let header = cells(self.outline.lines[table.start]);
+        let find = |words: &[&str]| {
+            header.iter().position(|h| {
+                let h = super::synonyms::normalise(h);
+                words.iter().any(|w| h.contains(w))
+            })
+        };
+        let action = find(&["action", "item", "task", "what"]).unwrap_or(0);
+        let owner = find(&["owner", "assignee", "who"]).filter(|&o| o != action);
+        let mut found = Vec::new();
+        for i in table.start + 2..table.end {
+            let row = cells(self.outline.lines[i]);
+            let Some(text) = row.get(action).filter(|t| !t.is_empty()) else {
+                return false;
+            };
+            let details: Vec<String> = row
+                .iter()
+                .enumerate()
+                .filter(|(n, c)| *n != action && Some(*n) != owner && !c.is_empty())
+                .map(|(n, c)| format!("{}: {c}", header.get(n).map_or("", String::as_str)))
+                .collect();
+            found.push(Action {
+                action: text.clone(),
+                group: None,
+                owner: owner
+                    .and_then(|o| row.get(o))
+                    .filter(|o| !o.is_empty())
+                    .cloned(),
+                done: None,
+                details: (!details.is_empty()).then(|| details.join("; ")),
+            });
+        }
+        let list = if target == "prevention" {
+            &mut self.draft.prevention
+        } else {
+            &mut self.draft.follow_ups
+        };
+        list.extend(found);
+        self.mark(table.start..table.start + 2, Dest::Heading);
         self.mark(body, Dest::Field(target));
         true
     }
@@ -263,6 +338,23 @@ impl Builder<'_> {
                 }
             },
         }
+        // Sub-headings such as "What went well" are the keys they were read into.
+        let headings: Vec<Range<usize>> = self
+            .outline
+            .blocks
+            .iter()
+            .filter(|b| body.contains(&b.lines.start))
+            .filter(|b| match &b.kind {
+                Kind::Heading { text, .. } => synonyms
+                    .target(text)
+                    .is_some_and(|t| matches!(t, "lessons" | "went_well" | "went_wrong" | "lucky")),
+                _ => false,
+            })
+            .map(|b| b.lines.clone())
+            .collect();
+        for lines in headings {
+            self.mark(lines, Dest::Heading);
+        }
         self.mark(body, Dest::Field("lessons"));
         true
     }
@@ -325,109 +417,4 @@ impl Builder<'_> {
         }
         true
     }
-
-    /// The first code block with an error line: its message, type, and the block as the
-    /// stack trace or the logs; the rest of the section stays a free section.
-    fn error(&mut self, head: &Head, body: Range<usize>) -> bool {
-        if self.draft.error.is_some() {
-            return false;
-        }
-        let found = self.outline.blocks.iter().find_map(|b| match &b.kind {
-            Kind::Code { info, text } if body.contains(&b.lines.start) => {
-                error_line(text).map(|(kind, message)| {
-                    (b.lines.clone(), info.clone(), text.clone(), kind, message)
-                })
-            }
-            _ => None,
-        });
-        let Some((lines, info, code, kind, message)) = found else {
-            return false;
-        };
-        let code = code.trim_end().to_owned();
-        let trace = code.contains("Traceback")
-            || code.contains("  File \"")
-            || code.contains("\n    at ")
-            || code.contains("panicked at");
-        self.draft.error = Some(Error {
-            kind,
-            message,
-            stack_trace: trace.then(|| code.clone()),
-            language: (!info.is_empty()).then_some(info),
-            logs: (!trace).then_some(code),
-        });
-        self.mark(lines.clone(), Dest::Field("error"));
-        let rest: Vec<&str> = body
-            .clone()
-            .filter(|i| !lines.contains(i))
-            .map(|i| self.outline.lines[i])
-            .collect();
-        let rest = rest.join("\n").trim().to_owned();
-        if rest.chars().any(char::is_alphanumeric) {
-            self.draft.sections.push(Section {
-                title: meta::clean(&head.text),
-                body: rest,
-            });
-            self.mark(body, Dest::Section);
-        } else {
-            self.mark(body, Dest::Heading);
-        }
-        true
-    }
-}
-
-/// The error a log or trace states: `TypeError: message` gives type and message; a line
-/// with `ERROR`, `Error:`, `FATAL` or `panicked` gives the message.
-pub fn error_line(text: &str) -> Option<(Option<String>, String)> {
-    for line in text.lines() {
-        let t = line.trim();
-        let (name, message) = t.split_once(": ").unwrap_or((t, ""));
-        let is_type = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-            && ["Error", "Exception", "Fault", "Failure"]
-                .iter()
-                .any(|s| name.ends_with(s));
-        if is_type && !message.trim().is_empty() {
-            return Some((Some(name.to_owned()), message.trim().to_owned()));
-        }
-    }
-    text.lines()
-        .map(str::trim)
-        .find(|t| {
-            ["ERROR", "Error:", "error:", "FATAL", "panicked"]
-                .iter()
-                .any(|m| t.contains(m))
-        })
-        .map(|t| (None, t.to_owned()))
-}
-
-/// Reads front matter into `draft`; true when it holds keys import does not know (then it
-/// is also kept whole, as a free section).
-pub fn front_matter(draft: &mut Draft, matter: &FrontMatter, vocabularies: &Vocabularies) -> bool {
-    let map: serde_json::Map<String, serde_json::Value> = match matter {
-        FrontMatter::Yaml(text) => serde_saphyr::from_str(text).unwrap_or_default(),
-        FrontMatter::Toml(text) => toml::from_str::<toml::Table>(text)
-            .ok()
-            .and_then(|t| serde_json::to_value(t).ok())
-            .and_then(|v| v.as_object().cloned())
-            .unwrap_or_default(),
-    };
-    let mut unknown = map.is_empty();
-    for (label, value) in &map {
-        let text = match value {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                .collect::<Vec<_>>()
-                .join(", "),
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
-        };
-        let taken = meta::key(label)
-            .is_some_and(|key| meta::apply(draft, key, &text, vocabularies) == Applied::Taken);
-        unknown |= !taken;
-    }
-    unknown
 }

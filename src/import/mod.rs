@@ -10,8 +10,10 @@
 //! workspace's default, a `review` entry, and a comment on its line.
 
 mod account;
+mod dates;
 mod draft;
 mod emit;
+mod error;
 mod fields;
 mod links;
 mod meta;
@@ -136,8 +138,14 @@ pub fn import(
     };
     let accounting = account::account(&b.outline, &b.dest, &incident);
     let day = b.draft.date.get(..10).unwrap_or("1970-01-01");
+    let slug = crate::workspace::slugify(&b.draft.title);
+    // A title that starts with its date ("2025-04-22: CI stuck") names the day once.
+    let slug = match slug.strip_prefix(day).map(|s| s.trim_start_matches('-')) {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => slug,
+    };
     Ok(Imported {
-        file_name: format!("{day}-{}.yaml", crate::workspace::slugify(&b.draft.title)),
+        file_name: format!("{day}-{slug}.yaml"),
         yaml,
         accounting,
         review: b.draft.review.iter().map(|r| r.field.clone()).collect(),
@@ -178,7 +186,7 @@ impl Builder<'_> {
         let Some((matter, lines)) = self.outline.front.clone() else {
             return;
         };
-        let unknown = fields::front_matter(
+        let unknown = error::front_matter(
             &mut self.draft,
             &matter,
             &self.options.settings.vocabularies,

@@ -108,6 +108,7 @@ impl Builder<'_> {
     pub fn sections(&mut self, heads: &[Head]) {
         let total = self.outline.lines.len();
         let top = heads.iter().map(|h| h.level).min().unwrap_or(2);
+        let repeated = self.repeated_targets(heads, top);
         let mut current: Option<usize> = None;
         let mut i = 0;
         while i < heads.len() {
@@ -124,7 +125,11 @@ impl Builder<'_> {
                 i += 1;
                 continue;
             }
-            let target = self.options.synonyms.target(&head.text);
+            let target = self
+                .options
+                .synonyms
+                .target(&head.text)
+                .filter(|t| head.level <= top || !repeated.contains(t));
             if let Some(target) = target
                 && self.place(target, head, head.lines.end..sub_end, &heads[i + 1..next])
             {
@@ -143,6 +148,34 @@ impl Builder<'_> {
                 section.body = section.title.clone();
             }
         }
+    }
+
+    /// Fields named by sub-headings of two or more unmapped top-level sections: a document
+    /// with several incidents' worth of sections ("Incident 1", "Incident 2", each with its
+    /// timeline and cause). Those sub-sections stay with their incident, as free sections,
+    /// rather than being merged into one field.
+    fn repeated_targets(&self, heads: &[Head], top: u8) -> Vec<&'static str> {
+        let synonyms = &self.options.synonyms;
+        let mut seen: Vec<(&'static str, usize)> = Vec::new();
+        let mut parent = None;
+        for (i, head) in heads.iter().enumerate() {
+            if head.level <= top {
+                parent = synonyms.target(&head.text).is_none().then_some(i);
+                continue;
+            }
+            if let (Some(p), Some(target)) = (parent, synonyms.target(&head.text))
+                && !seen.contains(&(target, p))
+            {
+                seen.push((target, p));
+            }
+        }
+        let mut repeated: Vec<&'static str> = seen
+            .iter()
+            .filter(|(t, _)| seen.iter().filter(|(o, _)| o == t).count() > 1)
+            .map(|(t, _)| *t)
+            .collect();
+        repeated.dedup();
+        repeated
     }
 
     /// `## Date: May 15, 2025`: a heading that states a metadata value.
@@ -225,49 +258,66 @@ impl Builder<'_> {
             .outline
             .blocks
             .iter()
-            .filter(|b| matches!(b.kind, Kind::Paragraph) && range.contains(&b.lines.start))
+            .filter(|b| {
+                matches!(b.kind, Kind::Paragraph)
+                    && b.lines.start < range.end
+                    && b.lines.end > range.start
+            })
             .map(|b| b.lines.clone())
             .collect();
         let mut taken = Vec::new();
         for lines in paragraphs {
-            let first = self.outline.lines[lines.start];
-            if !first.trim_start().starts_with("**") || self.dest[lines.start].is_some() {
-                continue;
+            // Each line that starts with a label begins a run, up to the next label.
+            let starts: Vec<usize> = lines
+                .clone()
+                .filter(|&i| {
+                    let line = self.outline.lines[i].trim_start();
+                    line.starts_with("**") && meta::split(line, false).is_some()
+                })
+                .collect();
+            for (n, &at) in starts.iter().enumerate() {
+                let end = starts.get(n + 1).copied().unwrap_or(lines.end);
+                if self.dest[at].is_some() || !range.contains(&at) {
+                    continue;
+                }
+                if let Some(target) = self.take_label(at..end) {
+                    // The label is a heading; what follows it is verified like any text.
+                    self.mark(at..at + 1, Dest::Meta(target));
+                    self.mark(at..end, Dest::Field(target));
+                    taken.extend(at..end);
+                }
             }
-            let Some((label, value)) = meta::split(first, false) else {
-                continue;
-            };
-            let Some(target) = self.options.synonyms.target(&label) else {
-                continue;
-            };
-            let d = &mut self.draft;
-            let slot = match target {
-                "summary" => &mut d.summary,
-                "impact" => &mut d.impact.summary,
-                "detection" => &mut d.detection,
-                "root_cause" => &mut d.root_cause.summary,
-                "technical" => &mut d.root_cause.technical,
-                "trigger" => &mut d.root_cause.trigger,
-                "resolution" => &mut d.resolution,
-                "verification" => &mut d.verification,
-                "rollback" => &mut d.rollback,
-                _ => continue,
-            };
-            if slot.is_some() || value.trim().is_empty() {
-                continue;
-            }
-            let mut text = value.trim().to_owned();
-            for line in &self.outline.lines[lines.start + 1..lines.end] {
-                text.push('\n');
-                text.push_str(line);
-            }
-            *slot = Some(text.trim_end().to_owned());
-            // The label is a heading; what follows it is verified like any text.
-            self.mark(lines.start..lines.start + 1, Dest::Meta(target));
-            self.mark(lines.clone(), Dest::Field(target));
-            taken.extend(lines);
         }
         taken
+    }
+
+    /// Puts the labelled run `lines` into the empty prose field its label names.
+    fn take_label(&mut self, lines: Range<usize>) -> Option<&'static str> {
+        let (label, value) = meta::split(self.outline.lines[lines.start], false)?;
+        let target = self.options.synonyms.target(&label)?;
+        let d = &mut self.draft;
+        let slot = match target {
+            "summary" => &mut d.summary,
+            "impact" => &mut d.impact.summary,
+            "detection" => &mut d.detection,
+            "root_cause" => &mut d.root_cause.summary,
+            "technical" => &mut d.root_cause.technical,
+            "trigger" => &mut d.root_cause.trigger,
+            "resolution" => &mut d.resolution,
+            "verification" => &mut d.verification,
+            "rollback" => &mut d.rollback,
+            _ => return None,
+        };
+        if slot.is_some() || value.trim().is_empty() {
+            return None;
+        }
+        let mut text = value.trim().to_owned();
+        for line in &self.outline.lines[lines.start + 1..lines.end] {
+            text.push('\n');
+            text.push_str(line.trim_end());
+        }
+        *slot = Some(text.trim_end().to_owned());
+        Some(target)
     }
 
     /// What the document did not say: defaults from the workspace, each listed for review.

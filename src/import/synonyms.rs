@@ -214,6 +214,11 @@ const HEADINGS: &[(&str, &[&str])] = &[
             "went wrong",
             "what went poorly",
             "what could have gone better",
+            "what didn t go so well",
+            "what did not go so well",
+            "what didn t go well",
+            "what can be improved",
+            "what could be improved",
         ],
     ),
     (
