@@ -38,6 +38,17 @@ pub struct Error {
     pub logs: Option<String>,
 }
 
+/// A change with before and after.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    pub file: String,
+    pub lines: Option<String>,
+    pub language: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub description: Option<String>,
+}
+
 /// A known issue.
 #[derive(Debug, Clone, Default)]
 pub struct Issue {
@@ -131,6 +142,7 @@ pub struct Draft {
     pub detection: Option<String>,
     pub timeline: Vec<Entry>,
     pub root_cause: Cause,
+    pub changes: Vec<Change>,
     pub resolution: Option<String>,
     pub verification: Option<String>,
     pub prevention: Vec<Action>,

@@ -238,6 +238,7 @@ fn body(w: &mut Writer, d: &Draft) {
     }
     timeline(w, &d.timeline);
     cause(w, d);
+    changes(w, d);
     for (key, text) in [
         ("resolution", &d.resolution),
         ("verification", &d.verification),
@@ -283,6 +284,22 @@ fn cause(w: &mut Writer, d: &Draft) {
     w.strings(2, "contributing_factors", &c.contributing_factors);
     w.opt(2, "trigger", c.trigger.as_ref());
     w.strings(2, "whys", &c.whys);
+}
+
+fn changes(w: &mut Writer, d: &Draft) {
+    if d.changes.is_empty() {
+        return;
+    }
+    w.line("");
+    w.line("changes:");
+    for change in &d.changes {
+        w.line(&format!("  - file: {}", scalar(&change.file, 4)));
+        w.opt(4, "lines", change.lines.as_ref());
+        w.opt(4, "language", change.language.as_ref());
+        w.opt(4, "description", change.description.as_ref());
+        w.opt(4, "before", change.before.as_ref());
+        w.opt(4, "after", change.after.as_ref());
+    }
 }
 
 fn actions(w: &mut Writer, key: &str, items: &[Action]) {

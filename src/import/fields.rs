@@ -50,7 +50,12 @@ impl Builder<'_> {
             "contributing_factors" | "whys" => return self.items(target, head, body),
             _ => {}
         }
-        let text = self.text(body.clone());
+        let taken = if matches!(target, "resolution" | "technical" | "root_cause") {
+            self.code_pairs(&head.text, body.clone())
+        } else {
+            Vec::new()
+        };
+        let text = self.text_without(body.clone(), &taken);
         let d = &mut self.draft;
         let slot = match target {
             "summary" => &mut d.summary,

@@ -10,6 +10,7 @@
 //! workspace's default, a `review` entry, and a comment on its line.
 
 mod account;
+mod changes;
 mod dates;
 mod draft;
 mod emit;
@@ -173,6 +174,20 @@ impl Builder<'_> {
             .trim_matches('\n')
             .trim_end()
             .to_owned()
+    }
+
+    /// The text of `lines` less the lines in `taken` (moved to another field).
+    pub fn text_without(&self, lines: Range<usize>, taken: &[usize]) -> String {
+        if taken.is_empty() {
+            return self.text(lines);
+        }
+        let kept: Vec<&str> = lines
+            .filter(|i| !taken.contains(i))
+            .map(|i| self.outline.lines[i])
+            .collect();
+        let text = kept.join("\n");
+        let trimmed: Vec<&str> = text.split("\n\n\n").collect();
+        trimmed.join("\n\n").trim_matches('\n').trim_end().to_owned()
     }
 
     /// Whether `lines` hold nothing but blanks and rules.
