@@ -97,8 +97,6 @@ const KEYS: &[(Key, &[&str])] = &[
             "written by",
             "prepared by",
             "agent",
-            "reporter",
-            "reported by",
         ],
     ),
     (

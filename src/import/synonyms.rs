@@ -84,6 +84,8 @@ const HEADINGS: &[(&str, &[&str])] = &[
             "chronology",
             "sequence of events",
             "timeline of events",
+            "disclosure timeline",
+            "response timeline",
             "detailed timeline",
         ],
     ),
