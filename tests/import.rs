@@ -102,14 +102,23 @@ fn every_fixture_imports_as_its_golden_checks_and_builds() {
     // The timeline across midnight reads in order: its times of day roll to the next day.
     let midnight: Vec<&Value> = diagnostics
         .iter()
-        .filter(|d| d["file"].as_str().is_some_and(|f| f.contains("batch-billing")))
+        .filter(|d| {
+            d["file"]
+                .as_str()
+                .is_some_and(|f| f.contains("batch-billing"))
+        })
         .collect();
     assert!(midnight.is_empty(), "{midnight:#?}");
     let build = ws.run(&["build"]);
     assert!(build.status.success(), "{}", stderr(&build));
-    let report = fs::read_to_string(ws.path("reports/2025-06-30-batch-billing-run-overran-into-the-morning.md"))
-        .expect("report");
-    assert!(report.contains("2h 10m") || report.contains("2 h 10 min"), "time to detect across midnight:\n{report}");
+    let report = fs::read_to_string(
+        ws.path("reports/2025-06-30-batch-billing-run-overran-into-the-morning.md"),
+    )
+    .expect("report");
+    assert!(
+        report.contains("2h 10m") || report.contains("2 h 10 min"),
+        "time to detect across midnight:\n{report}"
+    );
     // The image next to the setext fixture is copied beside its incident.
     assert!(
         ws.path("incidents/2025-02-03-disk-full-on-the-build-cache-host/disk.png")

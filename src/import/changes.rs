@@ -10,11 +10,14 @@ use super::draft::Change;
 use super::outline::Kind;
 use super::{Builder, Dest};
 
+/// A code block's info string and text.
+type Code = (String, String);
+
 impl Builder<'_> {
     /// Takes the code pairs of `body` (under `heading`) into `changes`; returns the lines
     /// taken.
     pub fn code_pairs(&mut self, heading: &str, body: Range<usize>) -> Vec<usize> {
-        let blocks: Vec<(Range<usize>, Option<(String, String)>)> = self
+        let blocks: Vec<(Range<usize>, Option<Code>)> = self
             .outline
             .blocks
             .iter()
@@ -50,7 +53,9 @@ impl Builder<'_> {
             }
             let label = |k: usize, word: &str| {
                 blocks.get(k).is_some_and(|(l, c)| {
-                    c.is_none() && l.len() == 1 && self.outline.lines[l.start].to_lowercase().contains(word)
+                    c.is_none()
+                        && l.len() == 1
+                        && self.outline.lines[l.start].to_lowercase().contains(word)
                 })
             };
             let pair = label(n, "before")
@@ -70,7 +75,11 @@ impl Builder<'_> {
                 });
                 // The "Before"/"After" labels are the keys they were read into.
                 for (k, (lines, _)) in blocks[n..n + 4].iter().enumerate() {
-                    let dest = if k % 2 == 0 { Dest::Heading } else { Dest::Field("changes") };
+                    let dest = if k % 2 == 0 {
+                        Dest::Heading
+                    } else {
+                        Dest::Field("changes")
+                    };
                     self.mark(lines.clone(), dest);
                     taken.extend(lines.clone());
                 }
@@ -93,7 +102,8 @@ impl Builder<'_> {
         let rest = &line[at + "changed ".len()..];
         let rest = rest.strip_prefix("from ").unwrap_or(rest);
         let mut parts = rest.split('`');
-        let (lead, before, middle, after) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let (lead, before, middle, after) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         (lead.trim().is_empty() && middle.trim() == "to" && !before.is_empty() && !after.is_empty())
             .then(|| (before.to_owned(), after.to_owned()))
     }
@@ -102,13 +112,20 @@ impl Builder<'_> {
     fn file_line(&self, lines: Range<usize>) -> Option<(String, Option<String>)> {
         let line = self.outline.lines.get(lines.start)?;
         let (label, value) = super::meta::split(line, false)?;
-        if !matches!(label.to_lowercase().as_str(), "file" | "path" | "changed file" | "file to modify") {
+        if !matches!(
+            label.to_lowercase().as_str(),
+            "file" | "path" | "changed file" | "file to modify"
+        ) {
             return None;
         }
         let (path, _) = path_in(&value)?;
         let range = value
-            .split(|c: char| c == '(' || c == ')')
-            .find_map(|part| part.trim().strip_prefix("Lines ").or_else(|| part.trim().strip_prefix("lines ")))
+            .split(['(', ')'])
+            .find_map(|part| {
+                part.trim()
+                    .strip_prefix("Lines ")
+                    .or_else(|| part.trim().strip_prefix("lines "))
+            })
             .map(|r| r.trim().to_owned());
         Some((path, range))
     }
@@ -118,7 +135,10 @@ impl Builder<'_> {
 fn path_in(text: &str) -> Option<(String, Option<String>)> {
     text.split('`').skip(1).step_by(2).find_map(|inside| {
         let looks_like_path = !inside.contains(' ')
-            && (inside.contains('/') || inside.rsplit_once('.').is_some_and(|(s, ext)| !s.is_empty() && (1..=5).contains(&ext.len())));
+            && (inside.contains('/')
+                || inside
+                    .rsplit_once('.')
+                    .is_some_and(|(s, ext)| !s.is_empty() && (1..=5).contains(&ext.len())));
         looks_like_path.then(|| (inside.to_owned(), None))
     })
 }

@@ -182,9 +182,8 @@ fn header(w: &mut Writer, d: &Draft) {
     w.field(0, "severity", &d.severity, why("severity").as_deref());
     let review: Vec<String> = d.review.iter().map(|r| r.field.clone()).collect();
     w.inline("review", &review);
-    match &d.summary {
-        Some(summary) => w.field(0, "summary", summary, why("summary").as_deref()),
-        None => {}
+    if let Some(summary) = &d.summary {
+        w.field(0, "summary", summary, why("summary").as_deref());
     }
     w.inline("authors", &d.authors);
     w.opt(0, "lead", d.lead.as_ref());

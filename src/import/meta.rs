@@ -91,13 +91,7 @@ const KEYS: &[(Key, &[&str])] = &[
     ),
     (
         Key::Authors,
-        &[
-            "author",
-            "authors",
-            "written by",
-            "prepared by",
-            "agent",
-        ],
+        &["author", "authors", "written by", "prepared by", "agent"],
     ),
     (
         Key::Lead,

@@ -187,7 +187,11 @@ impl Builder<'_> {
             .collect();
         let text = kept.join("\n");
         let trimmed: Vec<&str> = text.split("\n\n\n").collect();
-        trimmed.join("\n\n").trim_matches('\n').trim_end().to_owned()
+        trimmed
+            .join("\n\n")
+            .trim_matches('\n')
+            .trim_end()
+            .to_owned()
     }
 
     /// Whether `lines` hold nothing but blanks and rules.

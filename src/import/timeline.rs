@@ -138,10 +138,11 @@ impl Builder<'_> {
         }) else {
             return;
         };
-        let zone = normalise(&header[column])
-            .contains("utc")
-            .then_some(" UTC")
-            .unwrap_or("");
+        let zone = if normalise(&header[column]).contains("utc") {
+            " UTC"
+        } else {
+            ""
+        };
         let mut found = Vec::new();
         for i in lines.start + 2..lines.end {
             let row = cells(self.outline.lines[i]);
