@@ -152,6 +152,11 @@ impl Writer {
 pub fn emit(draft: &Draft, schema: &str, source: &str) -> String {
     let mut w = Writer::new();
     w.line(&format!("# yaml-language-server: $schema={schema}"));
+    // A comment ends at a line break; a path may hold one.
+    let source: String = source
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
     w.line(&format!("# Imported by `postmortem import` from {source}."));
     if !draft.review.is_empty() {
         w.line("# The fields under `review` hold defaults: check them, then empty the list.");

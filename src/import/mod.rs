@@ -101,6 +101,7 @@ pub fn import(
     exists: &dyn Fn(&str) -> bool,
     options: &Options,
 ) -> Result<Imported, String> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let (source, attachments) = links::rewrite(source, exists);
     let outline = Outline::of(&source);
     let lines = outline.lines.len();

@@ -132,3 +132,17 @@ fn the_accounting_counts_a_line_whose_words_are_missing_as_dropped() {
         "an unplaced line is dropped"
     );
 }
+
+#[test]
+fn windows_line_ends_and_a_byte_order_mark_are_read_like_any_file() {
+    let source = "\u{feff}# Disk full\r\n\r\n**Date:** 2025-01-01\r\n\r\n## Summary\r\n\r\nThe disk filled.\r\n";
+    let imported = import(source, "d.md", "d", &|_| false, &options()).expect("imports");
+    assert_eq!(imported.file_name, "2025-01-01-disk-full.yaml");
+    assert!(
+        imported.yaml.contains("summary: The disk filled.\n"),
+        "{}",
+        imported.yaml
+    );
+    assert!(!imported.yaml.contains('\r'));
+    assert_eq!(imported.accounting.dropped, 0, "{:?}", imported.accounting);
+}
