@@ -16,6 +16,7 @@ mod draft;
 mod emit;
 mod error;
 mod fields;
+mod footnotes;
 mod links;
 mod meta;
 mod outline;
@@ -118,6 +119,7 @@ pub fn import(
     let intro = b.metadata(title.as_ref().map_or(0, |t| t.lines.end)..intro_end, true);
     b.sections(&heads);
     b.intro(intro);
+    b.footnotes();
     b.defaults(stem, title.as_ref().map(|t| t.text.as_str()));
     b.draft.links.push(draft::Link {
         title: "Imported from".into(),
