@@ -17,6 +17,7 @@ const EXAMPLES: &str = "\
 Examples:
   postmortem init                       set up this folder, with a GitHub Pages workflow
   postmortem new \"Redis CLIENT_CLASS option breaks login\" --severity high --tag redis
+  postmortem import docs/postmortems    bring existing Markdown postmortems in
   postmortem check                      validate every incident file (for CI)
   postmortem check --format json        the same, as JSON lines for editors and tools
   postmortem build                      write reports/ and site/
@@ -45,6 +46,8 @@ enum Command {
     New(cmd::new::Args),
     /// Validate every incident file; exits 1 if any has an error.
     Check(cmd::check::Args),
+    /// Turn Markdown postmortems into incident files, accounting for every line.
+    Import(cmd::import::Args),
     /// Build the Markdown reports and the static site.
     Build(cmd::build::Args),
     /// Build, serve the site on 127.0.0.1, rebuild on every change and reload the browser.
@@ -70,6 +73,7 @@ const UNUSED_GLOBALS: &[(&str, &[&str])] = &[
     ("init", &["verbose"]),
     ("new", &["verbose"]),
     ("check", &["verbose"]),
+    ("import", &["verbose"]),
     ("serve", &["verbose"]),
     ("watch", &["verbose"]),
     ("actions", &["verbose"]),
@@ -113,6 +117,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(args, &cli.global),
         Command::New(args) => cmd::new::run(args, &cli.global),
         Command::Check(args) => cmd::check::run(args, &cli.global),
+        Command::Import(args) => cmd::import::run(args, &cli.global),
         Command::Build(args) => cmd::build::run(args, &cli.global),
         Command::Serve(args) => cmd::serve::run(args, &cli.global),
         Command::Watch(args) => cmd::watch::run(args, &cli.global),

@@ -63,6 +63,17 @@ pub struct Config {
     /// Host names `serve` answers besides localhost and its own address (`--allowed-host`),
     /// for a preview shared on a network.
     pub allowed_hosts: Vec<String>,
+    /// Settings of `postmortem import`: `[import.headings]` maps more heading wordings to
+    /// fields (`"What we saw" = "detection"`), on top of the built-in synonyms.
+    pub import: ImportConfig,
+}
+
+/// The `[import]` table of `postmortem.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportConfig {
+    /// Heading wording → field name, e.g. `"Customer pain" = "impact"`.
+    pub headings: std::collections::BTreeMap<String, String>,
 }
 
 /// Every key `postmortem.toml` may have, for "did you mean" and the list of valid ones.
@@ -83,6 +94,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "remote_images",
     "cache",
     "allowed_hosts",
+    "import",
 ];
 
 impl Default for Config {
@@ -105,6 +117,7 @@ impl Default for Config {
             remote_images: Vec::new(),
             cache: DEFAULT_CACHE.into(),
             allowed_hosts: Vec::new(),
+            import: ImportConfig::default(),
         }
     }
 }

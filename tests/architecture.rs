@@ -11,6 +11,7 @@ const LAYERS: &[&str] = &[
     "diagnostic",
     "workspace",
     "load",
+    "import",
     "knowledge",
     "render",
     "site",

@@ -139,6 +139,7 @@ fn incident(index: usize, topic: &Topic, earlier: &[Generated], rng: &mut Rng) -
         status: Choice::new(status.name()),
         status_note,
         severity: Choice::new(severity.name()),
+        review: Vec::new(),
         summary: text(summary),
         authors: owned(&authors),
         lead: None,

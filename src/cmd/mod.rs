@@ -21,6 +21,7 @@ pub mod build;
 pub mod check;
 pub mod completions;
 pub mod export;
+pub mod import;
 pub mod init;
 pub mod man;
 pub mod new;

@@ -63,7 +63,7 @@ fn level(given: Option<&str>, vocabulary: &Vocabulary, default: usize) -> String
 }
 
 /// Name of the schema file `new` keeps beside the incident files for editors.
-const SCHEMA_FILE: &str = ".schema.json";
+pub const SCHEMA_FILE: &str = ".schema.json";
 
 /// Writes `incidents/<date>-<slug>.yaml`; refuses to overwrite.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
@@ -112,7 +112,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
 }
 
 /// Keeps the editor schema next to the incidents current (it is generated, never edited).
-fn write_schema(path: &Path, vocabularies: &Vocabularies) -> anyhow::Result<()> {
+pub fn write_schema(path: &Path, vocabularies: &Vocabularies) -> anyhow::Result<()> {
     let schema = model::schema_json(vocabularies) + "\n";
     if fs::read_to_string(path).is_ok_and(|old| old == schema) {
         return Ok(());

@@ -96,6 +96,16 @@ pub fn check(
                 .with_help("write the cause as text, or give `summary`, `technical` or `contributing_factors`"),
         );
     }
+    if !incident.review.is_empty() {
+        diagnostics.push(
+            at.diagnostic(
+                at.span("review"),
+                format!("imported, needs review: {}", incident.review.join(", ")),
+            )
+            .with_severity(Severity::Warning)
+            .with_help("check each field against the original, then empty the `review` list"),
+        );
+    }
     let problems = incident.resolve_times(&settings.zone);
     diagnostics.extend(problems.iter().map(|p| timeline_warning(p, at)));
     diagnostics

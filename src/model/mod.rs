@@ -75,6 +75,11 @@ pub struct Incident {
     /// How bad it was: one of the workspace's severity levels (or an alias).
     #[schemars(with = "vocabulary::SeveritySchema")]
     pub severity: Choice,
+    /// Fields someone still has to check, e.g. `severity` after `postmortem import` wrote the
+    /// workspace's default because the original did not say. `check` warns while the list is
+    /// not empty and the site marks the incident "imported, needs review".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<String>,
     /// Two or three sentences for someone who reads nothing else. Markdown.
     pub summary: NonEmptyString,
     /// Who wrote this postmortem. Plain text.
