@@ -33,8 +33,10 @@ fn size_of(dir: &Path) -> u64 {
 #[test]
 fn an_incident_with_two_thousand_tags_builds_a_small_site() {
     let ws = Workspace::new();
-    ws.incident("huge.yaml", with_lists(2_000, 20))
-        .incident("small.yaml", VALID.replace("Cache outage", "Small one") + "tags: [tags-1]\n");
+    ws.incident("huge.yaml", with_lists(2_000, 20)).incident(
+        "small.yaml",
+        VALID.replace("Cache outage", "Small one") + "tags: [tags-1]\n",
+    );
     let started = Instant::now();
     let output = ws.run(&["build"]);
     let took = started.elapsed();
@@ -55,12 +57,24 @@ fn an_incident_with_two_thousand_tags_builds_a_small_site() {
         .map(|m| m.len())
         .max()
         .unwrap_or(0);
-    assert!(largest_term_page < 10_000, "a tag page of {largest_term_page} bytes");
+    assert!(
+        largest_term_page < 10_000,
+        "a tag page of {largest_term_page} bytes"
+    );
 
     let page = std::fs::read_to_string(ws.path("site/tags/tags-1/index.html")).unwrap();
-    assert!(page.contains("and 1992 more"), "the tags past the cap are counted");
-    assert!(page.contains("and 12 more"), "the services past the cap are counted");
-    assert!(page.contains("Small one"), "every incident of the tag is listed");
+    assert!(
+        page.contains("and 1992 more"),
+        "the tags past the cap are counted"
+    );
+    assert!(
+        page.contains("and 12 more"),
+        "the services past the cap are counted"
+    );
+    assert!(
+        page.contains("Small one"),
+        "every incident of the tag is listed"
+    );
     assert_eq!(page.matches("href=\"../../tags/tags-7/").count(), 1);
     assert_eq!(page.matches("href=\"../../tags/tags-8/").count(), 0);
     // The incident's own page still lists them all.

@@ -127,7 +127,9 @@ fn list_lengths(incident: &Incident, at: &Locator<'_>) -> Vec<Diagnostic> {
         } else {
             (LIST_WARN, Severity::Warning)
         };
-        let span = at.span(&format!("{field}[{bound}]")).or_else(|| at.span(field));
+        let span = at
+            .span(&format!("{field}[{bound}]"))
+            .or_else(|| at.span(field));
         let message = match severity {
             Severity::Error => format!("`{field}` has {n} entries, more than {LIST_LIMIT}"),
             _ => format!("`{field}` has {n} entries"),

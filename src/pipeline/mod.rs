@@ -62,26 +62,31 @@ pub struct Outputs {
     pub reports: PathBuf,
 }
 
-/// Where `options` say to write, checked: the site folder must be one we may replace.
+/// Where `options` say to write, checked: the site folder must be one we may replace, and
+/// the reports folder must not be among the sources. A trailing `/` changes nothing: `link/`
+/// is checked as `link` (it would otherwise follow a symbolic link the plain form refuses).
 pub fn outputs(workspace: &Workspace, options: &BuildOptions) -> Result<Outputs, WriteError> {
-    let site = options
-        .out
-        .clone()
-        .unwrap_or_else(|| workspace.output_dir());
-    let reports = options
-        .reports
-        .clone()
-        .unwrap_or_else(|| workspace.reports_dir());
-    let protected = [
-        workspace.root.as_path(),
-        &workspace.incidents_dir(),
-        &workspace.templates_dir(),
-        &reports,
-        &workspace.cache_dir(),
-    ]
-    .map(Path::to_path_buf);
-    let protected: Vec<&Path> = protected.iter().map(PathBuf::as_path).collect();
-    write::check_output_dir(&site, &protected)?;
+    let site = write::without_trailing_slash(
+        &options
+            .out
+            .clone()
+            .unwrap_or_else(|| workspace.output_dir()),
+    );
+    let reports = write::without_trailing_slash(
+        &options
+            .reports
+            .clone()
+            .unwrap_or_else(|| workspace.reports_dir()),
+    );
+    let root = workspace.root.as_path();
+    let (incidents, templates, cache) = (
+        workspace.incidents_dir(),
+        workspace.templates_dir(),
+        workspace.cache_dir(),
+    );
+    write::check_reports_dir(&reports, root, &[&incidents, &templates, &cache])?;
+    write::check_output_dir(&site, &[root, &incidents, &templates, &reports, &cache])?;
+    write::check_reports_dir(&reports, root, &[&site])?;
     Ok(Outputs { site, reports })
 }
 

@@ -151,10 +151,8 @@ impl SiteRenderer {
         let text = report
             .then(|| {
                 let loaded = &data.incidents[i];
-                if loaded.attachments.is_empty() {
-                    return report::render_report(&view, &self.templates);
-                }
-                // Links to attached files lead to where the files lie, from the reports.
+                // Prose made safe for any Markdown renderer; links to attached files lead
+                // to where the files lie, from the reports.
                 let linked = report::with_report_links(loaded, self.reports_dir.as_deref());
                 let view = IncidentPage {
                     incident: &linked,

@@ -33,6 +33,14 @@ pub enum WriteError {
         /// Why, and what to do instead.
         reason: String,
     },
+    /// The reports folder is among the sources.
+    #[error("refusing to write reports to {path}: {reason}")]
+    RefusedReports {
+        /// The folder.
+        path: PathBuf,
+        /// Why, and what to do instead.
+        reason: String,
+    },
     /// A report would overwrite a file postmortem did not write.
     #[error(
         "refusing to overwrite {0}: it was not written by postmortem (move it, or choose another --reports folder)"
@@ -100,6 +108,34 @@ pub fn check_output_dir(out: &Path, protected: &[&Path]) -> Result<(), WriteErro
             }
         }
     }
+}
+
+/// Checks that reports may be written into `reports`: not the workspace `root`, nor one of
+/// `folders` (incidents, templates, cache, site) or a folder inside one, where they would mix
+/// with the files postmortem reads or replaces.
+pub fn check_reports_dir(reports: &Path, root: &Path, folders: &[&Path]) -> Result<(), WriteError> {
+    let target = absolute(reports);
+    let root = absolute(root);
+    let inside = folders
+        .iter()
+        .map(|f| absolute(f))
+        .find(|folder| target.starts_with(folder));
+    match inside.or((target == root).then_some(root)) {
+        None => Ok(()),
+        Some(folder) => Err(WriteError::RefusedReports {
+            path: reports.to_path_buf(),
+            reason: format!(
+                "they would be written among the files of {}; use a folder of their own such as `reports`",
+                folder.display()
+            ),
+        }),
+    }
+}
+
+/// `path` without trailing separators (and `.` components), so `site/` and `site` are one
+/// folder to every check.
+pub fn without_trailing_slash(path: &Path) -> PathBuf {
+    path.components().collect()
 }
 
 /// A folder beside `of`, `.<name>.new-<pid>`, created empty, where new output waits until
