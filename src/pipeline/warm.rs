@@ -101,6 +101,8 @@ impl Pipeline {
             render,
             write: start.elapsed() - render,
             stamp: Some(last.stamp),
+            leftovers: 0,
+            mismatch: None,
         }))
     }
 
