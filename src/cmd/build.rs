@@ -89,9 +89,8 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Prints the warnings of a build and what it wrote.
-fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path) -> PathBuf) {
-    print_diagnostics(&summary.diagnostics, global.quiet);
+/// What this build repaired of an earlier, interrupted one.
+fn print_repairs(summary: &BuildSummary) {
     if summary.leftovers > 0 {
         say!(
             "removed {} staging folder{} left by interrupted builds",
@@ -105,6 +104,12 @@ fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path
              different builds: an earlier build was interrupted; this build wrote both again"
         );
     }
+}
+
+/// Prints the warnings of a build and what it wrote.
+fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path) -> PathBuf) {
+    print_diagnostics(&summary.diagnostics, global.quiet);
+    print_repairs(summary);
     if global.verbose {
         let phases: Vec<String> = summary
             .phases
