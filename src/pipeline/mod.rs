@@ -187,9 +187,8 @@ pub fn build(
         Some(built) => built,
         None => {
             progress(Progress::Start(incidents.len()));
-            let built = pipeline.write_full_locked(&incidents, &summaries, None, &|| {
-                progress(Progress::Page)
-            })?;
+            let built = pipeline
+                .write_full_locked(&incidents, &summaries, None, &|| progress(Progress::Page))?;
             pipeline.record_build(&incidents, &built);
             built
         }
