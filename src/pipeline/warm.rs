@@ -25,7 +25,7 @@ use crate::load::LoadedIncident;
 use crate::model::{Digest, Digester};
 use crate::search::{BUNDLE_DIR, BundleFile, BundleStats, Indexer, SearchRecord};
 use crate::site::live::{Digests, LiveFolder, LiveReports};
-use crate::site::write::{ReportStats, site_stamp};
+use crate::site::write::{self, ReportStats, site_stamp};
 use crate::site::{Inventory, MemorySink, Output, Plan, Sink, SiteData, SiteError, plan};
 
 impl Pipeline {
@@ -70,6 +70,7 @@ impl Pipeline {
             from_cache: true,
             ..BundleStats::default()
         };
+        let mut stamp = last.stamp;
         if !plan.is_empty() || bundle.is_some() {
             // Everything rendered: the folders change from here on. The record is forgotten
             // meanwhile, so an interrupted update is followed by a full build.
@@ -81,10 +82,21 @@ impl Pipeline {
                 changed.site += replace_bundle(&files, &site)?;
                 search = stats;
             }
+            // The build id last, the reports' after the site's: a kill in between leaves
+            // a pair the next build reports (and the record is forgotten meanwhile).
+            let reports: Vec<String> = inventory
+                .pages()
+                .filter(|page| page.output() == Output::Reports)
+                .map(|page| page.path())
+                .collect();
+            let build = write::build_id_on_disk(&self.outputs.reports, &reports);
+            write::set_site_build_id(&self.outputs.site, &build)?;
+            write::set_reports_build_id(&self.outputs.reports, &build)?;
+            stamp = site_stamp(&self.outputs.site).unwrap_or(stamp);
             let record = LastBuild {
                 inventory: inventory.clone(),
                 bundle: bundle_key,
-                ..last
+                stamp,
             };
             cache.put_last_build(place, &record);
         }
@@ -100,7 +112,7 @@ impl Pipeline {
             cache: Some(prune(cache)),
             render,
             write: start.elapsed() - render,
-            stamp: Some(last.stamp),
+            stamp: Some(stamp),
             leftovers: 0,
             mismatch: None,
         }))

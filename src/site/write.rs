@@ -23,7 +23,7 @@ use crate::model::{Digest, Digester};
 use crate::render::report::MARKER;
 pub use guard::{
     OutputLock, REPORTS_BUILD_FILE, STAGING_MARKER, lock_output, remove_leftovers,
-    remove_own_staging, reports_build_id, site_build_id,
+    remove_own_staging, reports_build_id, set_reports_build_id, set_site_build_id, site_build_id,
 };
 
 /// Why output was not written. Nothing was deleted.
@@ -307,16 +307,14 @@ impl ReportStaging {
         })
     }
 
-    /// The id of this build, once every report was put: a digest of the reports, so the
-    /// same input gives the same id (and byte-identical output), and the site and the
-    /// reports of one build carry the same one.
+    /// The id of this build, once every report was put (see [`build_id`]).
     pub fn build_id(&self) -> String {
         let digests = self.digests.lock().unwrap_or_else(|e| e.into_inner());
-        let mut all = Digester::new();
-        for (name, digest) in digests.iter() {
-            all.text(name).digest(*digest);
-        }
-        format!("{:032x}", all.finish().0)
+        build_id(
+            digests
+                .iter()
+                .map(|(name, digest)| (name.as_str(), *digest)),
+        )
     }
 
     /// Moves every changed report into place, removes stale generated ones and records the
@@ -349,10 +347,7 @@ impl ReportStaging {
                 stats.removed += 1;
             }
         }
-        let id = self.dir.join(REPORTS_BUILD_FILE);
-        if reports_build_id(&self.dir).as_deref() != Some(build) {
-            fs::write(&id, format!("{build}\n")).map_err(io_error(&id))?;
-        }
+        set_reports_build_id(&self.dir, build)?;
         Ok(stats)
     }
 }
@@ -374,6 +369,31 @@ impl Sink for ReportStaging {
     fn remove(&self, _name: &str) -> io::Result<bool> {
         Ok(false)
     }
+}
+
+/// The id of a build: a digest of its reports (`name`, digest of the bytes), in name
+/// order. The same input gives the same id, so output stays byte-identical, wherever the
+/// folders are and whether the build wrote a new site or updated one in place.
+pub fn build_id<'a>(reports: impl Iterator<Item = (&'a str, Digest)>) -> String {
+    let mut all = Digester::new();
+    for (name, digest) in reports {
+        all.text(name).digest(digest);
+    }
+    format!("{:032x}", all.finish().0)
+}
+
+/// [`build_id`] of the reports `names` as they are in `dir`.
+pub fn build_id_on_disk(dir: &Path, names: &[String]) -> String {
+    let mut names: Vec<&String> = names.iter().collect();
+    names.sort();
+    let digests: Vec<(&str, Digest)> = names
+        .iter()
+        .map(|name| {
+            let bytes = fs::read(dir.join(name)).unwrap_or_default();
+            (name.as_str(), Digest::of_bytes(&bytes))
+        })
+        .collect();
+    build_id(digests.into_iter())
 }
 
 /// Whether a file starts with the report marker.
