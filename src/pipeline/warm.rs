@@ -25,7 +25,7 @@ use crate::load::LoadedIncident;
 use crate::model::{Digest, Digester};
 use crate::search::{BUNDLE_DIR, BundleFile, BundleStats, Indexer, SearchRecord};
 use crate::site::live::{Digests, LiveFolder, LiveReports};
-use crate::site::write::{self, ReportStats, site_stamp};
+use crate::site::write::{ReportStats, site_stamp};
 use crate::site::{Inventory, MemorySink, Output, Plan, Sink, SiteData, SiteError, plan};
 
 impl Pipeline {
@@ -84,14 +84,7 @@ impl Pipeline {
             }
             // The build id last, the reports' after the site's: a kill in between leaves
             // a pair the next build reports (and the record is forgotten meanwhile).
-            let reports: Vec<String> = inventory
-                .pages()
-                .filter(|page| page.output() == Output::Reports)
-                .map(|page| page.path())
-                .collect();
-            let build = write::build_id_on_disk(&self.outputs.reports, &reports);
-            write::set_site_build_id(&self.outputs.site, &build)?;
-            write::set_reports_build_id(&self.outputs.reports, &build)?;
+            self.record_build_id(&inventory)?;
             stamp = site_stamp(&self.outputs.site).unwrap_or(stamp);
             let record = LastBuild {
                 inventory: inventory.clone(),
