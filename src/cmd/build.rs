@@ -34,6 +34,12 @@ pub struct Args {
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
     let display = display_from(&cwd);
+    // Ctrl-C or SIGTERM: remove this build's staging folders (after a swap under way ends),
+    // then exit; the old or the new site stays in place either way.
+    let _ = ctrlc::set_handler(|| {
+        postmortem::site::write::remove_own_staging();
+        std::process::exit(130);
+    });
     let options = BuildOptions {
         out: args.out.map(|p| cwd.join(p)),
         reports: args.reports.map(|p| cwd.join(p)),
@@ -60,6 +66,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             }
         }
         Progress::Start(_) => {}
+        Progress::Waiting(holder) => say!("{holder}"),
     };
     let result = pipeline::build(&workspace, &options, &display, &progress);
     if let Some(b) = bar.get() {
@@ -82,9 +89,27 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// What this build repaired of an earlier, interrupted one.
+fn print_repairs(summary: &BuildSummary) {
+    if summary.leftovers > 0 {
+        say!(
+            "removed {} staging folder{} left by interrupted builds",
+            summary.leftovers,
+            plural(summary.leftovers)
+        );
+    }
+    if let Some((site, reports)) = &summary.mismatch {
+        say!(
+            "warning: the site (build {site}) and the reports (build {reports}) were from \
+             different builds: an earlier build was interrupted; this build wrote both again"
+        );
+    }
+}
+
 /// Prints the warnings of a build and what it wrote.
 fn print_summary(summary: &BuildSummary, global: &Global, display: &dyn Fn(&Path) -> PathBuf) {
     print_diagnostics(&summary.diagnostics, global.quiet);
+    print_repairs(summary);
     if global.verbose {
         let phases: Vec<String> = summary
             .phases

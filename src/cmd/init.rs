@@ -113,7 +113,9 @@ fn files(root: &Path, ci: Ci) -> Vec<(&'static str, String)> {
         ("postmortem.toml", settings),
         (
             ".gitignore",
-            include_str!("init/gitignore").replace("/site/", &format!("/{output}/")),
+            include_str!("init/gitignore")
+                .replace("/site/", &format!("/{output}/"))
+                .replace("/.site.*", &format!("/.{output}.*")),
         ),
         (
             "incidents/example-expired-tls-certificate.yaml",

@@ -108,7 +108,50 @@ pub fn check(
     }
     let problems = incident.resolve_times(&settings.zone);
     diagnostics.extend(problems.iter().map(|p| timeline_warning(p, at)));
+    diagnostics.extend(list_lengths(incident, at));
     diagnostics
+}
+
+/// Past this many entries, a list of names (tags, services, authors, responders) earns a
+/// warning: such a list is usually pasted by mistake.
+pub const LIST_WARN: usize = 50;
+/// Past this many, the file is refused: every tag and service has a page of its own, so a
+/// list this long would write thousands of pages for one file.
+pub const LIST_LIMIT: usize = 5_000;
+
+/// A warning for each list of names longer than [`LIST_WARN`], an error for each longer than
+/// [`LIST_LIMIT`], at the first entry past the bound.
+fn list_lengths(incident: &Incident, at: &Locator<'_>) -> Vec<Diagnostic> {
+    [
+        ("tags", &incident.tags),
+        ("services", &incident.services),
+        ("authors", &incident.authors),
+        ("responders", &incident.responders),
+    ]
+    .into_iter()
+    .filter(|(_, list)| list.len() > LIST_WARN)
+    .map(|(field, list)| {
+        let n = list.len();
+        let (bound, severity) = if n > LIST_LIMIT {
+            (LIST_LIMIT, Severity::Error)
+        } else {
+            (LIST_WARN, Severity::Warning)
+        };
+        let span = at
+            .span(&format!("{field}[{bound}]"))
+            .or_else(|| at.span(field));
+        let message = match severity {
+            Severity::Error => format!("`{field}` has {n} entries, more than {LIST_LIMIT}"),
+            _ => format!("`{field}` has {n} entries"),
+        };
+        at.diagnostic(span, message)
+            .with_severity(severity)
+            .with_help(format!(
+                "a list of {field} is usually a handful of names; over {LIST_WARN} is \
+                 reported, over {LIST_LIMIT} is refused"
+            ))
+    })
+    .collect()
 }
 
 /// Resolves a severity or status against the team's words; the error if it names none.

@@ -10,6 +10,7 @@
 pub mod attachments;
 mod check;
 mod describe;
+pub mod fuzz;
 mod links;
 mod parse;
 mod recover;

@@ -12,7 +12,7 @@ use crate::load::LoadedIncident;
 use crate::model::{Digest, Digester};
 use crate::search::{self, BundleStats, Indexer};
 use crate::site::live::{Digests, Recording};
-use crate::site::write::{ReportStaging, ReportStats, Staging, site_stamp};
+use crate::site::write::{self, ReportStaging, ReportStats, Staging, site_stamp};
 use crate::site::{Inventory, Page, SiteData, plan};
 
 /// What a full build wrote.
@@ -40,6 +40,18 @@ pub struct Built {
     pub stamp: Option<Digest>,
     /// Files written or removed, if the output was updated in place rather than replaced.
     pub in_place: Option<usize>,
+    /// Staging folders of earlier, interrupted builds that this one removed.
+    pub leftovers: usize,
+    /// The build ids of the site and the reports as this build found them, when they
+    /// differed: an earlier build was interrupted between the two. This build wrote both.
+    pub mismatch: Option<(String, String)>,
+}
+
+/// The build ids of the site and the reports in `outputs`, when both have one and they differ.
+pub fn pair_mismatch(outputs: &super::Outputs) -> Option<(String, String)> {
+    let site = write::site_build_id(&outputs.site)?;
+    let reports = write::reports_build_id(&outputs.reports)?;
+    (site != reports).then_some((site, reports))
 }
 
 impl Pipeline {
@@ -47,6 +59,31 @@ impl Pipeline {
     /// order) into staging folders and swaps them in. Setting `cancel` stops it, and then
     /// nothing visible changed. `on_page` hears about each incident page.
     pub fn write_full(
+        &self,
+        incidents: &[LoadedIncident],
+        summaries: &[IncidentSummary],
+        cancel: Option<&AtomicBool>,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<Built, BuildError> {
+        // One build at a time into a folder; the lock is released when this returns.
+        let _lock = write::lock_output(&self.outputs.site, &|_| {})?;
+        let (leftovers, mismatch) = self.tidy();
+        let mut built = self.write_full_locked(incidents, summaries, cancel, on_page)?;
+        built.leftovers = leftovers;
+        built.mismatch = mismatch;
+        Ok(built)
+    }
+
+    /// Holding the output's lock, no other build runs into it: removes the staging folders
+    /// that interrupted builds left, and says whether site and reports are of two builds.
+    pub(super) fn tidy(&self) -> (usize, Option<(String, String)>) {
+        let leftovers = write::remove_leftovers(&self.outputs.site)
+            + write::remove_leftovers(&self.outputs.reports);
+        (leftovers, pair_mismatch(&self.outputs))
+    }
+
+    /// [`Pipeline::write_full`] for a caller that holds the output's lock.
+    pub(super) fn write_full_locked(
         &self,
         incidents: &[LoadedIncident],
         summaries: &[IncidentSummary],
@@ -71,10 +108,13 @@ impl Pipeline {
         let (counts, inventory, search) = self.full(incidents, summaries, sinks, on_page)?;
         let render = start.elapsed();
         let digests = recording.into_digests();
-        // Everything rendered: only now does anything visible change.
-        staging.commit()?;
+        // Everything rendered: only now does anything visible change. The site goes first,
+        // the reports' build id last, so a kill in between leaves a pair the next build
+        // recognises as mismatched.
+        let build = reports.build_id();
+        staging.commit(&build)?;
         let stamp = site_stamp(&self.outputs.site);
-        let reports = reports.commit()?;
+        let reports = reports.commit(&build)?;
         // Pruning only ever has something to do after entries were written.
         let cache = self
             .cache
@@ -95,6 +135,8 @@ impl Pipeline {
             write: start.elapsed() - render,
             stamp,
             in_place: None,
+            leftovers: 0,
+            mismatch: None,
         })
     }
 

@@ -32,7 +32,7 @@ use crate::site::write::{self, ReportStats, WriteError};
 use crate::site::{Page, SiteError, SiteInfo, SiteRenderer};
 use crate::workspace::{self, Workspace};
 pub use execute::{OnIncident, Sinks};
-pub use full::Built;
+pub use full::{Built, pair_mismatch};
 
 /// What to build and where; `None` means the workspace's setting.
 #[derive(Debug, Clone, Default)]
@@ -62,26 +62,31 @@ pub struct Outputs {
     pub reports: PathBuf,
 }
 
-/// Where `options` say to write, checked: the site folder must be one we may replace.
+/// Where `options` say to write, checked: the site folder must be one we may replace, and
+/// the reports folder must not be among the sources. A trailing `/` changes nothing: `link/`
+/// is checked as `link` (it would otherwise follow a symbolic link the plain form refuses).
 pub fn outputs(workspace: &Workspace, options: &BuildOptions) -> Result<Outputs, WriteError> {
-    let site = options
-        .out
-        .clone()
-        .unwrap_or_else(|| workspace.output_dir());
-    let reports = options
-        .reports
-        .clone()
-        .unwrap_or_else(|| workspace.reports_dir());
-    let protected = [
-        workspace.root.as_path(),
-        &workspace.incidents_dir(),
-        &workspace.templates_dir(),
-        &reports,
-        &workspace.cache_dir(),
-    ]
-    .map(Path::to_path_buf);
-    let protected: Vec<&Path> = protected.iter().map(PathBuf::as_path).collect();
-    write::check_output_dir(&site, &protected)?;
+    let site = write::without_trailing_slash(
+        &options
+            .out
+            .clone()
+            .unwrap_or_else(|| workspace.output_dir()),
+    );
+    let reports = write::without_trailing_slash(
+        &options
+            .reports
+            .clone()
+            .unwrap_or_else(|| workspace.reports_dir()),
+    );
+    let root = workspace.root.as_path();
+    let (incidents, templates, cache) = (
+        workspace.incidents_dir(),
+        workspace.templates_dir(),
+        workspace.cache_dir(),
+    );
+    write::check_reports_dir(&reports, root, &[&incidents, &templates, &cache])?;
+    write::check_output_dir(&site, &[root, &incidents, &templates, &reports, &cache])?;
+    write::check_reports_dir(&reports, root, &[&site])?;
     Ok(Outputs { site, reports })
 }
 
@@ -107,11 +112,13 @@ pub enum BuildError {
 
 /// Progress of a build, for a progress bar.
 #[derive(Debug, Clone, Copy)]
-pub enum Progress {
+pub enum Progress<'a> {
     /// Rendering starts; this many incident pages will follow.
     Start(usize),
     /// One incident page is done.
     Page,
+    /// Another build holds the output folder; this one waits. Says who holds it.
+    Waiting(&'a str),
 }
 
 /// What a build did.
@@ -140,6 +147,10 @@ pub struct BuildSummary {
     /// Files written or removed, if the build updated the output of the previous one in
     /// place (see `pipeline::warm`) instead of writing a new site.
     pub in_place: Option<usize>,
+    /// Staging folders of earlier, interrupted builds that this one removed.
+    pub leftovers: usize,
+    /// Site and reports build ids found differing (an interrupted build); both rewritten.
+    pub mismatch: Option<(String, String)>,
 }
 
 /// Loads, validates, renders and writes the site and reports of `workspace`: what
@@ -149,7 +160,7 @@ pub fn build(
     workspace: &Workspace,
     options: &BuildOptions,
     display: &(dyn Fn(&Path) -> PathBuf + Sync),
-    progress: &(dyn Fn(Progress) + Sync),
+    progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
     let pipeline = Pipeline::new(workspace, options)?;
@@ -162,12 +173,22 @@ pub fn build(
     let mut incidents = loaded.incidents;
     knowledge::sort_newest_first(&mut incidents);
     let summaries = knowledge::summaries(&incidents);
-    let built = match pipeline.write_warm(&incidents, &summaries)? {
+    // One build at a time into a folder: the second waits, and says for whom.
+    let _lock = write::lock_output(&pipeline.outputs.site, &|holder| {
+        progress(Progress::Waiting(holder))
+    })?;
+    let (leftovers, mismatch) = pipeline.tidy();
+    // Site and reports of two builds: write both anew rather than update them in place.
+    let warm = match mismatch {
+        None => pipeline.write_warm(&incidents, &summaries)?,
+        Some(_) => None,
+    };
+    let built = match warm {
         Some(built) => built,
         None => {
             progress(Progress::Start(incidents.len()));
-            let built =
-                pipeline.write_full(&incidents, &summaries, None, &|| progress(Progress::Page))?;
+            let built = pipeline
+                .write_full_locked(&incidents, &summaries, None, &|| progress(Progress::Page))?;
             pipeline.record_build(&incidents, &built);
             built
         }
@@ -188,6 +209,8 @@ pub fn build(
         cache: built.cache,
         cache_dir: workspace.cache_dir(),
         in_place: built.in_place,
+        leftovers,
+        mismatch,
     })
 }
 

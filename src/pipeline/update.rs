@@ -12,7 +12,8 @@ use super::{BuildError, Counts, Pipeline};
 use crate::knowledge::{IncidentSummary, Knowledge, RelatedIndex};
 use crate::load::LoadedIncident;
 use crate::site::inventory::incident_key;
-use crate::site::{Inventory, Page, Plan, SiteData, plan};
+use crate::site::write;
+use crate::site::{Inventory, Output, Page, Plan, SiteData, plan};
 
 impl Pipeline {
     /// Brings the output described by `written` up to date with `incidents` (sorted newest
@@ -74,7 +75,30 @@ impl Pipeline {
             &|_, _| {},
         )?;
         *written = wanted;
-        Ok(merge_after(counts, rest))
+        let counts = merge_after(counts, rest);
+        if counts.reports > 0 || counts.removed > 0 {
+            self.record_build_id(written)?;
+        }
+        Ok(counts)
+    }
+
+    /// Gives the site and the reports in the output folders the build id of the reports
+    /// `inventory` lists, as they are on disk now: what a full build of the same input
+    /// records. The site's first, the reports' last, so a kill in between is reported by the
+    /// next build. Nothing happens to a site folder without our marker.
+    pub(super) fn record_build_id(&self, inventory: &Inventory) -> Result<(), BuildError> {
+        if !self.outputs.site.join(write::MARKER_FILE).is_file() {
+            return Ok(());
+        }
+        let reports: Vec<String> = inventory
+            .pages()
+            .filter(|page| page.output() == Output::Reports)
+            .map(|page| page.path())
+            .collect();
+        let build = write::build_id_on_disk(&self.outputs.reports, &reports);
+        write::set_site_build_id(&self.outputs.site, &build)?;
+        write::set_reports_build_id(&self.outputs.reports, &build)?;
+        Ok(())
     }
 }
 

@@ -70,6 +70,7 @@ impl Pipeline {
             from_cache: true,
             ..BundleStats::default()
         };
+        let mut stamp = last.stamp;
         if !plan.is_empty() || bundle.is_some() {
             // Everything rendered: the folders change from here on. The record is forgotten
             // meanwhile, so an interrupted update is followed by a full build.
@@ -81,10 +82,14 @@ impl Pipeline {
                 changed.site += replace_bundle(&files, &site)?;
                 search = stats;
             }
+            // The build id last, the reports' after the site's: a kill in between leaves
+            // a pair the next build reports (and the record is forgotten meanwhile).
+            self.record_build_id(&inventory)?;
+            stamp = site_stamp(&self.outputs.site).unwrap_or(stamp);
             let record = LastBuild {
                 inventory: inventory.clone(),
                 bundle: bundle_key,
-                ..last
+                stamp,
             };
             cache.put_last_build(place, &record);
         }
@@ -100,7 +105,9 @@ impl Pipeline {
             cache: Some(prune(cache)),
             render,
             write: start.elapsed() - render,
-            stamp: Some(last.stamp),
+            stamp: Some(stamp),
+            leftovers: 0,
+            mismatch: None,
         }))
     }
 

@@ -65,6 +65,15 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// The URL schemes links and images may use on the site (ammonia's list).
+static SCHEMES: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| SANITIZER.clone_url_schemes());
+
+/// Whether the site keeps a link with this (lower-case) scheme.
+pub fn allowed_scheme(scheme: &str) -> bool {
+    SCHEMES.contains(scheme)
+}
+
 fn options() -> Options {
     crate::model::text::markdown_options()
 }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod links;
 pub mod markdown;
 pub mod report;
+pub mod report_prose;
 pub mod templates;
 pub mod view;
 pub mod word_diff;

@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use tera::Context;
 
+use super::report_prose::safe_prose;
 use super::{IncidentPage, TemplateError, Templates};
 use crate::knowledge::IncidentSummary;
 use crate::load::LoadedIncident;
@@ -48,10 +49,12 @@ pub fn render_index(
     Ok(text)
 }
 
-/// The incident with every link to an attached file leading to the file where it lies,
-/// relative to `reports_dir`, so the report shows it on GitHub and GitLab too.
+/// The incident as its report shows it: prose made safe ([`safe_prose`]) and every link to
+/// an attached file leading to the file where it lies, relative to `reports_dir`, so the
+/// report shows it on GitHub and GitLab too.
 pub fn with_report_links(loaded: &LoadedIncident, reports_dir: Option<&Path>) -> Incident {
     let mut incident = loaded.incident.clone();
+    incident.rewrite_markdown(&mut |_, text| *text = safe_prose(text));
     let Some(reports_dir) = reports_dir else {
         return incident;
     };

@@ -151,10 +151,8 @@ impl SiteRenderer {
         let text = report
             .then(|| {
                 let loaded = &data.incidents[i];
-                if loaded.attachments.is_empty() {
-                    return report::render_report(&view, &self.templates);
-                }
-                // Links to attached files lead to where the files lie, from the reports.
+                // Prose made safe for any Markdown renderer; links to attached files lead
+                // to where the files lie, from the reports.
                 let linked = report::with_report_links(loaded, self.reports_dir.as_deref());
                 let view = IncidentPage {
                     incident: &linked,
@@ -337,7 +335,7 @@ impl SiteRenderer {
             },
         );
         let rows = rows.get(data.summaries)?;
-        let listed: Vec<Value> = list.iter().map(|&i| rows[i].clone()).collect();
+        let listed: Vec<Value> = list.iter().map(|&i| capped_row(&rows[i])).collect();
         context.insert_value("incidents", Value::from(listed));
         context.insert(
             "open_count",
@@ -345,6 +343,37 @@ impl SiteRenderer {
         );
         self.render("term.html", &context)
     }
+}
+
+/// How many of an incident's tags (and of its services) a row on a term page shows. Listing
+/// them all would make the site grow with the square of a list's length: an incident with
+/// 2,000 tags is on 2,000 tag pages, each listing its 2,000 tags.
+pub const TERMS_PER_ROW: usize = 8;
+
+/// `row` with its tags and services cut to [`TERMS_PER_ROW`]; `more_tags` and
+/// `more_services` say how many were left out.
+fn capped_row(row: &Value) -> Value {
+    let cut: Vec<_> = [("tags", "more_tags"), ("services", "more_services")]
+        .into_iter()
+        .filter_map(|(field, more)| {
+            let items = row.get_from_path(field)?.as_array()?;
+            (items.len() > TERMS_PER_ROW).then(|| {
+                let kept = Value::from(items[..TERMS_PER_ROW].to_vec());
+                (field, kept, more, items.len() - TERMS_PER_ROW)
+            })
+        })
+        .collect();
+    if cut.is_empty() {
+        return row.clone();
+    }
+    let Some(mut map) = row.clone().into_map() else {
+        return row.clone();
+    };
+    for (field, kept, more, rest) in cut {
+        map.insert(field.into(), kept);
+        map.insert(more.into(), Value::from(rest));
+    }
+    Value::from(map)
 }
 
 fn attachment(data: &SiteData<'_>, slug: &str, name: &str) -> Result<Vec<u8>, SiteError> {

@@ -8,7 +8,7 @@ fn write_site(files: &[(&str, &str)], out: &Path) {
     for (path, content) in files {
         staging.put(path, content.as_bytes()).unwrap();
     }
-    staging.commit().unwrap();
+    staging.commit("test").unwrap();
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn write_reports(
     for (name, text) in reports {
         staging.put(name, text.as_bytes()).unwrap();
     }
-    staging.commit()
+    staging.commit("test")
 }
 
 #[test]

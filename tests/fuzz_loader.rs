@@ -1,0 +1,226 @@
+//! The loader under mutation, on the stable toolchain: the example incidents and the test
+//! fixtures, changed at random (bytes flipped, YAML punctuation and keywords put in, lines
+//! deleted, duplicated or re-indented, pieces of other files spliced in), go through
+//! `postmortem::load::fuzz::check_files`, the function the cargo-fuzz targets in `fuzz/`
+//! call. Nothing may panic, and every diagnostic must point inside its file.
+//!
+//! `cargo test` runs a few hundred mutations; `POSTMORTEM_FUZZ_MUTATIONS=100000` runs more
+//! and prints executions, findings and the slowest case. `POSTMORTEM_FUZZ_SEED` replays.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use postmortem::load::fuzz::check_files;
+
+/// The seed inputs: every incident file of the examples and the fixtures.
+fn seeds() -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seeds: Vec<Vec<u8>> = walkdir::WalkDir::new(root.join("incidents"))
+        .into_iter()
+        .chain(walkdir::WalkDir::new(root.join("tests/fixtures")))
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml")
+        })
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .collect();
+    seeds.sort();
+    assert!(seeds.len() >= 10, "seed files found: {}", seeds.len());
+    seeds
+}
+
+/// xorshift: reproducible from the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// What YAML and the format make of a few bytes: punctuation, keywords, odd scalars.
+const TOKENS: &[&str] = &[
+    ":",
+    ": ",
+    "- ",
+    "\n",
+    "\n  ",
+    "  ",
+    "\t",
+    "#",
+    "&a ",
+    "*a",
+    "!!str ",
+    "!!binary ",
+    "|",
+    ">-",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "\"",
+    "'",
+    "?",
+    "---\n",
+    "...\n",
+    "~",
+    "null",
+    "true",
+    "1e309",
+    "-0",
+    "0x1F",
+    "2025-02-30",
+    "25:61",
+    "~01:30",
+    "\u{feff}",
+    "\r\n",
+    "\u{0}",
+    "é",
+    "🔥",
+    "\\",
+    "<script>",
+    "](javascript:x)",
+    "[a](",
+    "```",
+    "```mermaid\n",
+    "severity: ",
+    "status: ",
+    "date: ",
+    "tags: ",
+    "timeline:\n  - ",
+    "root_cause:\n  ",
+    "errors:\n  - ",
+    "links:\n  - url: ",
+    "changes:\n  - file: ",
+    "<<: *a\n",
+];
+
+fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
+    let at = |rng: &mut Rng, v: &Vec<u8>| rng.below(v.len() + 1);
+    for _ in 0..=rng.below(4) {
+        match rng.below(8) {
+            0 if !input.is_empty() => {
+                let i = rng.below(input.len());
+                input[i] ^= 1 << rng.below(8);
+            }
+            1 | 2 => {
+                let i = at(rng, input);
+                let token = TOKENS[rng.below(TOKENS.len())].as_bytes();
+                input.splice(i..i, token.iter().copied());
+            }
+            3 => {
+                let i = at(rng, input);
+                let end = (i + rng.below(64)).min(input.len());
+                input.drain(i..end);
+            }
+            4 => {
+                // A line duplicated or deleted.
+                let lines: Vec<&[u8]> = input.split(|b| *b == b'\n').collect();
+                let n = rng.below(lines.len());
+                let mut out: Vec<Vec<u8>> = lines.iter().map(|l| l.to_vec()).collect();
+                if rng.below(2) == 0 {
+                    out.insert(n, lines[n].to_vec());
+                } else {
+                    out.remove(n);
+                }
+                *input = out.join(&b'\n');
+            }
+            5 => {
+                // A line indented differently.
+                let lines: Vec<&[u8]> = input.split(|b| *b == b'\n').collect();
+                let n = rng.below(lines.len());
+                let mut out: Vec<Vec<u8>> = lines.iter().map(|l| l.to_vec()).collect();
+                let line = &mut out[n];
+                if rng.below(2) == 0 {
+                    line.splice(0..0, *b"  ");
+                } else if line.starts_with(b" ") {
+                    line.remove(0);
+                }
+                *input = out.join(&b'\n');
+            }
+            6 => {
+                // A piece of another file.
+                let other = &seeds[rng.below(seeds.len())];
+                let from = rng.below(other.len());
+                let to = (from + rng.below(400)).min(other.len());
+                let i = at(rng, input);
+                input.splice(i..i, other[from..to].iter().copied());
+            }
+            _ => {
+                // A run of one byte: long scalars, deep nesting.
+                let i = at(rng, input);
+                let byte = [b'[', b'{', b'-', b' ', b'a', b'\n'][rng.below(6)];
+                let n = 1 + rng.below(300);
+                input.splice(i..i, std::iter::repeat_n(byte, n));
+            }
+        }
+    }
+}
+
+#[test]
+fn mutated_incidents_never_panic_and_point_inside_their_files() {
+    let mutations: usize = std::env::var("POSTMORTEM_FUZZ_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let seed: u64 = std::env::var("POSTMORTEM_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x2545_f491_4f6c_dd1d);
+    let seeds = seeds();
+    let mut rng = Rng(seed);
+    let (mut findings, mut diagnostics) = (Vec::new(), 0usize);
+    let mut slowest = (Duration::ZERO, 0usize);
+    let started = Instant::now();
+    for case in 0..mutations {
+        // Most cases are one file; every eighth a workspace of up to four.
+        let count = if case % 8 == 7 { 2 + rng.below(3) } else { 1 };
+        let files: Vec<(String, Vec<u8>)> = (0..count)
+            .map(|n| {
+                let mut input = seeds[rng.below(seeds.len())].clone();
+                mutate(&mut rng, &mut input, &seeds);
+                (format!("f{n}.yaml"), input)
+            })
+            .collect();
+        let named: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let one = Instant::now();
+        let outcome = std::panic::catch_unwind(|| check_files(&named));
+        let took = one.elapsed();
+        if took > slowest.0 {
+            slowest = (took, case);
+        }
+        match outcome {
+            Ok(Ok(found)) => diagnostics += found.len(),
+            Ok(Err(broken)) => findings.push(format!("case {case}: {broken}")),
+            Err(_) => findings.push(format!("case {case}: panicked")),
+        }
+        if findings.len() == 1 && findings[0].starts_with(&format!("case {case}:")) {
+            let _ = std::fs::write(
+                std::env::temp_dir().join("postmortem-fuzz-finding.yaml"),
+                &files[0].1,
+            );
+        }
+    }
+    eprintln!(
+        "{mutations} mutated inputs (seed {seed}) in {:.1}s: {} findings, {diagnostics} \
+         diagnostics, slowest case {} took {:?}",
+        started.elapsed().as_secs_f64(),
+        findings.len(),
+        slowest.1,
+        slowest.0
+    );
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
