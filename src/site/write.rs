@@ -212,11 +212,22 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, content: &[u8]) -> io::Result<bool> {
-        let path = self.dir.path.join(path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        // Folders are made below the staging folder only, never the staging folder itself:
+        // once Ctrl-C removed it, a render thread still running must fail, not make it
+        // again.
+        let mut folder = self.dir.path.clone();
+        for part in Path::new(path)
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+        {
+            folder.push(part);
+            match fs::create_dir(&folder) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                _ => {}
+            }
         }
-        fs::write(path, content).map(|()| true)
+        fs::write(self.dir.path.join(path), content).map(|()| true)
     }
 
     /// The staging folder starts empty: there is nothing to remove.

@@ -24,6 +24,8 @@ pub const REPORTS_BUILD_FILE: &str = ".postmortem-build";
 /// Staging folders of this process that an interrupt must remove. Held while a swap runs,
 /// so an interrupt waits for the swap to end instead of removing half of it.
 static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Set once [`remove_own_staging`] ran: no staging folder may be made after it.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 fn active() -> MutexGuard<'static, Vec<PathBuf>> {
     ACTIVE
@@ -35,6 +37,10 @@ fn active() -> MutexGuard<'static, Vec<PathBuf>> {
 /// [`remove_own_staging`].
 pub(super) fn create_staging(path: &Path) -> io::Result<()> {
     let mut active = active();
+    // Ctrl-C already cleaned up and the process is exiting: no new folder to leave behind.
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+    }
     fs::create_dir(path)?;
     active.push(path.to_path_buf());
     let started = std::time::SystemTime::now()
@@ -54,8 +60,19 @@ pub(super) fn forget_staging(path: &Path) {
 /// the process exits. A swap under way finishes first.
 pub fn remove_own_staging() {
     let mut active = active();
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
     for path in active.drain(..) {
-        // Render threads may still be adding files: try again while it is there.
+        // Render threads may still be adding files. Renamed first (to a name a later build
+        // also cleans up), the folder is out of their way: they cannot make it again (the
+        // staging sink never creates its own folder), so removing it is not a race.
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().replacen(".new-", ".old-", 1));
+        let doomed = name.map(|name| path.with_file_name(name));
+        let path = match doomed {
+            Some(doomed) if doomed != path && fs::rename(&path, &doomed).is_ok() => doomed,
+            _ => path,
+        };
         for _ in 0..10 {
             if fs::remove_dir_all(&path).is_ok() || !path.exists() {
                 break;
