@@ -155,6 +155,22 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// The prose field a heading or label maps to (a synonym table target), if it is one.
+    pub fn prose_field(&mut self, target: &str) -> Option<&mut Option<String>> {
+        Some(match target {
+            "summary" => &mut self.summary,
+            "impact" => &mut self.impact.summary,
+            "detection" => &mut self.detection,
+            "root_cause" => &mut self.root_cause.summary,
+            "technical" => &mut self.root_cause.technical,
+            "trigger" => &mut self.root_cause.trigger,
+            "resolution" => &mut self.resolution,
+            "verification" => &mut self.verification,
+            "rollback" => &mut self.rollback,
+            _ => return None,
+        })
+    }
+
     /// The reason `field` is listed for review, if it is.
     pub fn review_of(&self, field: &str) -> Option<&str> {
         self.review

@@ -56,18 +56,8 @@ impl Builder<'_> {
             Vec::new()
         };
         let text = self.text_without(body.clone(), &taken);
-        let d = &mut self.draft;
-        let slot = match target {
-            "summary" => &mut d.summary,
-            "impact" => &mut d.impact.summary,
-            "detection" => &mut d.detection,
-            "root_cause" => &mut d.root_cause.summary,
-            "technical" => &mut d.root_cause.technical,
-            "trigger" => &mut d.root_cause.trigger,
-            "resolution" => &mut d.resolution,
-            "verification" => &mut d.verification,
-            "rollback" => &mut d.rollback,
-            _ => return false,
+        let Some(slot) = self.draft.prose_field(target) else {
+            return false;
         };
         if slot.is_some() {
             // A second section for the same field keeps its heading.
@@ -220,15 +210,7 @@ impl Builder<'_> {
         if !covered || table.len() < 3 {
             return false;
         }
-        let cells = |line: &str| -> Vec<String> {
-            line.trim()
-                .trim_start_matches('|')
-                .trim_end_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_owned())
-                .collect()
-        };
-        let header = cells(self.outline.lines[table.start]);
+        let header = meta::table_cells(self.outline.lines[table.start]);
         let find = |words: &[&str]| {
             header.iter().position(|h| {
                 let h = super::synonyms::normalise(h);
@@ -239,7 +221,7 @@ impl Builder<'_> {
         let owner = find(&["owner", "assignee", "who"]).filter(|&o| o != action);
         let mut found = Vec::new();
         for i in table.start + 2..table.end {
-            let row = cells(self.outline.lines[i]);
+            let row = meta::table_cells(self.outline.lines[i]);
             let Some(text) = row.get(action).filter(|t| !t.is_empty()) else {
                 return false;
             };

@@ -355,6 +355,16 @@ fn severity(draft: &mut Draft, value: &str, vocabularies: &Vocabularies) -> Appl
     }
 }
 
+/// The cells of a Markdown table row, trimmed.
+pub fn table_cells(line: &str) -> Vec<String> {
+    line.trim()
+        .trim_start_matches('|')
+        .trim_end_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_owned())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -295,19 +295,7 @@ impl Builder<'_> {
     fn take_label(&mut self, lines: Range<usize>) -> Option<&'static str> {
         let (label, value) = meta::split(self.outline.lines[lines.start], false)?;
         let target = self.options.synonyms.target(&label)?;
-        let d = &mut self.draft;
-        let slot = match target {
-            "summary" => &mut d.summary,
-            "impact" => &mut d.impact.summary,
-            "detection" => &mut d.detection,
-            "root_cause" => &mut d.root_cause.summary,
-            "technical" => &mut d.root_cause.technical,
-            "trigger" => &mut d.root_cause.trigger,
-            "resolution" => &mut d.resolution,
-            "verification" => &mut d.verification,
-            "rollback" => &mut d.rollback,
-            _ => return None,
-        };
+        let slot = self.draft.prose_field(target)?;
         if slot.is_some() || value.trim().is_empty() {
             return None;
         }

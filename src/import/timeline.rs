@@ -123,15 +123,7 @@ impl Builder<'_> {
         day: Option<&str>,
         entries: &mut Vec<(Range<usize>, Entry)>,
     ) {
-        let cells = |line: &str| -> Vec<String> {
-            line.trim()
-                .trim_start_matches('|')
-                .trim_end_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_owned())
-                .collect()
-        };
-        let header = cells(self.outline.lines[lines.start]);
+        let header = meta::table_cells(self.outline.lines[lines.start]);
         let Some(column) = header.iter().position(|h| {
             let h = normalise(h);
             h.contains("time") || h == "when" || h == "date" || h.starts_with("time ")
@@ -145,7 +137,7 @@ impl Builder<'_> {
         };
         let mut found = Vec::new();
         for i in lines.start + 2..lines.end {
-            let row = cells(self.outline.lines[i]);
+            let row = meta::table_cells(self.outline.lines[i]);
             let Some(time) = row.get(column) else {
                 continue;
             };
