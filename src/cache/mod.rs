@@ -186,6 +186,15 @@ impl Cache {
         }
     }
 
+    /// Prunes if this build wrote entries (only then can there be anything to prune); says
+    /// what the build did with the cache.
+    pub fn prune_if_written(&self) -> CacheStats {
+        match self.stats().written {
+            0 => self.stats(),
+            _ => self.prune(),
+        }
+    }
+
     /// What this build did so far.
     pub fn stats(&self) -> CacheStats {
         CacheStats {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::execute::Sinks;
 use super::{BuildError, Counts, Pipeline};
-use crate::cache::CacheStats;
+use crate::cache::{Cache, CacheStats};
 use crate::knowledge::{IncidentSummary, Knowledge};
 use crate::load::LoadedIncident;
 use crate::model::{Digest, Digester};
@@ -115,14 +115,7 @@ impl Pipeline {
         staging.commit(&build)?;
         let stamp = site_stamp(&self.outputs.site);
         let reports = reports.commit(&build)?;
-        // Pruning only ever has something to do after entries were written.
-        let cache = self
-            .cache
-            .as_ref()
-            .map(|cache| match cache.stats().written {
-                0 => cache.stats(),
-                _ => cache.prune(),
-            });
+        let cache = self.cache.as_ref().map(Cache::prune_if_written);
         Ok(Built {
             pages: inventory.pages().filter(|page| page.is_html()).count(),
             reports,

@@ -12,6 +12,7 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::io;
 use std::path::Path;
 use std::time::Instant;
 
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 
 use super::execute::Sinks;
 use super::{BuildError, Built, Counts, Outputs, Pipeline};
-use crate::cache::{Cache, CacheStats, LastBuild};
+use crate::cache::{Cache, LastBuild};
 use crate::knowledge::{IncidentSummary, Knowledge};
 use crate::load::LoadedIncident;
 use crate::model::{Digest, Digester};
@@ -102,7 +103,7 @@ impl Pipeline {
             inventory,
             digests: Digests::default(),
             search,
-            cache: Some(prune(cache)),
+            cache: Some(cache.prune_if_written()),
             render,
             write: start.elapsed() - render,
             stamp: Some(stamp),
@@ -248,8 +249,13 @@ fn apply(
         (&rendered.0, site, &mut changed.site),
         (&rendered.1, reports, &mut changed.reports),
     ] {
-        let files = memory.files.lock().map(|f| f.clone()).unwrap_or_default();
-        for (path, content) in &files {
+        let files = memory.files.lock().map_err(|_| {
+            BuildError::Site(SiteError::Write(
+                String::new(),
+                io::Error::other("poisoned"),
+            ))
+        })?;
+        for (path, content) in files.iter() {
             *count += usize::from(sink.put(path, content).map_err(write_error(path))?);
         }
     }
@@ -299,13 +305,5 @@ fn remove_empty_folders(dir: &Path) {
         .filter(|entry| entry.file_type().is_dir());
     for folder in folders {
         let _ = fs::remove_dir(folder.path()); // only succeeds when empty
-    }
-}
-
-/// Prunes the cache if this build wrote to it, as a full build does.
-fn prune(cache: &Cache) -> CacheStats {
-    match cache.stats().written {
-        0 => cache.stats(),
-        _ => cache.prune(),
     }
 }
