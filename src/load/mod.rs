@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::{
-    Digest, Digester, Durations, Grade, Incident, Pattern, Vocabularies, pattern_of,
+    Digest, Digester, Durations, Grade, Incident, Pattern, Signature, Vocabularies, pattern_of,
 };
 use crate::workspace::{Ignore, Workspace};
 
@@ -118,6 +118,9 @@ pub struct LoadedIncident {
     /// on this file alone, so it is worked out once, as the file is read, for every list,
     /// note and page that groups incidents by it.
     pub patterns: Vec<Pattern>,
+    /// What similarity compares of it (`model::signature`), worked out once like the
+    /// pattern.
+    pub signature: Signature,
     /// Files its Markdown links to, copied next to its page.
     pub attachments: Vec<Attachment>,
     /// Time to detect, mitigate and resolve, from its timeline; worked out once, like the
@@ -144,6 +147,7 @@ impl LoadedIncident {
     ) -> Self {
         let vocabularies = &settings.vocabularies;
         let patterns = incident.all_errors().map(pattern_of).collect();
+        let signature = Signature::of(&incident);
         let durations = Durations::from_incident(&incident);
         let severity = vocabularies
             .severity
@@ -165,6 +169,7 @@ impl LoadedIncident {
             severity,
             status,
             patterns,
+            signature,
             attachments: Vec::new(),
             durations,
             key,

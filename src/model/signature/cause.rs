@@ -1,0 +1,143 @@
+//! The words of an incident's cause, ready to be compared with other incidents'.
+//!
+//! Two writers describe one mechanism in different sentences but with the same nouns and
+//! verbs: "the connection pool was exhausted by retries" and "retrying requests exhausted
+//! the pool's connections". The root cause, technical cause, trigger and contributing
+//! factors are reduced to their plain text, split into words, stripped of words that say
+//! nothing about a mechanism (English function words, and words every write-up uses such
+//! as "incident" or "caused") or denied ("there was no leak"), and stemmed (Snowball English, so "exhausted" and
+//! "exhaustion" meet). Which terms link two incidents is decided over all incidents
+//! together, in `knowledge::similar`.
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::model::RootCause;
+use crate::model::text::plain_text;
+
+/// One term of a cause: its stem, the word it was first written as, how often it occurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CauseTerm {
+    /// The Snowball stem, which terms are matched on.
+    pub stem: String,
+    /// The word as first written (lowercase), which reasons show.
+    pub word: String,
+    /// How many times it occurs.
+    pub count: u32,
+}
+
+/// Words that say nothing about a mechanism.
+#[rustfmt::skip]
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even", "ever",
+    "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "less", "made", "make", "makes", "many", "may", "might", "more", "most",
+    "much", "must", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or",
+    "other", "our", "ours", "out", "over", "own", "same", "she", "should", "since", "so",
+    "some", "still", "such", "than", "that", "the", "their", "theirs", "them", "then",
+    "there", "these", "they", "this", "those", "though", "through", "thus", "to", "too",
+    "two", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "were", "what",
+    "when", "where", "whether", "which", "while", "who", "whom", "why", "will", "with",
+    "within", "without", "would", "yet", "you", "your", "got", "get", "gets", "went", "way",
+    "new", "old", "first", "last", "instead", "already", "without", "across", "never", "none",
+    "without", "able", "unable", "like", "etc", "e.g", "i.e", "s", "t",
+    // Words every write-up uses, whatever the mechanism.
+    "incident", "incidents", "issue", "issues", "cause", "caused", "causing", "causes", "root",
+    "due", "failure", "failures", "fail", "failed", "failing", "fails", "error", "errors",
+    "problem", "problems", "outage", "impact", "impacted", "affected", "team", "teams", "user",
+    "users", "customer", "customers", "production", "prod", "result", "resulted", "resulting",
+    "led", "lead", "leads", "leading", "happened", "occurred", "time", "times", "minutes",
+    "hours", "which", "because", "trigger", "triggered", "contributing", "factor", "factors",
+];
+
+/// Words that deny what follows them in a clause.
+const NEGATIONS: &[&str] = &["no", "not", "never", "without", "nor", "neither"];
+/// How many words after a negation it denies.
+const NEGATION_REACH: usize = 3;
+
+/// The words of `clause` that say something and are not denied ("there was no leak" says
+/// nothing about a leak; "no alert on memory growth" is about alerting, which every
+/// write-up lacks).
+fn affirmed_words(clause: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut denied = 0;
+    for word in clause.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        if word.is_empty() {
+            continue;
+        }
+        if NEGATIONS.contains(&word) {
+            denied = NEGATION_REACH;
+            continue;
+        }
+        if denied > 0 {
+            denied -= 1;
+            continue;
+        }
+        let says_something = word.chars().count() >= 3
+            && !word.chars().all(|c| c.is_ascii_digit())
+            && !STOPWORDS.contains(&word);
+        if says_something {
+            words.push(word);
+        }
+    }
+    words
+}
+
+/// The terms of `cause`, sorted by stem.
+pub fn cause_terms(cause: &RootCause) -> Vec<CauseTerm> {
+    let stemmer = Stemmer::create(Algorithm::English);
+    let texts = [&cause.summary, &cause.technical, &cause.trigger]
+        .into_iter()
+        .flatten()
+        .chain(&cause.contributing_factors);
+    let mut terms: Vec<CauseTerm> = Vec::new();
+    for text in texts {
+        let plain = plain_text(text).to_lowercase();
+        let clauses = plain.split(['.', ',', ';', ':', '!', '?', '\n', '(', ')']);
+        for word in clauses.flat_map(affirmed_words) {
+            let stem = stemmer.stem(word).into_owned();
+            match terms.iter_mut().find(|t| t.stem == stem) {
+                Some(term) => term.count += 1,
+                None => terms.push(CauseTerm {
+                    stem,
+                    word: word.to_owned(),
+                    count: 1,
+                }),
+            }
+        }
+    }
+    terms.sort_by(|a, b| a.stem.cmp(&b.stem));
+    terms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_and_drops_words_that_say_nothing() {
+        let cause = RootCause {
+            summary: Some("The **connection pool** was exhausted by retries.".into()),
+            trigger: Some("Retrying requests caused exhaustion of the pool".into()),
+            contributing_factors: vec!["There was no leak of connections".into()],
+            ..RootCause::default()
+        };
+        let terms = cause_terms(&cause);
+        let stems: Vec<(&str, &str, u32)> = terms
+            .iter()
+            .map(|t| (t.stem.as_str(), t.word.as_str(), t.count))
+            .collect();
+        assert_eq!(
+            stems,
+            [
+                ("connect", "connection", 1),
+                ("exhaust", "exhausted", 2),
+                ("pool", "pool", 2),
+                ("request", "requests", 1),
+                ("retri", "retries", 2),
+            ]
+        );
+    }
+}
