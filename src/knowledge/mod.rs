@@ -8,6 +8,8 @@
 //! - [`patterns`]: the incidents of each error pattern (`model::fingerprint` gives each
 //!   incident's), and the note `check` gives the writer of a new incident whose error was
 //!   seen before;
+//! - [`similar`]: incidents whose errors name one failure in other words, or whose causes
+//!   describe one mechanism, and the notes for them;
 //! - [`related`]: for each incident, the few others worth reading next, and why;
 //! - [`actions`]: prevention items and follow-ups of every incident, overdue ones marked;
 //! - [`trends`]: incidents per month, severity and service, and time to resolve;
@@ -22,17 +24,20 @@ pub mod actions;
 pub mod export;
 pub mod patterns;
 pub mod related;
+pub mod similar;
 pub mod summary;
 pub mod trends;
 
 use jiff::civil::Date;
 
+use crate::diagnostic::Diagnostic;
 use crate::load::LoadedIncident;
 use crate::model::Vocabulary;
 
 pub use actions::{ActionEntry, Filter};
-pub use patterns::{PatternGroup, PatternRef, recurrence_notes};
+pub use patterns::{PatternGroup, PatternRef};
 pub use related::{Related, RelatedIndex};
+pub use similar::{SimilarKind, SimilarLink, SimilarPattern, Similarity};
 pub use summary::{IncidentSummary, Term, newest_first, sort_newest_first, summaries};
 pub use trends::Trends;
 
@@ -44,6 +49,8 @@ pub struct Knowledge {
     pub patterns: Vec<PatternGroup>,
     /// Each incident's patterns, one per error.
     pub incident_patterns: Vec<Vec<PatternRef>>,
+    /// Each incident's similar incidents (similar errors, similar causes), best first.
+    pub similar: Vec<Vec<SimilarLink>>,
     /// Each incident's related incidents, best first.
     pub related: Vec<Vec<Related>>,
     /// Every action item, sorted, overdue ones marked.
@@ -56,30 +63,32 @@ impl Knowledge {
     /// Derives everything from `incidents`; items due before `today` are overdue;
     /// `severities` are the workspace's.
     pub fn new(incidents: &[LoadedIncident], today: Date, severities: &Vocabulary) -> Self {
-        let mut knowledge = Self::patterns_only(incidents);
-        knowledge.complete(
-            incidents,
-            today,
-            severities,
-            RelatedIndex::new(incidents).all(),
-        );
+        let mut knowledge = Self::recurrence(incidents);
+        let related = RelatedIndex::new(incidents, &knowledge.similar).all();
+        knowledge.complete(incidents, today, severities, related);
         knowledge
     }
 
-    /// Only the error patterns, the rest empty: what one incident's page needs besides its
-    /// related links (`serve` shows an edited incident's page before deriving the rest).
-    pub fn patterns_only(incidents: &[LoadedIncident]) -> Self {
-        let (patterns, incident_patterns) = patterns::group(incidents);
+    /// Only the error patterns and similar incidents, the rest empty: what one incident's
+    /// page needs besides its related links (`serve` shows an edited incident's page
+    /// before deriving the rest).
+    pub fn recurrence(incidents: &[LoadedIncident]) -> Self {
+        let (mut patterns, incident_patterns) = patterns::group(incidents);
+        let similarity = Similarity::new(incidents, &patterns);
+        for (group, similar) in patterns.iter_mut().zip(similarity.patterns) {
+            group.similar = similar;
+        }
         Self {
             patterns,
             incident_patterns,
+            similar: similarity.links,
             related: Vec::new(),
             actions: Vec::new(),
             trends: Trends::default(),
         }
     }
 
-    /// Adds what [`Knowledge::patterns_only`] left out, with the related incidents already
+    /// Adds what [`Knowledge::recurrence`] left out, with the related incidents already
     /// worked out (by a [`RelatedIndex`] of the same incidents).
     pub fn complete(
         &mut self,
@@ -92,6 +101,31 @@ impl Knowledge {
         self.actions = actions::collect(incidents, today);
         self.trends = Trends::new(incidents, severities);
     }
+}
+
+/// The notes for incidents that `wanted` accepts whose error matches earlier incidents'
+/// pattern, or whose error or cause is similar to earlier incidents'.
+pub fn recurrence_notes(
+    incidents: &[LoadedIncident],
+    wanted: &dyn Fn(&LoadedIncident) -> bool,
+) -> Vec<Diagnostic> {
+    let (groups, refs) = patterns::group(incidents);
+    let similarity = Similarity::new(incidents, &groups);
+    let mut notes = patterns::pattern_notes(incidents, &groups, &refs, wanted);
+    notes.extend(similar::similar_notes(incidents, &similarity, wanted));
+    notes
+}
+
+/// Whether `loaded`'s own `related` names `other`, by slug or id.
+fn lists(loaded: &LoadedIncident, other: &LoadedIncident) -> bool {
+    loaded.incident.related.iter().any(|r| {
+        r.value == other.slug
+            || other
+                .incident
+                .id
+                .as_ref()
+                .is_some_and(|id| id.value == r.value)
+    })
 }
 
 #[cfg(test)]

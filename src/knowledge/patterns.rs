@@ -11,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::{SimilarPattern, lists};
 use crate::load::LoadedIncident;
 use crate::model::text::plural;
 use crate::workspace::slugify;
@@ -31,6 +32,8 @@ pub struct PatternGroup {
     pub first_seen: Date,
     /// Date of the newest incident.
     pub last_seen: Date,
+    /// Patterns whose errors are similar (`knowledge::similar`), best first.
+    pub similar: Vec<SimilarPattern>,
 }
 
 /// An incident's pattern, as its page and `incidents.json` show it.
@@ -65,6 +68,7 @@ pub fn group(incidents: &[LoadedIncident]) -> (Vec<PatternGroup>, Vec<Vec<Patter
                     incidents: Vec::new(),
                     first_seen: date,
                     last_seen: date,
+                    similar: Vec::new(),
                 });
                 groups.len() - 1
             });
@@ -129,21 +133,23 @@ fn pattern_slug(text: &str) -> String {
     format!("{words}-{hash}")
 }
 
-/// Notes for incidents whose error matches earlier incidents' pattern, e.g.
+/// Notes for incidents whose error matches earlier incidents' pattern (`groups` and
+/// `refs` as [`group`] gives them), e.g.
 /// ``error matches pattern `…` seen in 2 earlier incidents: a, b``. An incident that
 /// already lists every earlier one in `related` gets none: its writer knows. Only incidents
 /// that `wanted` accepts get one.
-pub fn recurrence_notes(
+pub fn pattern_notes(
     incidents: &[LoadedIncident],
+    groups: &[PatternGroup],
+    refs: &[Vec<PatternRef>],
     wanted: &dyn Fn(&LoadedIncident) -> bool,
 ) -> Vec<Diagnostic> {
-    let (groups, refs) = group(incidents);
     let by_text: HashMap<&str, &PatternGroup> =
         groups.iter().map(|g| (g.text.as_str(), g)).collect();
     let mut notes = Vec::new();
     let each = incidents
         .iter()
-        .zip(&refs)
+        .zip(refs)
         .flat_map(|(loaded, patterns)| patterns.iter().map(move |p| (loaded, p)));
     for (loaded, pattern) in each {
         if pattern.seen_before == 0 || !wanted(loaded) {
@@ -154,17 +160,7 @@ pub fn recurrence_notes(
             .iter()
             .map(|&i| &incidents[i])
             .collect();
-        let listed = |other: &LoadedIncident| {
-            loaded.incident.related.iter().any(|r| {
-                r.value == other.slug
-                    || other
-                        .incident
-                        .id
-                        .as_ref()
-                        .is_some_and(|id| id.value == r.value)
-            })
-        };
-        if earlier.iter().all(|other| listed(other)) {
+        if earlier.iter().all(|other| lists(loaded, other)) {
             continue;
         }
         let count = earlier.len();
@@ -257,7 +253,8 @@ mod tests {
                 "related: [old-1]\n",
             ),
         ];
-        let notes = recurrence_notes(&incidents, &|_| true);
+        let (groups, refs) = group(&incidents);
+        let notes = pattern_notes(&incidents, &groups, &refs, &|_| true);
         let messages: Vec<(&str, &str)> = notes
             .iter()
             .map(|n| (n.file.to_str().unwrap(), n.message.as_str()))

@@ -2,10 +2,14 @@
 //!
 //! Ranking, best first:
 //! 1. the same error pattern: the same failure again, the most useful thing to read;
-//! 2. what the writers linked themselves (`related`, in either direction);
-//! 3. a score of what the two share: each changed file weighs 4, each service 3, each tag 1.
+//! 2. a similar error, then a similar cause (`knowledge::similar`), by their score;
+//! 3. what the writers linked themselves (`related`, in either direction);
+//! 4. a score of what the two share: each changed file weighs 4, each service 3, each tag 1.
 //!
-//! An incident is shown when it shares the pattern, is linked, or scores at least 3 (a file,
+//! A similar incident says whether it came before or recurred later, so the earlier
+//! incident's page tells its reader the failure happened again.
+//!
+//! An incident is shown when it shares the pattern, is similar, is linked, or scores at least 3 (a file,
 //! a service, or three tags). A term that more than 100 incidents carry says little about any
 //! two of them and is not counted; this also keeps the work linear in the number of
 //! incidents. At most five are shown, but never fewer than the incident itself lists.
@@ -17,6 +21,7 @@ use rayon::prelude::*;
 
 use serde::Serialize;
 
+use crate::knowledge::{SimilarKind, SimilarLink};
 use crate::load::LoadedIncident;
 use crate::workspace::slugify;
 
@@ -59,6 +64,9 @@ impl Term {
 #[derive(Default)]
 struct Shared<'a> {
     same_pattern: bool,
+    /// A similar error or cause: its kind, score, what they share, and whether the other
+    /// incident came later.
+    similar: Option<(SimilarKind, u8, &'a str, bool)>,
     /// Why the writers linked them, either way.
     linked: Option<&'a str>,
     /// Whether this incident's own `related` names the other.
@@ -79,6 +87,14 @@ impl Shared<'_> {
         let mut parts: Vec<String> = Vec::new();
         if self.same_pattern {
             parts.push("same error pattern".into());
+        }
+        if let Some((kind, _, why, later)) = self.similar {
+            let what = match kind {
+                SimilarKind::SimilarError => "similar error",
+                SimilarKind::SimilarCause => "similar cause",
+            };
+            let when = if later { ", recurred later" } else { "" };
+            parts.push(format!("{what}{when} ({why})"));
         }
         if let Some(linked) = self.linked {
             parts.push(linked.into());
@@ -162,11 +178,6 @@ fn linked(incidents: &[LoadedIncident]) -> Vec<Vec<(usize, bool)>> {
     linked
 }
 
-/// For each incident (in the order given), its related incidents, best first.
-pub fn related(incidents: &[LoadedIncident]) -> Vec<Vec<Related>> {
-    RelatedIndex::new(incidents).all()
-}
-
 /// Who shares what with whom, so the related incidents of any one incident can be found
 /// without working them out for all (`serve` needs the edited incident's first).
 pub struct RelatedIndex<'a> {
@@ -178,11 +189,13 @@ pub struct RelatedIndex<'a> {
     /// The incidents each one is linked with by the writers (`related`, either way), and
     /// whether it names them itself; its own links first.
     linked: Vec<Vec<(usize, bool)>>,
+    /// The similar incidents of each (`Knowledge::similar`).
+    similar: &'a [Vec<SimilarLink>],
 }
 
 impl<'a> RelatedIndex<'a> {
-    /// Indexes `incidents`.
-    pub fn new(incidents: &'a [LoadedIncident]) -> Self {
+    /// Indexes `incidents`, whose similar incidents are `similar`.
+    pub fn new(incidents: &'a [LoadedIncident], similar: &'a [Vec<SimilarLink>]) -> Self {
         let mut numbers: HashMap<(Term, String), usize> = HashMap::new();
         let mut sharers: Vec<Vec<usize>> = Vec::new();
         let mut numbered = Vec::with_capacity(incidents.len());
@@ -203,6 +216,7 @@ impl<'a> RelatedIndex<'a> {
             terms: numbered,
             sharers,
             linked: linked(incidents),
+            similar,
         }
     }
 
@@ -233,6 +247,13 @@ impl<'a> RelatedIndex<'a> {
                 }
             }
         }
+        let date = |k: usize| incidents[k].incident.date.sort_key();
+        for link in self.similar.get(i).into_iter().flatten() {
+            let later = (date(link.incident), &incidents[link.incident].slug)
+                > (date(i), &incidents[i].slug);
+            shared.entry(link.incident).or_default().similar =
+                Some((link.kind, link.score, &link.reason, later));
+        }
         for &(j, listed) in &self.linked[i] {
             let entry = shared.entry(j).or_default();
             entry.listed = listed;
@@ -244,11 +265,19 @@ impl<'a> RelatedIndex<'a> {
         }
         let mut candidates: Vec<(usize, Shared)> = shared
             .into_iter()
-            .filter(|(_, s)| s.same_pattern || s.linked.is_some() || s.score() >= MIN_SCORE)
+            .filter(|(_, s)| {
+                s.same_pattern
+                    || s.similar.is_some()
+                    || s.linked.is_some()
+                    || s.score() >= MIN_SCORE
+            })
             .collect();
         candidates.sort_by_cached_key(|(j, s)| {
             (
                 Reverse(s.same_pattern),
+                s.similar.map_or((2, Reverse(0)), |(kind, score, _, _)| {
+                    (kind as u8, Reverse(score))
+                }),
                 Reverse(s.linked.is_some()),
                 Reverse(s.score()),
                 Reverse(incidents[*j].incident.date.sort_key()),
@@ -274,7 +303,9 @@ mod tests {
     use crate::knowledge::test_support::incident;
 
     fn related(incidents: &[LoadedIncident]) -> Vec<Vec<(String, String)>> {
-        super::related(incidents)
+        let similar = crate::knowledge::Knowledge::recurrence(incidents).similar;
+        RelatedIndex::new(incidents, &similar)
+            .all()
             .into_iter()
             .map(|links| {
                 links

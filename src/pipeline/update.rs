@@ -30,11 +30,9 @@ impl Pipeline {
         early: &mut dyn FnMut(&[String]),
     ) -> Result<Counts, BuildError> {
         let today = self.info().today;
-        let index = RelatedIndex::new(incidents);
-        let mut knowledge = Knowledge {
-            related: vec![Vec::new(); incidents.len()],
-            ..Knowledge::patterns_only(incidents)
-        };
+        let mut knowledge = Knowledge::recurrence(incidents);
+        knowledge.related = vec![Vec::new(); incidents.len()];
+        let index = RelatedIndex::new(incidents, &knowledge.similar);
         let edited: Vec<usize> = (0..summaries.len())
             .filter(|&i| first.contains(&summaries[i].slug))
             .collect();
@@ -58,11 +56,12 @@ impl Pipeline {
             counts = self.execute(&data, written, &plan, sinks, false, &|_, _| {})?;
             early(&counts.pages);
         }
+        let related = index.all();
         knowledge.complete(
             incidents,
             today,
             &self.info().vocabularies.severity,
-            index.all(),
+            related,
         );
         let data = SiteData::new(self.info(), incidents, summaries, &knowledge);
         let wanted = Inventory::new(&data, self.global, &self.renderer.asset_names());

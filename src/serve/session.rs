@@ -174,7 +174,8 @@ impl Session {
         self.last_error = error;
         let mut warnings = self.sources.warnings();
         // Once a site stands, tell the writer, as `check` does, when a saved incident's
-        // error was seen before (the first build would list the whole history).
+        // error (or a similar one, or a similar cause) was seen before (the first build
+        // would list the whole history).
         if had_site && result.is_ok() {
             warnings.extend(self.sources.recurrence_notes());
         }

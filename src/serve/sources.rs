@@ -215,7 +215,8 @@ impl Sources {
     }
 
     /// Notes for the files read again since the site was last written whose error matches
-    /// earlier incidents' pattern, as `check` gives them.
+    /// earlier incidents' pattern, or whose error or cause is similar to earlier ones', as
+    /// `check` gives them.
     pub fn recurrence_notes(&self) -> Vec<Diagnostic> {
         knowledge::recurrence_notes(&self.incidents, &|loaded| {
             self.touched.contains(&loaded.path)

@@ -194,9 +194,10 @@ fn summaries_key(data: &SiteData<'_>) -> Digest {
     digester.finish()
 }
 
-/// The key of incident `i`'s page and report: the incident (which decides its summary,
-/// durations and changes), its pattern with its counts, its related incidents as their
-/// links show them, and the site-wide key.
+/// The key of incident `i`'s page and report (and of its record in `incidents.json`): the
+/// incident (which decides its summary, durations and changes), its pattern with its
+/// counts, its related and similar incidents as their links show them, and the site-wide
+/// key.
 pub fn incident_key(data: &SiteData<'_>, i: usize, global: Digest) -> Digest {
     let knowledge = data.knowledge;
     let mut digester = Digester::new();
@@ -206,6 +207,12 @@ pub fn incident_key(data: &SiteData<'_>, i: usize, global: Digest) -> Digest {
     for link in &knowledge.related[i] {
         digester
             .digest(data.summaries[link.incident].key)
+            .text(&link.reason);
+    }
+    for link in &knowledge.similar[i] {
+        digester
+            .text(&data.summaries[link.incident].slug)
+            .add(&(link.kind, link.score))
             .text(&link.reason);
     }
     digester.digest(global).finish()
@@ -238,7 +245,8 @@ fn add_patterns(site: &mut Builder, data: &SiteData<'_>) {
     site.add(Page::Patterns, &mut index);
 }
 
-/// What a pattern's page shows: the pattern, its dates, and its incidents' summaries.
+/// What a pattern's page shows: the pattern, its dates, its incidents' summaries, and its
+/// similar patterns with theirs.
 fn pattern_key(group: &PatternGroup, data: &SiteData<'_>) -> Digest {
     let mut digester = Digester::new();
     digester.text(&group.text).text(&group.slug).add(&(
@@ -248,6 +256,16 @@ fn pattern_key(group: &PatternGroup, data: &SiteData<'_>) -> Digest {
     ));
     for &i in &group.incidents {
         digester.digest(data.summaries[i].key);
+    }
+    for similar in &group.similar {
+        let other = &data.knowledge.patterns[similar.group];
+        digester
+            .text(&other.text)
+            .text(&other.slug)
+            .text(&similar.reason);
+        for &i in &other.incidents {
+            digester.digest(data.summaries[i].key);
+        }
     }
     digester.finish()
 }

@@ -23,7 +23,7 @@ impl SiteRenderer {
         let meta = self.meta(&Page::Patterns, title, &description, "patterns");
         let views: Vec<PatternView> = patterns
             .iter()
-            .map(|g| PatternView::new(g, data.summaries))
+            .map(|g| PatternView::new(g, patterns, data.summaries))
             .collect();
         let (recurring, single): (Vec<&PatternView>, Vec<&PatternView>) =
             views.iter().partition(|v| v.count > 1);
@@ -38,7 +38,7 @@ impl SiteRenderer {
         let Some(group) = group else {
             return Err(SiteError::NoPage(format!("pattern {slug}")));
         };
-        let view = PatternView::new(group, data.summaries);
+        let view = PatternView::new(group, &data.knowledge.patterns, data.summaries);
         let title = fill(
             self.site.text("page.pattern"),
             &[("pattern".into(), view.text.to_owned())],
@@ -115,10 +115,27 @@ struct PatternView<'a> {
     first_seen: jiff::civil::Date,
     last_seen: jiff::civil::Date,
     incidents: Vec<&'a IncidentSummary>,
+    /// Patterns whose errors are similar, with their incidents.
+    similar: Vec<SimilarPatternView<'a>>,
+}
+
+/// A similar pattern, why it is similar, and its incidents newest first.
+#[derive(Serialize)]
+struct SimilarPatternView<'a> {
+    text: &'a str,
+    slug: &'a str,
+    reason: &'a str,
+    incidents: Vec<&'a IncidentSummary>,
 }
 
 impl<'a> PatternView<'a> {
-    fn new(group: &'a PatternGroup, summaries: &'a [IncidentSummary]) -> Self {
+    fn new(
+        group: &'a PatternGroup,
+        groups: &'a [PatternGroup],
+        summaries: &'a [IncidentSummary],
+    ) -> Self {
+        let newest_first =
+            |g: &'a PatternGroup| g.incidents.iter().rev().map(|&i| &summaries[i]).collect();
         Self {
             text: &group.text,
             slug: &group.slug,
@@ -126,11 +143,19 @@ impl<'a> PatternView<'a> {
             count: group.incidents.len(),
             first_seen: group.first_seen,
             last_seen: group.last_seen,
-            incidents: group
-                .incidents
+            incidents: newest_first(group),
+            similar: group
+                .similar
                 .iter()
-                .rev()
-                .map(|&i| &summaries[i])
+                .map(|similar| {
+                    let other = &groups[similar.group];
+                    SimilarPatternView {
+                        text: &other.text,
+                        slug: &other.slug,
+                        reason: &similar.reason,
+                        incidents: newest_first(other),
+                    }
+                })
                 .collect(),
         }
     }

@@ -12,7 +12,7 @@ use tera::Context;
 use super::inventory::Inventory;
 use super::pages::{DataFile, Page};
 use super::{SiteData, SiteError, SiteInfo, SiteRenderer};
-use crate::knowledge::{PatternRef, Related};
+use crate::knowledge::{PatternRef, Related, SimilarKind, SimilarLink};
 use crate::model::{Durations, Incident};
 
 /// Version of the `incidents.json` format; raised when a field changes meaning or goes.
@@ -72,6 +72,23 @@ pub struct IncidentKnowledge<'a> {
     pub patterns: Vec<PatternLink<'a>>,
     /// Related incidents, best first.
     pub related: Vec<RelatedRef<'a>>,
+    /// Incidents whose error names the same failure in other words, or whose root cause
+    /// describes the same mechanism, best first (at most 20; same-pattern incidents are in
+    /// `pattern`'s page instead).
+    pub similar: Vec<SimilarRef<'a>>,
+}
+
+/// A similar incident, by slug: what kind of similarity, how much, and why.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SimilarRef<'a> {
+    /// The other incident's slug.
+    pub slug: &'a str,
+    /// `similar-error` or `similar-cause`.
+    pub kind: SimilarKind,
+    /// How similar, in percent (similar errors from 80, similar causes from 30).
+    pub score: u8,
+    /// Why, e.g. "same condition (connection refused)" or "shared terms: pool, retries".
+    pub reason: &'a str,
 }
 
 /// An incident's pattern, with the page that lists its incidents.
@@ -136,8 +153,14 @@ impl<'a> PatternLink<'a> {
 }
 
 impl<'a> IncidentKnowledge<'a> {
-    /// The patterns and related incidents of one incident; `related` points into `data`.
-    pub fn new(patterns: &'a [PatternRef], related: &'a [Related], data: &'a SiteData<'_>) -> Self {
+    /// The patterns, related and similar incidents of one incident; `related` and `similar`
+    /// point into `data`.
+    pub fn new(
+        patterns: &'a [PatternRef],
+        related: &'a [Related],
+        similar: &'a [SimilarLink],
+        data: &'a SiteData<'_>,
+    ) -> Self {
         Self {
             pattern: patterns.first().map(PatternLink::new),
             patterns: if patterns.len() > 1 {
@@ -150,6 +173,15 @@ impl<'a> IncidentKnowledge<'a> {
                 .map(|r| RelatedRef {
                     slug: &data.summaries[r.incident].slug,
                     reason: &r.reason,
+                })
+                .collect(),
+            similar: similar
+                .iter()
+                .map(|s| SimilarRef {
+                    slug: &data.summaries[s.incident].slug,
+                    kind: s.kind,
+                    score: s.score,
+                    reason: &s.reason,
                 })
                 .collect(),
         }
@@ -209,7 +241,8 @@ fn incidents_json(site: &SiteInfo, data: &SiteData<'_>) -> String {
         .iter()
         .zip(data.incidents)
         .zip(knowledge.related.iter().zip(&knowledge.incident_patterns))
-        .map(|((summary, loaded), (related, pattern))| {
+        .zip(&knowledge.similar)
+        .map(|(((summary, loaded), (related, pattern)), similar)| {
             let page = Page::Incident(summary.slug.clone());
             IncidentRecord {
                 slug: &summary.slug,
@@ -218,7 +251,7 @@ fn incidents_json(site: &SiteInfo, data: &SiteData<'_>) -> String {
                 url: site.absolute_url(&page),
                 updated: &summary.updated,
                 minutes_to: (&loaded.durations).into(),
-                knowledge: IncidentKnowledge::new(pattern, related, data),
+                knowledge: IncidentKnowledge::new(pattern, related, similar, data),
                 incident: &loaded.incident,
             }
         })

@@ -1,0 +1,85 @@
+//! Times what similar errors and similar causes add to a build and to a save under
+//! `serve`: loads a workspace's incidents, then derives the error patterns with and without
+//! the similarity links (`Knowledge::recurrence` against `patterns::group` alone), and the
+//! notes `check` and `serve` print. Used by `bench/similar.sh`.
+//!
+//! ```text
+//! cargo run --release --example similar_bench -- target/bench/corpus-10000
+//! ```
+//!
+//! Prints one line of `key=value` pairs: incidents, links of each kind (counted from both
+//! ends), and the median
+//! seconds (of RUNS, default 5) of patterns alone, patterns with similarity, and the notes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use postmortem::knowledge::{self, Knowledge, SimilarKind, patterns};
+use postmortem::load;
+
+fn main() -> ExitCode {
+    let Some(root) = std::env::args().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: similar_bench WORKSPACE");
+        return ExitCode::from(2);
+    };
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let display = |p: &Path| p.to_path_buf();
+    let loaded = load::load_dir(
+        &root.join("incidents"),
+        &load::Settings::default(),
+        &display,
+    );
+    if loaded.error_count() > 0 {
+        eprintln!("{} has invalid incidents", root.display());
+        return ExitCode::FAILURE;
+    }
+    let mut incidents = loaded.incidents;
+    knowledge::sort_newest_first(&mut incidents);
+
+    let median = |f: &dyn Fn()| {
+        let mut times: Vec<f64> = (0..runs.max(1))
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed().as_secs_f64()
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let patterns_s = median(&|| {
+        std::hint::black_box(patterns::group(&incidents));
+    });
+    let recurrence_s = median(&|| {
+        std::hint::black_box(Knowledge::recurrence(&incidents));
+    });
+    let notes_s = median(&|| {
+        std::hint::black_box(knowledge::recurrence_notes(&incidents, &|_| true));
+    });
+    let knowledge = Knowledge::recurrence(&incidents);
+    let count = |kind: SimilarKind| {
+        knowledge
+            .similar
+            .iter()
+            .flatten()
+            .filter(|l| l.kind == kind)
+            .count()
+    };
+    let similar_patterns: usize = knowledge.patterns.iter().map(|g| g.similar.len()).sum();
+    println!(
+        "incidents={} patterns={} error_links={} cause_links={} \
+         similar_pattern_pairs={} patterns_s={patterns_s:.3} with_similarity_s={recurrence_s:.3} \
+         similarity_adds_s={:.3} notes_s={notes_s:.3}",
+        incidents.len(),
+        knowledge.patterns.len(),
+        count(SimilarKind::SimilarError),
+        count(SimilarKind::SimilarCause),
+        similar_patterns / 2,
+        recurrence_s - patterns_s,
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,304 @@
+//! Recurrence that survives rewording: similar errors and similar causes.
+//!
+//! The error pattern links incidents whose errors are written alike. This module links
+//! those whose errors name one failure in other words ([`errors`]) and those whose root
+//! causes describe one mechanism ([`causes`]), with or without an error message. Links are
+//! symmetric and do not depend on dates or file order: an incident written up late is
+//! linked like any other, and the earlier incident learns that its failure recurred.
+//!
+//! The work stays near linear: errors are compared once per distinct signature (pattern
+//! and stack frames), and only with signatures filed under a shared key
+//! ([`errors::blocking_keys`]); causes only with causes sharing a rare term.
+
+pub mod causes;
+pub mod errors;
+mod notes;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::knowledge::PatternGroup;
+use crate::load::LoadedIncident;
+use crate::model::signature::{CauseTerm, ErrorSignature};
+
+pub use notes::similar_notes;
+
+/// How many similar incidents are kept for each incident, best first.
+pub const MAX_SIMILAR: usize = 20;
+/// Keys under which more distinct errors than this are filed compare none of them: a key
+/// that general (a type thousands of errors have) says nothing about two of them.
+const MAX_BLOCK: usize = 300;
+
+/// What makes two incidents similar.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum SimilarKind {
+    /// Their errors name one failure in different words.
+    SimilarError,
+    /// Their root causes describe one mechanism.
+    SimilarCause,
+}
+
+/// Another incident similar to one, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SimilarLink {
+    /// Its index in the incidents given.
+    pub incident: usize,
+    /// Similar error or similar cause.
+    pub kind: SimilarKind,
+    /// How similar, in percent.
+    pub score: u8,
+    /// What they share, e.g. "same condition (connection refused)" or "shared terms: pool,
+    /// retries".
+    pub reason: String,
+}
+
+/// A pattern similar to another, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SimilarPattern {
+    /// Its index in the pattern groups.
+    pub group: usize,
+    /// How similar, in percent.
+    pub score: u8,
+    /// What the errors share.
+    pub reason: String,
+}
+
+/// The similar incidents of every incident and the similar patterns of every pattern.
+#[derive(Debug, Clone, Default)]
+pub struct Similarity {
+    /// For each incident (in the order given), its similar incidents: similar errors first,
+    /// then by score, newest first; at most [`MAX_SIMILAR`]. Incidents that share an error
+    /// pattern are not listed: the pattern links them already.
+    pub links: Vec<Vec<SimilarLink>>,
+    /// For each pattern group (in the order given), the similar patterns, best first.
+    pub patterns: Vec<Vec<SimilarPattern>>,
+}
+
+/// Distinct error signatures, the incidents of each, and the pairs that are similar.
+struct ErrorPairs<'a> {
+    /// Each distinct (pattern text, signature).
+    signatures: Vec<(&'a str, &'a ErrorSignature)>,
+    /// The incidents of each signature, newest first.
+    members: Vec<Vec<usize>>,
+    /// For each incident, its signatures.
+    of_incident: Vec<Vec<usize>>,
+    /// Similar pairs: the two signatures, score in percent, and the reason as seen from
+    /// each side (`callable written as `A` vs `B`` from the first).
+    similar: Vec<(usize, usize, u8, [String; 2])>,
+    /// For each signature, the similar pairs it is in (indices into `similar`).
+    adjacent: Vec<Vec<usize>>,
+}
+
+impl Similarity {
+    /// Links `incidents` (sorted newest first or not: the result is the same up to order)
+    /// whose pattern groups are `groups`.
+    pub fn new(incidents: &[LoadedIncident], groups: &[PatternGroup]) -> Self {
+        let pairs = ErrorPairs::new(incidents);
+        let mut links: Vec<Vec<SimilarLink>> = (0..incidents.len())
+            .into_par_iter()
+            .map(|i| pairs.links_of(i, incidents))
+            .collect();
+        let causes: Vec<&[CauseTerm]> = incidents.iter().map(|l| &l.signature.cause[..]).collect();
+        for found in causes::similar_causes(&causes) {
+            let (i, j) = found.pair;
+            if share_pattern(&incidents[i], &incidents[j]) {
+                continue;
+            }
+            let score = percent(found.score);
+            let reason = format!("shared terms: {}", found.terms.join(", "));
+            for (from, to) in [(i, j), (j, i)] {
+                if !links[from].iter().any(|l| l.incident == to) {
+                    links[from].push(SimilarLink {
+                        incident: to,
+                        kind: SimilarKind::SimilarCause,
+                        score,
+                        reason: reason.clone(),
+                    });
+                }
+            }
+        }
+        for list in &mut links {
+            list.sort_by_key(|l| {
+                (
+                    l.kind,
+                    std::cmp::Reverse(l.score),
+                    std::cmp::Reverse(incidents[l.incident].incident.date.sort_key()),
+                    l.incident,
+                )
+            });
+            list.truncate(MAX_SIMILAR);
+        }
+        Self {
+            links,
+            patterns: pairs.similar_patterns(groups),
+        }
+    }
+}
+
+impl<'a> ErrorPairs<'a> {
+    fn new(incidents: &'a [LoadedIncident]) -> Self {
+        let mut ids: HashMap<(&str, &ErrorSignature), usize> = HashMap::new();
+        let mut signatures = Vec::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        let mut of_incident = Vec::with_capacity(incidents.len());
+        for (i, loaded) in incidents.iter().enumerate() {
+            let mut own = Vec::new();
+            for (pattern, signature) in loaded.patterns.iter().zip(&loaded.signature.errors) {
+                let key = (pattern.text.as_str(), signature);
+                let id = *ids.entry(key).or_insert_with(|| {
+                    signatures.push(key);
+                    members.push(Vec::new());
+                    members.len() - 1
+                });
+                if members[id].last() != Some(&i) {
+                    members[id].push(i);
+                }
+                own.push(id);
+            }
+            of_incident.push(own);
+        }
+        let newest = |&i: &usize| std::cmp::Reverse(incidents[i].incident.date.sort_key());
+        for list in &mut members {
+            list.sort_by_cached_key(|i| (newest(i), *i));
+        }
+        let similar = similar_signatures(&signatures);
+        let mut adjacent = vec![Vec::new(); signatures.len()];
+        for (k, (s, t, _, _)) in similar.iter().enumerate() {
+            adjacent[*s].push(k);
+            adjacent[*t].push(k);
+        }
+        Self {
+            signatures,
+            members,
+            of_incident,
+            similar,
+            adjacent,
+        }
+    }
+
+    /// Incident `i`'s similar errors: the incidents of each signature similar to one of
+    /// its own, best score per incident.
+    fn links_of(&self, i: usize, incidents: &[LoadedIncident]) -> Vec<SimilarLink> {
+        let mut best: HashMap<usize, (u8, &str)> = HashMap::new();
+        for &own in &self.of_incident[i] {
+            for &k in &self.adjacent[own] {
+                let (s, t, score, reasons) = &self.similar[k];
+                let (other, reason) = if *s == own {
+                    (*t, &reasons[0])
+                } else {
+                    (*s, &reasons[1])
+                };
+                // Members are newest first and the final list keeps the best
+                // MAX_SIMILAR, newest first among equal scores: more cannot be kept.
+                let qualifying = self.members[other]
+                    .iter()
+                    .filter(|&&j| j != i && !share_pattern(&incidents[i], &incidents[j]))
+                    .take(MAX_SIMILAR);
+                for &j in qualifying {
+                    let entry = best.entry(j).or_insert((0, ""));
+                    if *score > entry.0 {
+                        *entry = (*score, reason);
+                    }
+                }
+            }
+        }
+        best.into_iter()
+            .map(|(incident, (score, reason))| SimilarLink {
+                incident,
+                kind: SimilarKind::SimilarError,
+                score,
+                reason: reason.to_owned(),
+            })
+            .collect()
+    }
+
+    /// For each pattern group, the groups with a similar signature, best first.
+    fn similar_patterns(&self, groups: &[PatternGroup]) -> Vec<Vec<SimilarPattern>> {
+        let group_of: HashMap<&str, usize> = groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| (group.text.as_str(), g))
+            .collect();
+        let mut best: HashMap<(usize, usize), (u8, &str)> = HashMap::new();
+        for (s, t, score, reasons) in &self.similar {
+            let (Some(&a), Some(&b)) = (
+                group_of.get(self.signatures[*s].0),
+                group_of.get(self.signatures[*t].0),
+            ) else {
+                continue;
+            };
+            for (pair, reason) in [((a, b), &reasons[0]), ((b, a), &reasons[1])] {
+                let entry = best.entry(pair).or_insert((0, ""));
+                if *score > entry.0 {
+                    *entry = (*score, reason);
+                }
+            }
+        }
+        let mut similar: Vec<Vec<SimilarPattern>> = vec![Vec::new(); groups.len()];
+        for ((a, b), (score, reason)) in best {
+            similar[a].push(SimilarPattern {
+                group: b,
+                score,
+                reason: reason.to_owned(),
+            });
+        }
+        for list in &mut similar {
+            list.sort_by_key(|p| (std::cmp::Reverse(p.score), p.group));
+        }
+        similar
+    }
+}
+
+/// The pairs of distinct signatures filed under a shared key whose errors are similar
+/// (and whose patterns differ).
+fn similar_signatures(
+    signatures: &[(&str, &ErrorSignature)],
+) -> Vec<(usize, usize, u8, [String; 2])> {
+    let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
+    for (id, (_, signature)) in signatures.iter().enumerate() {
+        for key in errors::blocking_keys(signature) {
+            blocks.entry(key).or_default().push(id);
+        }
+    }
+    let mut candidates: Vec<(usize, usize)> = blocks
+        .values()
+        .filter(|ids| (2..=MAX_BLOCK).contains(&ids.len()))
+        .flat_map(|ids| {
+            ids.iter()
+                .enumerate()
+                .flat_map(move |(k, &s)| ids[k + 1..].iter().map(move |&t| (s, t)))
+        })
+        .filter(|&(s, t)| signatures[s].0 != signatures[t].0)
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_par_iter()
+        .filter_map(|(s, t)| {
+            let (a, b) = (signatures[s].1, signatures[t].1);
+            let found = errors::compare(a, b)?;
+            // The same pair seen from the other side, for its reason's wording.
+            let back = errors::compare(b, a).map_or_else(|| found.reason.clone(), |m| m.reason);
+            Some((s, t, percent(found.score), [found.reason, back]))
+        })
+        .collect()
+}
+
+/// Whether two incidents have an error pattern in common.
+fn share_pattern(a: &LoadedIncident, b: &LoadedIncident) -> bool {
+    a.patterns
+        .iter()
+        .any(|p| b.patterns.iter().any(|q| q.text == p.text))
+}
+
+fn percent(score: f64) -> u8 {
+    (score * 100.0).round().clamp(0.0, 100.0) as u8
+}
+
+#[cfg(test)]
+mod tests;

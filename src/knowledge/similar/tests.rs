@@ -1,0 +1,147 @@
+use super::*;
+use crate::knowledge::patterns::group;
+
+/// An incident `<slug>.yaml` of `date` with an optional error (type and message) and a
+/// root cause summary.
+fn incident(slug: &str, date: &str, error: Option<(&str, &str)>, cause: &str) -> LoadedIncident {
+    let error = error.map_or(String::new(), |(kind, message)| {
+        format!("error:\n  type: {kind:?}\n  message: {message:?}\n")
+    });
+    let yaml = format!(
+        "title: {slug}\ndate: {date}\nstatus: resolved\nseverity: high\nsummary: s\n{error}\
+         root_cause:\n  summary: {cause:?}\n"
+    );
+    let file = std::path::PathBuf::from(format!("{slug}.yaml"));
+    let (loaded, diagnostics) =
+        crate::load::load_source(&file, &file, &yaml, &crate::load::Settings::default());
+    loaded.unwrap_or_else(|| panic!("{diagnostics:?}\n{yaml}"))
+}
+
+fn links(incidents: &[LoadedIncident]) -> Vec<Vec<(String, SimilarKind)>> {
+    let (groups, _) = group(incidents);
+    Similarity::new(incidents, &groups)
+        .links
+        .into_iter()
+        .map(|list| {
+            let mut named: Vec<_> = list
+                .into_iter()
+                .map(|l| (incidents[l.incident].slug.clone(), l.kind))
+                .collect();
+            named.sort();
+            named
+        })
+        .collect()
+}
+
+const KWARG: &str = "TypeError";
+
+fn redis_like() -> Vec<LoadedIncident> {
+    vec![
+        incident(
+            "old-login",
+            "2025-07-12",
+            Some((
+                KWARG,
+                "AbstractConnection.__init__() got an unexpected keyword argument 'CLIENT_CLASS'",
+            )),
+            "a client option the new library no longer accepts",
+        ),
+        incident(
+            "registration",
+            "2025-10-09",
+            Some((
+                KWARG,
+                "AbstractConnection.__init__() got an unexpected keyword argument 'pool_kwargs'",
+            )),
+            "an unsupported option in the cache settings",
+        ),
+        incident(
+            "found-late",
+            "2025-01-02",
+            Some((
+                KWARG,
+                "__init__() got an unexpected keyword argument 'compressor'",
+            )),
+            "configuration copied from another backend",
+        ),
+        incident(
+            "disk",
+            "2025-03-03",
+            Some((
+                "OSError",
+                "[Errno 28] No space left on device: '/var/log/app.log'",
+            )),
+            "logs were never rotated",
+        ),
+    ]
+}
+
+#[test]
+fn a_similar_error_links_both_ways_whatever_the_dates() {
+    let got = links(&redis_like());
+    let error = |slug: &str| (slug.to_owned(), SimilarKind::SimilarError);
+    assert_eq!(got[2], [error("old-login"), error("registration")]);
+    assert_eq!(
+        got[0],
+        [error("found-late")],
+        "same pattern is not listed again"
+    );
+    assert_eq!(got[1], [error("found-late")]);
+    assert!(got[3].is_empty());
+    let mut reversed = redis_like();
+    reversed.reverse();
+    let again = links(&reversed);
+    assert_eq!(again[1], got[2], "the order of the files does not matter");
+}
+
+#[test]
+fn pattern_groups_list_their_similar_patterns() {
+    let incidents = redis_like();
+    let (groups, _) = group(&incidents);
+    let similarity = Similarity::new(&incidents, &groups);
+    let qualified = groups
+        .iter()
+        .position(|g| g.text.contains("AbstractConnection"))
+        .expect("group");
+    let similar = &similarity.patterns[qualified];
+    assert_eq!(similar.len(), 1);
+    assert!(
+        groups[similar[0].group]
+            .text
+            .starts_with("TypeError: __init__()")
+    );
+    assert!(
+        similar[0].reason.contains("callable written as"),
+        "{}",
+        similar[0].reason
+    );
+}
+
+#[test]
+fn incidents_without_errors_are_linked_by_their_cause() {
+    let pool = "Retries without backoff exhausted the database connection pool of checkout \
+                when the ledger replica slowed down";
+    let incidents = vec![
+        incident("a", "2025-01-01", None, pool),
+        incident(
+            "b",
+            "2025-02-01",
+            None,
+            "The ledger replica slowed down; checkout retried without backoff until its \
+             database connection pool was exhausted",
+        ),
+        incident(
+            "c",
+            "2025-03-01",
+            None,
+            "An expired TLS certificate on the payments gateway",
+        ),
+    ];
+    let (groups, _) = group(&incidents);
+    let similarity = Similarity::new(&incidents, &groups);
+    assert_eq!(similarity.links[0].len(), 1);
+    let link = &similarity.links[0][0];
+    assert_eq!((link.incident, link.kind), (1, SimilarKind::SimilarCause));
+    assert!(link.reason.starts_with("shared terms: "), "{}", link.reason);
+    assert!(similarity.links[2].is_empty());
+}
