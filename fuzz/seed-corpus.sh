@@ -3,6 +3,7 @@
 # committed: the fixtures are the source of truth). Run from anywhere; then
 #   cargo +nightly fuzz run load_file        (one file)
 #   cargo +nightly fuzz run load_workspace   (several files, split at `#-8<-` lines)
+#   cargo +nightly fuzz run import_markdown  (one Markdown postmortem)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -21,4 +22,7 @@ for f in $files; do
     fi
     previous="$f"
 done
-echo "seeded $n files into $one and $((n - 1)) pairs into $many"
+markdown="$here/corpus/import_markdown"
+mkdir -p "$markdown"
+cp "$root"/tests/fixtures/import/*.md "$markdown/"
+echo "seeded $n files into $one, $((n - 1)) pairs into $many and the import fixtures into $markdown"

@@ -7,9 +7,12 @@
 //! `cargo test` runs a few hundred mutations; `POSTMORTEM_FUZZ_MUTATIONS=100000` runs more
 //! and prints executions, findings and the slowest case. `POSTMORTEM_FUZZ_SEED` replays.
 
+mod common;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::mutate::{Rng, mutate};
 use postmortem::load::fuzz::check_files;
 
 /// The seed inputs: every incident file of the examples and the fixtures.
@@ -29,22 +32,6 @@ fn seeds() -> Vec<Vec<u8>> {
     seeds.sort();
     assert!(seeds.len() >= 10, "seed files found: {}", seeds.len());
     seeds
-}
-
-/// xorshift: reproducible from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// What YAML and the format make of a few bytes: punctuation, keywords, odd scalars.
@@ -105,68 +92,6 @@ const TOKENS: &[&str] = &[
     "<<: *a\n",
 ];
 
-fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
-    let at = |rng: &mut Rng, v: &Vec<u8>| rng.below(v.len() + 1);
-    for _ in 0..=rng.below(4) {
-        match rng.below(8) {
-            0 if !input.is_empty() => {
-                let i = rng.below(input.len());
-                input[i] ^= 1 << rng.below(8);
-            }
-            1 | 2 => {
-                let i = at(rng, input);
-                let token = TOKENS[rng.below(TOKENS.len())].as_bytes();
-                input.splice(i..i, token.iter().copied());
-            }
-            3 => {
-                let i = at(rng, input);
-                let end = (i + rng.below(64)).min(input.len());
-                input.drain(i..end);
-            }
-            4 => {
-                // A line duplicated or deleted.
-                let lines: Vec<&[u8]> = input.split(|b| *b == b'\n').collect();
-                let n = rng.below(lines.len());
-                let mut out: Vec<Vec<u8>> = lines.iter().map(|l| l.to_vec()).collect();
-                if rng.below(2) == 0 {
-                    out.insert(n, lines[n].to_vec());
-                } else {
-                    out.remove(n);
-                }
-                *input = out.join(&b'\n');
-            }
-            5 => {
-                // A line indented differently.
-                let lines: Vec<&[u8]> = input.split(|b| *b == b'\n').collect();
-                let n = rng.below(lines.len());
-                let mut out: Vec<Vec<u8>> = lines.iter().map(|l| l.to_vec()).collect();
-                let line = &mut out[n];
-                if rng.below(2) == 0 {
-                    line.splice(0..0, *b"  ");
-                } else if line.starts_with(b" ") {
-                    line.remove(0);
-                }
-                *input = out.join(&b'\n');
-            }
-            6 => {
-                // A piece of another file.
-                let other = &seeds[rng.below(seeds.len())];
-                let from = rng.below(other.len());
-                let to = (from + rng.below(400)).min(other.len());
-                let i = at(rng, input);
-                input.splice(i..i, other[from..to].iter().copied());
-            }
-            _ => {
-                // A run of one byte: long scalars, deep nesting.
-                let i = at(rng, input);
-                let byte = [b'[', b'{', b'-', b' ', b'a', b'\n'][rng.below(6)];
-                let n = 1 + rng.below(300);
-                input.splice(i..i, std::iter::repeat_n(byte, n));
-            }
-        }
-    }
-}
-
 #[test]
 fn mutated_incidents_never_panic_and_point_inside_their_files() {
     let mutations: usize = std::env::var("POSTMORTEM_FUZZ_MUTATIONS")
@@ -188,7 +113,7 @@ fn mutated_incidents_never_panic_and_point_inside_their_files() {
         let files: Vec<(String, Vec<u8>)> = (0..count)
             .map(|n| {
                 let mut input = seeds[rng.below(seeds.len())].clone();
-                mutate(&mut rng, &mut input, &seeds);
+                mutate(&mut rng, &mut input, &seeds, TOKENS);
                 (format!("f{n}.yaml"), input)
             })
             .collect();

@@ -39,7 +39,10 @@ pub fn account(outline: &Outline<'_>, dest: &[Option<Dest>], incident: &Incident
             continue;
         }
         accounting.lines += 1;
-        let kept = || words_of(without_marker(line)).all(|w| words.contains(&w));
+        let kept = || {
+            let text = without_entities(without_marker(line));
+            words_of(&text).all(|w| words.contains(&w))
+        };
         match dest.get(i).copied().flatten() {
             Some(Dest::Heading) => accounting.markup += 1,
             Some(Dest::Meta(field)) => *accounting.fields.entry(field.to_owned()).or_default() += 1,
@@ -71,6 +74,38 @@ fn without_marker(line: &str) -> &str {
         .iter()
         .find_map(|b| rest.strip_prefix(b))
         .unwrap_or(rest)
+}
+
+/// `text` without character references (`&amp;`, `&#8212;`): Markdown reads them as the
+/// character they stand for, so their letters are no words of the document.
+fn without_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let name = after
+            .find(';')
+            .filter(|&end| end > 0 && end <= 32)
+            .filter(|&end| {
+                after[..end]
+                    .trim_start_matches('#')
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric())
+            });
+        match name {
+            Some(end) => {
+                out.push(' ');
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {

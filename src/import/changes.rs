@@ -23,7 +23,12 @@ impl Builder<'_> {
             .iter()
             .filter(|b| body.contains(&b.lines.start))
             .map(|b| match &b.kind {
-                Kind::Code { info, text } => (b.lines.clone(), Some((info.clone(), text.clone()))),
+                // A block with words after its language stays in the prose, words and all.
+                Kind::Code {
+                    info,
+                    attributes: false,
+                    text,
+                } => (b.lines.clone(), Some((info.clone(), text.clone()))),
                 _ => (b.lines.clone(), None),
             })
             .collect();
@@ -58,10 +63,12 @@ impl Builder<'_> {
                         && self.outline.lines[l.start].to_lowercase().contains(word)
                 })
             };
+            let language = |k: usize| blocks.get(k).and_then(|(_, c)| c.as_ref().map(|c| &c.0));
+            // One language for both sides: the change has one `language`.
             let pair = label(n, "before")
                 && label(n + 2, "after")
-                && blocks.get(n + 1).is_some_and(|(_, c)| c.is_some())
-                && blocks.get(n + 3).is_some_and(|(_, c)| c.is_some());
+                && language(n + 1).is_some()
+                && language(n + 1) == language(n + 3);
             if let (true, Some((path, range))) = (pair, file.clone()) {
                 let code = |k: usize| blocks[k].1.clone().unwrap_or_default();
                 let ((language, before), (_, after)) = (code(n + 1), code(n + 3));

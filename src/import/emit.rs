@@ -23,9 +23,28 @@ pub fn scalar(text: &str, indent: usize) -> String {
     }
 }
 
-/// A JSON string, which is a YAML double-quoted scalar.
+/// A JSON string, which is a YAML double-quoted scalar once the characters YAML cannot
+/// hold literally (JSON escapes only those below U+0020: DEL, the C1 controls but NEL,
+/// U+FFFE and U+FFFF stay) are escaped too.
 pub fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+    let json = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    let printable = |c: char| {
+        !(c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) && c != '\u{85}')
+            && c != '\u{fffe}'
+            && c != '\u{ffff}'
+    };
+    if json.chars().all(printable) {
+        return json;
+    }
+    json.chars()
+        .map(|c| {
+            if printable(c) {
+                c.to_string()
+            } else {
+                format!("\\u{:04x}", u32::from(c))
+            }
+        })
+        .collect()
 }
 
 /// Control characters (other than tab and newline) and carriage returns have no literal
@@ -148,16 +167,25 @@ impl Writer {
     }
 }
 
+/// `text` fit for a YAML comment, which ends at a line break and holds only printable
+/// characters: the others (a path or a quoted value may hold them) become `?`.
+fn comment(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let unprintable = c.is_control() || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}');
+            if unprintable { '?' } else { c }
+        })
+        .collect()
+}
+
 /// The file for `draft`; `schema` is the `$schema` reference, `source` where it came from.
 pub fn emit(draft: &Draft, schema: &str, source: &str) -> String {
     let mut w = Writer::new();
     w.line(&format!("# yaml-language-server: $schema={schema}"));
-    // A comment ends at a line break; a path may hold one.
-    let source: String = source
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    w.line(&format!("# Imported by `postmortem import` from {source}."));
+    w.line(&format!(
+        "# Imported by `postmortem import` from {}.",
+        comment(source)
+    ));
     if !draft.review.is_empty() {
         w.line("# The fields under `review` hold defaults: check them, then empty the list.");
     }
@@ -168,7 +196,10 @@ pub fn emit(draft: &Draft, schema: &str, source: &str) -> String {
 }
 
 fn header(w: &mut Writer, d: &Draft) {
-    let why = |field: &str| d.review_of(field).map(|r| format!("review: {r}"));
+    let why = |field: &str| {
+        d.review_of(field)
+            .map(|r| format!("review: {}", comment(r)))
+    };
     w.field(0, "title", &d.title, why("title").as_deref());
     w.opt(0, "document_title", d.document_title.as_ref());
     // The date stays plain: it is the one scalar that is meant to read as a date.
@@ -280,7 +311,7 @@ fn cause(w: &mut Writer, d: &Draft) {
     let c = &d.root_cause;
     w.line("");
     if let Some(reason) = d.review_of("root_cause") {
-        w.line(&format!("# review: {reason}"));
+        w.line(&format!("# review: {}", comment(reason)));
     }
     w.line("root_cause:");
     w.opt(2, "summary", c.summary.as_ref());
@@ -437,5 +468,14 @@ mod tests {
         assert_eq!(scalar("a\n  b\n\n# c", 2), "|-\n    a\n      b\n\n    # c");
         assert_eq!(scalar("  indented\nnext", 0), "\"  indented\\nnext\"");
         assert_eq!(scalar("bell\u{7}\nline", 0), "\"bell\\u0007\\nline\"");
+    }
+
+    #[test]
+    fn characters_yaml_cannot_hold_are_escaped() {
+        let text = "del\u{7f} c1\u{9b} nel\u{85} \u{ffff}";
+        let yaml = scalar(text, 0);
+        assert_eq!(yaml, "\"del\\u007f c1\\u009b nel\u{85} \\uffff\"");
+        let read: String = serde_saphyr::from_str(&yaml).expect("YAML reads it");
+        assert_eq!(read, text);
     }
 }

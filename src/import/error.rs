@@ -17,11 +17,13 @@ impl Builder<'_> {
             return false;
         }
         let found = self.outline.blocks.iter().find_map(|b| match &b.kind {
-            Kind::Code { info, text } if body.contains(&b.lines.start) => {
-                error_line(text).map(|(kind, message)| {
-                    (b.lines.clone(), info.clone(), text.clone(), kind, message)
-                })
-            }
+            Kind::Code {
+                info,
+                attributes: false,
+                text,
+            } if body.contains(&b.lines.start) => error_line(text).map(|(kind, message)| {
+                (b.lines.clone(), info.clone(), text.clone(), kind, message)
+            }),
             _ => None,
         });
         let Some((lines, info, code, kind, message)) = found else {

@@ -90,24 +90,47 @@ impl Builder<'_> {
         }
         let mut group = None;
         let mut out = Vec::new();
+        // A label with no items under it is an item itself, unless it names a field.
+        let unused = |group: Option<String>, out: &mut Vec<Listed>| {
+            if let Some(label) = group.filter(|l| self.options.synonyms.target(l).is_none()) {
+                out.push(Listed {
+                    group: None,
+                    first: label,
+                    rest: None,
+                    checked: None,
+                });
+            }
+        };
+        let mut used = true;
         for block in blocks {
-            match &block.kind {
-                Kind::Heading { text, .. } => group = Some(meta::clean(text)),
+            let label = match &block.kind {
+                Kind::Heading { text, .. } => meta::clean(text),
                 Kind::Paragraph if block.lines.len() == 1 => {
                     let line = self.outline.lines[block.lines.start].trim();
                     let label = line.strip_prefix("**").filter(|_| {
                         line.ends_with("**") || line.ends_with("**:") || line.ends_with(":**")
                     })?;
-                    group = Some(meta::clean(label.trim_end_matches([':', '*'])));
+                    meta::clean(label.trim_end_matches([':', '*']))
                 }
                 Kind::List { items } => {
                     for item in items {
                         out.push(self.item(item.lines.clone(), item.checked, group.clone()));
                     }
+                    used = true;
+                    continue;
                 }
-                Kind::Rule => {}
+                Kind::Rule => continue,
                 _ => return None,
+            };
+            if !used {
+                unused(group.take(), &mut out);
             }
+            // A label of markup alone (`**:**`) names no group.
+            group = Some(label).filter(|l| l.chars().any(char::is_alphanumeric));
+            used = group.is_none();
+        }
+        if !used {
+            unused(group, &mut out);
         }
         (!out.is_empty()).then_some(out)
     }
@@ -333,7 +356,7 @@ impl Builder<'_> {
             .filter(|b| body.contains(&b.lines.start))
             .filter(|b| match &b.kind {
                 Kind::Heading { text, .. } => synonyms
-                    .target(text)
+                    .target(&meta::clean(text))
                     .is_some_and(|t| matches!(t, "lessons" | "went_well" | "went_wrong" | "lucky")),
                 _ => false,
             })

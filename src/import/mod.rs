@@ -17,6 +17,7 @@ mod emit;
 mod error;
 mod fields;
 mod footnotes;
+pub mod fuzz;
 mod links;
 mod meta;
 mod outline;
@@ -116,7 +117,12 @@ pub fn import(
     let heads = b.heads();
     let (title, heads) = b.title(heads);
     let intro_end = heads.first().map_or(lines, |h| h.lines.start);
-    let intro = b.metadata(title.as_ref().map_or(0, |t| t.lines.end)..intro_end, true);
+    // Text before the title (a note above it) belongs to the introduction as well.
+    let (before, after) = title
+        .as_ref()
+        .map_or((0..0, 0), |t| (0..t.lines.start, t.lines.end));
+    let mut intro = b.metadata(before, true);
+    intro.extend(b.metadata(after..intro_end, true));
     b.sections(&heads);
     b.intro(intro);
     b.footnotes();

@@ -31,8 +31,14 @@ pub enum Kind {
     Heading { level: u8, text: String },
     /// A list, with the line range of each item and its task mark.
     List { items: Vec<Item> },
-    /// A fenced or indented code block: its info string and its text.
-    Code { info: String, text: String },
+    /// A fenced or indented code block: the first word of its info string (the
+    /// language), whether more words follow it (`title="app.py"`: a field that takes the
+    /// block would lose them), and its text.
+    Code {
+        info: String,
+        attributes: bool,
+        text: String,
+    },
     /// A table.
     Table,
     /// A paragraph.
@@ -167,10 +173,15 @@ fn blocks(body: &str, line_of: &dyn Fn(usize) -> usize) -> Vec<Block> {
                         TagEnd::List(_) => Kind::List {
                             items: std::mem::take(&mut items),
                         },
-                        TagEnd::CodeBlock => Kind::Code {
-                            info: code_info(body, &range),
-                            text: std::mem::take(&mut text),
-                        },
+                        TagEnd::CodeBlock => {
+                            let info = code_info(body, &range);
+                            let mut words = info.split_whitespace();
+                            Kind::Code {
+                                info: words.next().unwrap_or_default().to_owned(),
+                                attributes: words.next().is_some(),
+                                text: std::mem::take(&mut text),
+                            }
+                        }
                         TagEnd::Table => Kind::Table,
                         TagEnd::Paragraph => Kind::Paragraph,
                         _ => Kind::Other,
@@ -201,7 +212,8 @@ fn blocks(body: &str, line_of: &dyn Fn(usize) -> usize) -> Vec<Block> {
     out
 }
 
-/// The info string of a fenced code block (`python`), empty for indented code.
+/// The info string of a fenced code block (`python title="app.py"`), empty for indented
+/// code.
 fn code_info(body: &str, range: &Range<usize>) -> String {
     let first = body
         .get(range.clone())
@@ -211,13 +223,7 @@ fn code_info(body: &str, range: &Range<usize>) -> String {
     first
         .strip_prefix("```")
         .or_else(|| first.strip_prefix("~~~"))
-        .map(|rest| {
-            rest.trim_start_matches(['`', '~'])
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        })
+        .map(|rest| rest.trim_start_matches(['`', '~']).trim().to_owned())
         .unwrap_or_default()
 }
 

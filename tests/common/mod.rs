@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: throwaway workspaces and running the binary.
 #![allow(dead_code)]
 
+pub mod mutate;
 pub mod serve;
 
 use std::path::{Path, PathBuf};
