@@ -120,6 +120,28 @@ fn a_new_incident_whose_error_was_seen_before_gets_the_check_note() {
     assert_eq!(server.interrupt().code(), Some(0));
 }
 
+/// A `build` killed between writing the site and the reports leaves a pair of two builds;
+/// `serve`'s first build says so and writes both again, as the next `build` would.
+#[test]
+fn a_site_and_reports_of_two_builds_are_reported_and_repaired() {
+    let ws = workspace();
+    let output = ws.run(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let id_file = ws.path("reports/.postmortem-build");
+    fs::write(&id_file, "an-interrupted-build\n").expect("write build id");
+    let server = Running::serve(&ws, &[]);
+    server.wait_for_first_build();
+    server.wait_for("the repair warning", || {
+        server
+            .stderr()
+            .contains("build an-interrupted-build) were from different builds")
+    });
+    let site = postmortem::site::write::site_build_id(&ws.path("site"));
+    let reports = postmortem::site::write::reports_build_id(&ws.path("reports"));
+    assert!(site.is_some() && site == reports, "{site:?} {reports:?}");
+    assert_eq!(server.interrupt().code(), Some(0));
+}
+
 #[test]
 fn a_new_severity_reaches_the_counts_of_the_index_and_the_search_page() {
     let ws = workspace();

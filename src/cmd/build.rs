@@ -91,18 +91,8 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
 
 /// What this build repaired of an earlier, interrupted one.
 fn print_repairs(summary: &BuildSummary) {
-    if summary.leftovers > 0 {
-        say!(
-            "removed {} staging folder{} left by interrupted builds",
-            summary.leftovers,
-            plural(summary.leftovers)
-        );
-    }
-    if let Some((site, reports)) = &summary.mismatch {
-        say!(
-            "warning: the site (build {site}) and the reports (build {reports}) were from \
-             different builds: an earlier build was interrupted; this build wrote both again"
-        );
+    for repair in pipeline::repairs(summary.leftovers, summary.mismatch.as_ref()) {
+        say!("warning: {repair}");
     }
 }
 

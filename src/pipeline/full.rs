@@ -47,6 +47,25 @@ pub struct Built {
     pub mismatch: Option<(String, String)>,
 }
 
+/// What a build repaired of an earlier, interrupted one, in words: `build` prints it, and
+/// `serve` shows it beside its first build's warnings.
+pub fn repairs(leftovers: usize, mismatch: Option<&(String, String)>) -> Vec<String> {
+    let mut said = Vec::new();
+    if leftovers > 0 {
+        said.push(format!(
+            "removed {leftovers} staging folder{} left by interrupted builds",
+            crate::model::text::plural(leftovers)
+        ));
+    }
+    if let Some((site, reports)) = mismatch {
+        said.push(format!(
+            "the site (build {site}) and the reports (build {reports}) were from different \
+             builds: an earlier build was interrupted; this build wrote both again"
+        ));
+    }
+    said
+}
+
 /// The build ids of the site and the reports in `outputs`, when both have one and they differ.
 pub fn pair_mismatch(outputs: &super::Outputs) -> Option<(String, String)> {
     let site = write::site_build_id(&outputs.site)?;

@@ -32,7 +32,7 @@ use crate::site::write::{self, ReportStats, WriteError};
 use crate::site::{Page, SiteError, SiteInfo, SiteRenderer};
 use crate::workspace::{self, Workspace};
 pub use execute::{OnIncident, Sinks};
-pub use full::{Built, pair_mismatch};
+pub use full::{Built, pair_mismatch, repairs};
 
 /// What to build and where; `None` means the workspace's setting.
 #[derive(Debug, Clone, Default)]

@@ -35,6 +35,8 @@ pub struct Rebuilt {
     pub counts: Counts,
     /// Time until the changed incidents' pages were on disk.
     pub first_page: Option<Duration>,
+    /// What a full rebuild repaired of an interrupted `build` (`pipeline::repairs`).
+    pub repairs: Vec<String>,
 }
 
 /// Why a rebuild wrote nothing. The previous site is untouched.

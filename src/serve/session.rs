@@ -173,6 +173,15 @@ impl Session {
         }
         self.last_error = error;
         let mut warnings = self.sources.warnings();
+        if let Ok(Some(rebuilt)) = &result {
+            // An interrupted `build` left the output half-done: say what this one repaired.
+            let site = self.pipeline.as_ref().map(|p| p.outputs().site.clone());
+            let site = site.unwrap_or_default();
+            warnings.extend(rebuilt.repairs.iter().map(|repair| {
+                diagnostic::Diagnostic::file_error(&site, repair.clone())
+                    .with_severity(diagnostic::Severity::Warning)
+            }));
+        }
         // Once a site stands, tell the writer, as `check` does, when a saved incident's
         // error (or a similar one, or a similar cause) was seen before (the first build
         // would list the whole history).
@@ -331,6 +340,7 @@ impl Session {
                 ..built.counts
             },
             first_page: Some(start.elapsed()),
+            repairs: crate::pipeline::repairs(built.leftovers, built.mismatch.as_ref()),
         })
     }
 
@@ -389,6 +399,7 @@ impl Session {
             incidents: incidents.len(),
             counts,
             first_page: first_page.or(Some(start.elapsed())),
+            repairs: Vec::new(),
         })
     }
 }
