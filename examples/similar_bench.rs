@@ -9,7 +9,7 @@
 //!
 //! Prints one line of `key=value` pairs: incidents, links of each kind (counted from both
 //! ends), and the median
-//! seconds (of RUNS, default 5) of patterns alone, patterns with similarity, and the notes.
+//! seconds (of RUNS, default 5); `SHOW=N` also prints N similar pattern pairs, of patterns alone, patterns with similarity, and the notes.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -81,5 +81,21 @@ fn main() -> ExitCode {
         similar_patterns / 2,
         recurrence_s - patterns_s,
     );
+    // SHOW=N prints N of the similar pattern pairs, to judge what was linked.
+    let show: usize = std::env::var("SHOW")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let pairs = knowledge
+        .patterns
+        .iter()
+        .flat_map(|group| group.similar.iter().map(move |s| (group, s)));
+    for (group, similar) in pairs.take(show) {
+        let other = &knowledge.patterns[similar.group].text;
+        println!(
+            "{}\n  {other}\n  {} {}",
+            group.text, similar.score, similar.reason
+        );
+    }
     ExitCode::SUCCESS
 }

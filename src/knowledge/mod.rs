@@ -109,10 +109,23 @@ pub fn recurrence_notes(
     incidents: &[LoadedIncident],
     wanted: &dyn Fn(&LoadedIncident) -> bool,
 ) -> Vec<Diagnostic> {
-    let (groups, refs) = patterns::group(incidents);
-    let similarity = Similarity::new(incidents, &groups);
-    let mut notes = patterns::pattern_notes(incidents, &groups, &refs, wanted);
-    notes.extend(similar::similar_notes(incidents, &similarity, wanted));
+    notes(incidents, &Knowledge::recurrence(incidents), wanted)
+}
+
+/// [`recurrence_notes`] from what `knowledge` (of the same incidents) already holds: a save
+/// under `serve` derived it for its pages.
+pub fn notes(
+    incidents: &[LoadedIncident],
+    knowledge: &Knowledge,
+    wanted: &dyn Fn(&LoadedIncident) -> bool,
+) -> Vec<Diagnostic> {
+    let (groups, refs) = (&knowledge.patterns, &knowledge.incident_patterns);
+    let mut notes = patterns::pattern_notes(incidents, groups, refs, wanted);
+    notes.extend(similar::similar_notes(
+        incidents,
+        &knowledge.similar,
+        wanted,
+    ));
     notes
 }
 

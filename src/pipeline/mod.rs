@@ -336,4 +336,7 @@ pub struct Counts {
     pub removed: usize,
     /// Site pages (paths relative to the site) written or removed, for live reload.
     pub pages: Vec<String>,
+    /// After an update, the notes `check` would give the changed incidents (an error seen
+    /// before, a similar error or cause), from the knowledge the update derived anyway.
+    pub notes: Vec<crate::diagnostic::Diagnostic>,
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use super::execute::Sinks;
 use super::{BuildError, Counts, Pipeline};
-use crate::knowledge::{IncidentSummary, Knowledge, RelatedIndex};
+use crate::knowledge::{self, IncidentSummary, Knowledge, RelatedIndex};
 use crate::load::LoadedIncident;
 use crate::site::inventory::incident_key;
 use crate::site::write;
@@ -74,7 +74,8 @@ impl Pipeline {
             &|_, _| {},
         )?;
         *written = wanted;
-        let counts = merge_after(counts, rest);
+        let mut counts = merge_after(counts, rest);
+        counts.notes = knowledge::notes(incidents, &knowledge, &|l| first.contains(&l.slug));
         if counts.reports > 0 || counts.removed > 0 {
             self.record_build_id(written)?;
         }
@@ -110,5 +111,6 @@ fn merge_after(first: Counts, rest: Counts) -> Counts {
         written: first.written + rest.written,
         removed: first.removed + rest.removed,
         pages: rest.pages,
+        notes: rest.notes,
     }
 }

@@ -185,8 +185,8 @@ impl Session {
         // Once a site stands, tell the writer, as `check` does, when a saved incident's
         // error (or a similar one, or a similar cause) was seen before (the first build
         // would list the whole history).
-        if had_site && result.is_ok() {
-            warnings.extend(self.sources.recurrence_notes());
+        if had_site && let Ok(Some(rebuilt)) = &result {
+            warnings.extend(rebuilt.counts.notes.iter().cloned());
         }
         let changed = self
             .sources

@@ -16,7 +16,6 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::knowledge;
 use crate::knowledge::{IncidentSummary, newest_first};
 use crate::load::{self, LoadedIncident};
 use crate::workspace::{self, Ignore};
@@ -212,15 +211,6 @@ impl Sources {
             .flatten()
             .cloned()
             .collect()
-    }
-
-    /// Notes for the files read again since the site was last written whose error matches
-    /// earlier incidents' pattern, or whose error or cause is similar to earlier ones', as
-    /// `check` gives them.
-    pub fn recurrence_notes(&self) -> Vec<Diagnostic> {
-        knowledge::recurrence_notes(&self.incidents, &|loaded| {
-            self.touched.contains(&loaded.path)
-        })
     }
 
     /// The site now shows every file as read.

@@ -15,8 +15,9 @@
 //! - Otherwise the score is the word overlap, less 0.1 when the types differ (the same
 //!   message raised through another library must match almost word for word).
 //! - When both name callables, one of them must be the same by its last segment.
-//! - Stack traces whose application frames agree (at least two, the shorter list the start
-//!   of the longer) score 0.9, unless the types differ.
+//! - The same type through the same application frames (at least two, the shorter list
+//!   the start of the longer) scores 0.9 (without types, when the words overlap by half),
+//!   unless the two name different conditions.
 //!
 //! A pair at [`THRESHOLD`] or above is similar. The threshold and weights were set on the
 //! labelled pairs of `tests/fixtures/similarity/errors.toml` for precision first: a wrong
@@ -47,42 +48,60 @@ pub struct ErrorMatch {
 
 /// Whether `a` and `b` are similar errors, and why.
 pub fn compare(a: &ErrorSignature, b: &ErrorSignature) -> Option<ErrorMatch> {
-    let mut best: Option<ErrorMatch> = None;
+    // Scores first; the reason is worded for the best pair only (most pairs compared are
+    // not similar, and wording costs more than scoring).
+    let mut best: Option<(f64, usize, usize)> = None;
     for (i, left) in a.links.iter().enumerate() {
         for (j, right) in b.links.iter().enumerate() {
-            let Some(mut found) = compare_links(left, right) else {
+            let Some(score) = compare_links(left, right, None) else {
                 continue;
             };
-            if i + j > 0 {
-                found
-                    .reason
-                    .push_str("; through a chained cause (`caused by:`)");
-            }
-            if best.as_ref().is_none_or(|b| found.score > b.score) {
-                best = Some(found);
+            if best.is_none_or(|(top, _, _)| score > top) {
+                best = Some((score, i, j));
             }
         }
     }
     if let Some(found) = same_frames(a, b)
-        && best.as_ref().is_none_or(|b| found.score > b.score)
+        && best.is_none_or(|(top, _, _)| found.score > top)
     {
-        best = Some(found);
+        return Some(found);
     }
-    best.filter(|m| m.score >= THRESHOLD)
+    let (score, i, j) = best.filter(|(score, _, _)| *score >= THRESHOLD)?;
+    let mut parts = Vec::new();
+    compare_links(&a.links[i], &b.links[j], Some(&mut parts));
+    if i + j > 0 {
+        parts.push("through a chained cause (`caused by:`)".into());
+    }
+    Some(ErrorMatch {
+        score,
+        reason: parts.join("; "),
+    })
 }
 
-fn compare_links(a: &ErrorLink, b: &ErrorLink) -> Option<ErrorMatch> {
+/// The score of two links, and when `explain` is given, the parts of their reason.
+fn compare_links(a: &ErrorLink, b: &ErrorLink, explain: Option<&mut Vec<String>>) -> Option<f64> {
     let types = match (&a.class, &b.class) {
         (Some(x), Some(y)) if x == y => Types::Same,
         (Some(_), Some(_)) => Types::Different,
         _ => Types::Unknown,
     };
+    // When both name callables, one of them must be the same.
+    let callables = !a.callables.is_empty() && !b.callables.is_empty();
+    let shared_callable = a
+        .callables
+        .iter()
+        .find(|(_, last)| b.callables.iter().any(|(_, other)| other == last));
+    if callables && shared_callable.is_none() {
+        return None;
+    }
     let overlap = overlap(&a.words, &b.words);
-    let mut parts: Vec<String> = Vec::new();
-    let score = match (&a.condition, &b.condition) {
+    let condition = match (&a.condition, &b.condition) {
         (Some(x), Some(y)) if x != y => return None,
-        (Some(x), Some(_)) => {
-            parts.push(format!("same condition ({x})"));
+        (Some(x), Some(_)) => Some(x),
+        _ => None,
+    };
+    let score = match condition {
+        Some(_) => {
             let typed = match types {
                 Types::Same => 0.3,
                 Types::Unknown => 0.25,
@@ -90,39 +109,28 @@ fn compare_links(a: &ErrorLink, b: &ErrorLink) -> Option<ErrorMatch> {
             };
             0.55 + typed + 0.3 * overlap
         }
-        _ => {
-            parts.push("message shape".into());
-            overlap - if types == Types::Different { 0.1 } else { 0.0 }
-        }
+        None => overlap - if types == Types::Different { 0.1 } else { 0.0 },
     };
-    match types {
-        Types::Same => match parts.iter_mut().find(|p| *p == "message shape") {
-            Some(part) => *part = "same error type and message shape".into(),
-            None => parts.insert(0, type_part(a, b)),
-        },
-        _ => {
-            if let Some(part) = parts.iter_mut().find(|p| *p == "message shape") {
-                *part = "same message shape".into();
-            }
-            if let (Types::Different, Some(x), Some(y)) = (types, &a.kind, &b.kind) {
-                parts.push(format!("raised as `{x}` vs `{y}`"));
-            }
+    if let Some(parts) = explain {
+        match (types, condition) {
+            (Types::Same, None) => parts.push("same error type and message shape".into()),
+            (Types::Same, Some(_)) => parts.push(type_part(a, b)),
+            (_, None) => parts.push("same message shape".into()),
+            _ => {}
         }
-    }
-    if !a.callables.is_empty() && !b.callables.is_empty() {
-        let shared = a
-            .callables
-            .iter()
-            .find(|(_, last)| b.callables.iter().any(|(_, other)| other == last));
-        let (written, last) = shared?;
-        if let Some((other, _)) = b.callables.iter().find(|(w, l)| l == last && w != written) {
+        if let Some(condition) = condition {
+            parts.push(format!("same condition ({condition})"));
+        }
+        if let (Types::Different, Some(x), Some(y)) = (types, &a.kind, &b.kind) {
+            parts.push(format!("raised as `{x}` vs `{y}`"));
+        }
+        if let Some((written, last)) = shared_callable
+            && let Some((other, _)) = b.callables.iter().find(|(w, l)| l == last && w != written)
+        {
             parts.push(format!("callable written as `{written}` vs `{other}`"));
         }
     }
-    Some(ErrorMatch {
-        score: score.min(1.0),
-        reason: parts.join("; "),
-    })
+    Some(score.min(1.0))
 }
 
 /// "same error type", or how the type was written on each side when that differs.
@@ -133,19 +141,31 @@ fn type_part(a: &ErrorLink, b: &ErrorLink) -> String {
     }
 }
 
+/// The same error type raised through the same application frames, as Sentry groups: a
+/// handler and its middleware are on the path of many failures, so frames alone say
+/// nothing; without types the messages must share half their words, and two different
+/// conditions never link.
 fn same_frames(a: &ErrorSignature, b: &ErrorSignature) -> Option<ErrorMatch> {
     let shorter = a.frames.len().min(b.frames.len());
     if shorter < 2 || a.frames[..shorter] != b.frames[..shorter] {
         return None;
     }
-    let (x, y) = (&a.links[0].class, &b.links[0].class);
-    if x.is_some() && y.is_some() && x != y {
+    let (x, y) = (&a.links[0], &b.links[0]);
+    let same_type = match (&x.class, &y.class) {
+        (Some(p), Some(q)) => p == q,
+        // Without types, the messages must be alike too (`concurrent map writes` and
+        // `concurrent map read and map write` at one place).
+        _ => overlap(&x.words, &y.words) >= 0.5,
+    };
+    let conditions_differ =
+        x.condition.is_some() && y.condition.is_some() && x.condition != y.condition;
+    if !same_type || conditions_differ {
         return None;
     }
     Some(ErrorMatch {
         score: 0.9,
         reason: format!(
-            "same stack frames in the application: {}",
+            "same error type through the same stack frames in the application: {}",
             a.frames[..shorter].join(", ")
         ),
     })

@@ -99,9 +99,10 @@ impl Similarity {
     /// whose pattern groups are `groups`.
     pub fn new(incidents: &[LoadedIncident], groups: &[PatternGroup]) -> Self {
         let pairs = ErrorPairs::new(incidents);
+        let candidates = pairs.candidates(incidents);
         let mut links: Vec<Vec<SimilarLink>> = (0..incidents.len())
             .into_par_iter()
-            .map(|i| pairs.links_of(i, incidents))
+            .map(|i| pairs.links_of(i, incidents, &candidates))
             .collect();
         let causes: Vec<&[CauseTerm]> = incidents.iter().map(|l| &l.signature.cause[..]).collect();
         for found in causes::similar_causes(&causes) {
@@ -167,6 +168,13 @@ impl<'a> ErrorPairs<'a> {
             list.sort_by_cached_key(|i| (newest(i), *i));
         }
         let similar = similar_signatures(&signatures);
+        if std::env::var_os("PM_DEBUG_SIM").is_some() {
+            eprintln!(
+                "signatures={} similar_pairs={}",
+                signatures.len(),
+                similar.len()
+            );
+        }
         let mut adjacent = vec![Vec::new(); signatures.len()];
         for (k, (s, t, _, _)) in similar.iter().enumerate() {
             adjacent[*s].push(k);
@@ -181,29 +189,69 @@ impl<'a> ErrorPairs<'a> {
         }
     }
 
-    /// Incident `i`'s similar errors: the incidents of each signature similar to one of
-    /// its own, best score per incident.
-    fn links_of(&self, i: usize, incidents: &[LoadedIncident]) -> Vec<SimilarLink> {
+    /// For each signature, the incidents of its similar signatures that an incident of it
+    /// keeps: best score first, then newest; up to twice [`MAX_SIMILAR`], so that an
+    /// incident which is itself among them, or shares a pattern with them through another
+    /// of its errors, still finds enough. Worked out once per signature, not per incident:
+    /// the incidents of one signature share it.
+    fn candidates<'s>(&'s self, incidents: &[LoadedIncident]) -> Vec<Vec<(u8, usize, &'s str)>> {
+        let keep = 2 * MAX_SIMILAR;
+        let newest = |j: usize| std::cmp::Reverse(incidents[j].incident.date.sort_key());
+        (0..self.signatures.len())
+            .into_par_iter()
+            .map(|own| {
+                let mut pairs: Vec<(u8, usize, &str)> = self.adjacent[own]
+                    .iter()
+                    .map(|&k| {
+                        let (s, t, score, reasons) = &self.similar[k];
+                        match *s == own {
+                            true => (*score, *t, reasons[0].as_str()),
+                            false => (*score, *s, reasons[1].as_str()),
+                        }
+                    })
+                    .collect();
+                pairs.sort_by_key(|&(score, other, _)| std::cmp::Reverse((score, other)));
+                let mut found: Vec<(u8, usize, &str)> = Vec::new();
+                for (n, &(score, other, reason)) in pairs.iter().enumerate() {
+                    // Members are newest first: more than `keep` of one cannot be kept.
+                    found.extend(
+                        self.members[other]
+                            .iter()
+                            .take(keep)
+                            .map(|&j| (score, j, reason)),
+                    );
+                    // Once enough are found, a lower score cannot displace them.
+                    let next_lower = pairs.get(n + 1).is_none_or(|p| p.0 < score);
+                    if found.len() >= keep && next_lower {
+                        break;
+                    }
+                }
+                found.sort_by_key(|&(score, j, _)| (std::cmp::Reverse(score), newest(j), j));
+                let mut seen = std::collections::HashSet::new();
+                found.retain(|&(_, j, _)| seen.insert(j));
+                found.truncate(keep);
+                found
+            })
+            .collect()
+    }
+
+    /// Incident `i`'s similar errors, from the candidates of its signatures: best score
+    /// per incident, itself and incidents that share a pattern with it left out.
+    fn links_of(
+        &self,
+        i: usize,
+        incidents: &[LoadedIncident],
+        candidates: &[Vec<(u8, usize, &str)>],
+    ) -> Vec<SimilarLink> {
         let mut best: HashMap<usize, (u8, &str)> = HashMap::new();
         for &own in &self.of_incident[i] {
-            for &k in &self.adjacent[own] {
-                let (s, t, score, reasons) = &self.similar[k];
-                let (other, reason) = if *s == own {
-                    (*t, &reasons[0])
-                } else {
-                    (*s, &reasons[1])
-                };
-                // Members are newest first and the final list keeps the best
-                // MAX_SIMILAR, newest first among equal scores: more cannot be kept.
-                let qualifying = self.members[other]
-                    .iter()
-                    .filter(|&&j| j != i && !share_pattern(&incidents[i], &incidents[j]))
-                    .take(MAX_SIMILAR);
-                for &j in qualifying {
-                    let entry = best.entry(j).or_insert((0, ""));
-                    if *score > entry.0 {
-                        *entry = (*score, reason);
-                    }
+            let qualifying = candidates[own]
+                .iter()
+                .filter(|&&(_, j, _)| j != i && !share_pattern(&incidents[i], &incidents[j]));
+            for &(score, j, reason) in qualifying {
+                let entry = best.entry(j).or_insert((0, ""));
+                if score > entry.0 {
+                    *entry = (score, reason);
                 }
             }
         }

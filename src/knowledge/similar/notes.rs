@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{SimilarKind, Similarity};
+use super::{SimilarKind, SimilarLink};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::lists;
 use crate::load::LoadedIncident;
@@ -17,11 +17,11 @@ const NAMED: usize = 5;
 /// writer knows them.
 pub fn similar_notes(
     incidents: &[LoadedIncident],
-    similarity: &Similarity,
+    similar: &[Vec<SimilarLink>],
     wanted: &dyn Fn(&LoadedIncident) -> bool,
 ) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
-    for (loaded, links) in incidents.iter().zip(&similarity.links) {
+    for (loaded, links) in incidents.iter().zip(similar) {
         if !wanted(loaded) {
             continue;
         }
