@@ -69,23 +69,29 @@ impl Knowledge {
         knowledge
     }
 
-    /// Only the error patterns and similar incidents, the rest empty: what one incident's
-    /// page needs besides its related links (`serve` shows an edited incident's page
-    /// before deriving the rest).
-    pub fn recurrence(incidents: &[LoadedIncident]) -> Self {
-        let (mut patterns, incident_patterns) = patterns::group(incidents);
-        let similarity = Similarity::new(incidents, &patterns);
-        for (group, similar) in patterns.iter_mut().zip(similarity.patterns) {
-            group.similar = similar;
-        }
+    /// Only the error patterns, the rest empty (no similar incidents either): what
+    /// `serve` shows an edited incident's page with at once, before deriving the rest.
+    pub fn patterns_only(incidents: &[LoadedIncident]) -> Self {
+        let (patterns, incident_patterns) = patterns::group(incidents);
         Self {
             patterns,
             incident_patterns,
-            similar: similarity.links,
-            related: Vec::new(),
+            similar: vec![Vec::new(); incidents.len()],
+            related: vec![Vec::new(); incidents.len()],
             actions: Vec::new(),
             trends: Trends::default(),
         }
+    }
+
+    /// The error patterns and the similar incidents, the rest empty.
+    pub fn recurrence(incidents: &[LoadedIncident]) -> Self {
+        let mut knowledge = Self::patterns_only(incidents);
+        let similarity = Similarity::new(incidents, &knowledge.patterns);
+        for (group, similar) in knowledge.patterns.iter_mut().zip(similarity.patterns) {
+            group.similar = similar;
+        }
+        knowledge.similar = similarity.links;
+        knowledge
     }
 
     /// Adds what [`Knowledge::recurrence`] left out, with the related incidents already

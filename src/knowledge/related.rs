@@ -220,6 +220,12 @@ impl<'a> RelatedIndex<'a> {
         }
     }
 
+    /// Uses `similar` as the similar incidents from now on (`serve` finds an edited
+    /// incident's related links before the similar ones are worked out).
+    pub fn set_similar(&mut self, similar: &'a [Vec<SimilarLink>]) {
+        self.similar = similar;
+    }
+
     /// The related incidents of every incident, in order.
     pub fn all(&self) -> Vec<Vec<Related>> {
         (0..self.incidents.len())

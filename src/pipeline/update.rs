@@ -30,9 +30,11 @@ impl Pipeline {
         early: &mut dyn FnMut(&[String]),
     ) -> Result<Counts, BuildError> {
         let today = self.info().today;
-        let mut knowledge = Knowledge::recurrence(incidents);
-        knowledge.related = vec![Vec::new(); incidents.len()];
-        let index = RelatedIndex::new(incidents, &knowledge.similar);
+        // The edited pages first, without similar incidents: those take all incidents to
+        // work out, and the writer is waiting. If they add related links, the page's key
+        // changes and the second pass below renders it again.
+        let mut knowledge = Knowledge::patterns_only(incidents);
+        let mut index = RelatedIndex::new(incidents, &[]);
         let edited: Vec<usize> = (0..summaries.len())
             .filter(|&i| first.contains(&summaries[i].slug))
             .collect();
@@ -56,6 +58,8 @@ impl Pipeline {
             counts = self.execute(&data, written, &plan, sinks, false, &|_, _| {})?;
             early(&counts.pages);
         }
+        let mut knowledge = Knowledge::recurrence(incidents);
+        index.set_similar(&knowledge.similar);
         let related = index.all();
         knowledge.complete(
             incidents,
