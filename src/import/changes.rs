@@ -17,21 +17,7 @@ impl Builder<'_> {
     /// Takes the code pairs of `body` (under `heading`) into `changes`; returns the lines
     /// taken.
     pub fn code_pairs(&mut self, heading: &str, body: Range<usize>) -> Vec<usize> {
-        let blocks: Vec<(Range<usize>, Option<Code>)> = self
-            .outline
-            .blocks
-            .iter()
-            .filter(|b| body.contains(&b.lines.start))
-            .map(|b| match &b.kind {
-                // A block with words after its language stays in the prose, words and all.
-                Kind::Code {
-                    info,
-                    attributes: false,
-                    text,
-                } => (b.lines.clone(), Some((info.clone(), text.clone()))),
-                _ => (b.lines.clone(), None),
-            })
-            .collect();
+        let blocks = self.code_blocks(body);
         let mut file = path_in(heading);
         let mut taken = Vec::new();
         let mut n = 0;
@@ -56,20 +42,7 @@ impl Builder<'_> {
                     description: Some(self.outline.text(lines.clone()).trim().to_owned()),
                 });
             }
-            let label = |k: usize, word: &str| {
-                blocks.get(k).is_some_and(|(l, c)| {
-                    c.is_none()
-                        && l.len() == 1
-                        && self.outline.lines[l.start].to_lowercase().contains(word)
-                })
-            };
-            let language = |k: usize| blocks.get(k).and_then(|(_, c)| c.as_ref().map(|c| &c.0));
-            // One language for both sides: the change has one `language`.
-            let pair = label(n, "before")
-                && label(n + 2, "after")
-                && language(n + 1).is_some()
-                && language(n + 1) == language(n + 3);
-            if let (true, Some((path, range))) = (pair, file.clone()) {
+            if let (true, Some((path, range))) = (self.is_pair(&blocks, n), file.clone()) {
                 let code = |k: usize| blocks[k].1.clone().unwrap_or_default();
                 let ((language, before), (_, after)) = (code(n + 1), code(n + 3));
                 self.draft.changes.push(Change {
@@ -96,6 +69,42 @@ impl Builder<'_> {
             n += 1;
         }
         taken
+    }
+
+    /// The blocks of `body`, each with its code (language and text) if it is a code block
+    /// that a change can take: one with words after its language stays in the prose, words
+    /// and all.
+    fn code_blocks(&self, body: Range<usize>) -> Vec<(Range<usize>, Option<Code>)> {
+        self.outline
+            .blocks
+            .iter()
+            .filter(|b| body.contains(&b.lines.start))
+            .map(|b| match &b.kind {
+                Kind::Code {
+                    info,
+                    attributes: false,
+                    text,
+                } => (b.lines.clone(), Some((info.clone(), text.clone()))),
+                _ => (b.lines.clone(), None),
+            })
+            .collect()
+    }
+
+    /// Whether `blocks[n..n + 4]` are a "Before" label, code, an "After" label and code in
+    /// the same language (the change has one `language`).
+    fn is_pair(&self, blocks: &[(Range<usize>, Option<Code>)], n: usize) -> bool {
+        let label = |k: usize, word: &str| {
+            blocks.get(k).is_some_and(|(l, c)| {
+                c.is_none()
+                    && l.len() == 1
+                    && self.outline.lines[l.start].to_lowercase().contains(word)
+            })
+        };
+        let language = |k: usize| blocks.get(k).and_then(|(_, c)| c.as_ref().map(|c| &c.0));
+        label(n, "before")
+            && label(n + 2, "after")
+            && language(n + 1).is_some()
+            && language(n + 1) == language(n + 3)
     }
 
     /// ``Changed `a` to `b` `` (or ``changed from `a` to `b` ``) in a one-line paragraph.

@@ -93,13 +93,18 @@ pub fn find(
     let places = Places::of(path, at);
     let mut found: Vec<Attachment> = Vec::new();
     for (field, text) in incident.markdown_fields() {
-        let from = at.span(&field).map_or(0, |s| s.start);
-        diagnostics.extend(check_diagrams(text, &field, from, at));
+        // Where the field starts, only when a problem is to be placed: finding it reads
+        // the file a second time into a positioned tree, the dearest part of `check` when
+        // done for every field of every file.
+        let start = std::cell::OnceCell::new();
+        let from = || *start.get_or_init(|| at.span(&field).map_or(0, |s| s.start));
+        diagnostics.extend(check_diagrams(text, &field, &from, at));
         for link in links(text) {
-            let span = at.find(&link.destination, from);
+            let span = || at.find(&link.destination, from());
             if let Some(host) = remote_host(&link.destination) {
                 let allowed = settings.remote_images.iter().any(|h| h == host);
                 if link.image && !allowed && host.contains('.') {
+                    let span = span();
                     diagnostics.push(
                         at.diagnostic(span, format!("image from another host in `{field}`: {host}"))
                             .with_severity(Severity::Warning)
@@ -110,9 +115,9 @@ pub fn find(
                     );
                 }
             } else if is_file_link(&link.destination) {
-                let problem = places.attach(link.destination, &mut found);
+                let problem = places.attach(link.destination.clone(), &mut found);
                 diagnostics.extend(problem.map(|(message, help)| {
-                    let d = at.diagnostic(span, message.replace("{field}", &field));
+                    let d = at.diagnostic(span(), message.replace("{field}", &field));
                     match help {
                         Some(help) => d.with_help(help),
                         None => d,
@@ -198,12 +203,18 @@ fn shown(path: &Path) -> String {
 }
 
 /// An error for each ` ```mermaid ` block of `text` that does not draw, at its line.
-fn check_diagrams(text: &str, field: &str, from: usize, at: &Locator<'_>) -> Vec<Diagnostic> {
+fn check_diagrams(
+    text: &str,
+    field: &str,
+    from: &dyn Fn() -> usize,
+    at: &Locator<'_>,
+) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut search = from;
+    let mut search = None;
     for source in diagram::blocks(text) {
-        let fence = at.find("mermaid", search);
-        search = fence.as_ref().map_or(search, |f| f.end);
+        let search = search.get_or_insert_with(from);
+        let fence = at.find("mermaid", *search);
+        *search = fence.as_ref().map_or(*search, |f| f.end);
         let Err(error) = diagram::svg(&source, "check") else {
             continue;
         };
@@ -215,7 +226,7 @@ fn check_diagrams(text: &str, field: &str, from: usize, at: &Locator<'_>) -> Vec
             .map_or(0, |before| before.matches('\n').count());
         let text_line = source.lines().nth(line).unwrap_or_default().trim();
         let span = (!text_line.is_empty())
-            .then(|| at.find(text_line, search))
+            .then(|| at.find(text_line, *search))
             .flatten()
             .or(fence);
         problems.push(

@@ -42,3 +42,38 @@ pub fn escape_into(text: &str, out: &mut String) {
         }
     }
 }
+
+/// Plain text with its `` `backticked` `` parts as code: the reasons of related and similar
+/// links name types and callables that way. Everything is escaped; a backtick without a
+/// partner stays as it is.
+fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(length) = rest[open + 1..].find('`') else {
+            break;
+        };
+        escape_into(&rest[..open], &mut out);
+        out.push_str("<code>");
+        escape_into(&rest[open + 1..open + 1 + length], &mut out);
+        out.push_str("</code>");
+        rest = &rest[open + 2 + length..];
+    }
+    escape_into(rest, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reasons_show_backticked_names_as_code_and_escape_the_rest() {
+        assert_eq!(
+            super::code_spans("callable written as `__init__` vs `<A>.__init__` & more"),
+            "callable written as <code>__init__</code> vs <code>&lt;A&gt;.__init__</code> &amp; more"
+        );
+        assert_eq!(
+            super::code_spans("one ` alone <b>"),
+            "one ` alone &lt;b&gt;"
+        );
+    }
+}

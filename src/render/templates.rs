@@ -108,29 +108,8 @@ impl Templates {
     }
 }
 
-/// Plain text with its `` `backticked` `` parts as code: the reasons of related and similar
-/// links name types and callables that way. Everything is escaped; a backtick without a
-/// partner stays as it is.
-fn code_spans(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    while let Some(open) = rest.find('`') {
-        let Some(length) = rest[open + 1..].find('`') else {
-            break;
-        };
-        super::escape_into(&rest[..open], &mut out);
-        out.push_str("<code>");
-        super::escape_into(&rest[open + 1..open + 1 + length], &mut out);
-        out.push_str("</code>");
-        rest = &rest[open + 2 + length..];
-    }
-    super::escape_into(rest, &mut out);
-    out
-}
-
-/// Filters and functions the templates use. Registered before any template is added, so
-/// templates that use them parse.
-fn register(tera: &mut Tera, link_path: LinkPath) {
+/// The filters that turn user text into HTML or shorter text.
+fn register_text_filters(tera: &mut Tera) {
     tera.register_filter("markdown", |text: &str, _: Kwargs, _: &State| {
         Value::safe_string(&markdown::to_html(text))
     });
@@ -141,7 +120,7 @@ fn register(tera: &mut Tera, link_path: LinkPath) {
         Value::safe_string(&markdown::to_name_html(text))
     });
     tera.register_filter("code_spans", |text: &str, _: Kwargs, _: &State| {
-        Value::safe_string(&code_spans(text))
+        Value::safe_string(&super::code_spans(text))
     });
     tera.register_filter("cut_at_word", |text: &str, kwargs: Kwargs, _: &State| {
         let length = kwargs.get::<usize>("length").ok().flatten().unwrap_or(200);
@@ -150,6 +129,12 @@ fn register(tera: &mut Tera, link_path: LinkPath) {
     tera.register_filter("plain", |text: &str, _: Kwargs, _: &State| {
         crate::model::text::plain_text(text)
     });
+}
+
+/// Filters and functions the templates use. Registered before any template is added, so
+/// templates that use them parse.
+fn register(tera: &mut Tera, link_path: LinkPath) {
+    register_text_filters(tera);
     tera.register_filter("highlight", |code: &str, kwargs: Kwargs, _: &State| {
         let lang = kwargs.get::<&str>("lang").ok().flatten();
         let file = kwargs.get::<&str>("file").ok().flatten();
@@ -399,15 +384,6 @@ pub fn indent_continuation(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reasons_show_backticked_names_as_code_and_escape_the_rest() {
-        assert_eq!(
-            code_spans("callable written as `__init__` vs `<A>.__init__` & more"),
-            "callable written as <code>__init__</code> vs <code>&lt;A&gt;.__init__</code> &amp; more"
-        );
-        assert_eq!(code_spans("one ` alone <b>"), "one ` alone &lt;b&gt;");
-    }
 
     #[test]
     fn fences_outgrow_backticks_inside() {
