@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::load::LoadedIncident;
+use crate::load::{LIST_WARN, LoadedIncident};
 use crate::model::text::plain_text;
 use crate::model::{Digest, Grade, Incident, error_line};
 use crate::workspace::slugify;
@@ -80,15 +80,33 @@ pub struct Term {
     pub name: String,
     /// URL segment.
     pub slug: String,
+    /// Whether the incident is listed on the term's page and links to it: true for the
+    /// first [`LIST_WARN`] tags and services of an incident. A longer list is more likely
+    /// data than terms (`check` warns), and a page for each of thousands of names would
+    /// make the site grow with them.
+    pub page: bool,
 }
 
 impl Term {
-    /// A term and its slug.
+    /// A term and its slug, with a page.
     pub fn new(name: &str) -> Self {
         Self {
             name: name.to_owned(),
             slug: slugify(name),
+            page: true,
         }
+    }
+
+    /// The terms of one incident's list: the first [`LIST_WARN`] with pages.
+    fn list(names: &[String]) -> Vec<Self> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(n, name)| Self {
+                page: n < LIST_WARN,
+                ..Self::new(name)
+            })
+            .collect()
     }
 }
 
@@ -115,8 +133,8 @@ impl IncidentSummary {
                 .next()
                 .map(error_line)
                 .unwrap_or_default(),
-            tags: incident.tags.iter().map(|t| Term::new(t)).collect(),
-            services: incident.services.iter().map(|s| Term::new(s)).collect(),
+            tags: Term::list(&incident.tags),
+            services: Term::list(&incident.services),
             authors: incident.authors.clone(),
             key: Digest::default(),
         };

@@ -148,7 +148,8 @@ fn list_lengths(incident: &Incident, at: &Locator<'_>) -> Vec<Diagnostic> {
             .with_severity(severity)
             .with_help(format!(
                 "a list of {field} is usually a handful of names; over {LIST_WARN} is \
-                 reported, over {LIST_LIMIT} is refused"
+                 reported (and only the first {LIST_WARN} get pages of their own), over \
+                 {LIST_LIMIT} is refused"
             ))
     })
     .collect()

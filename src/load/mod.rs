@@ -30,6 +30,7 @@ use crate::model::{
 use crate::workspace::{Ignore, Workspace};
 
 pub use attachments::Attachment;
+pub use check::LIST_WARN;
 use parse::MAX_FILE_BYTES;
 pub use parse::{Parsed, parse_incident};
 pub use suggest::{closest, suggestion};

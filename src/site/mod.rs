@@ -133,11 +133,11 @@ impl<'a> SiteData<'a> {
 
 /// The incidents (indices into `summaries`) that carry each term of `kind`, by slug, so
 /// `Redis` and `redis` are one term, named by its first spelling; an incident that names a
-/// term twice counts once.
+/// term twice counts once, and past its first `load::LIST_WARN` terms not at all.
 fn term_groups(summaries: &[IncidentSummary], kind: TermKind) -> TermGroups<'_> {
     let mut groups: TermGroups<'_> = BTreeMap::new();
     for (i, summary) in summaries.iter().enumerate() {
-        for term in kind.terms(summary) {
+        for term in kind.terms(summary).iter().filter(|t| t.page) {
             let entry = groups
                 .entry(&term.slug)
                 .or_insert_with(|| (&term.name, Vec::new()));

@@ -332,6 +332,7 @@ impl SiteRenderer {
             &Term {
                 name: (*name).to_owned(),
                 slug: slug.to_owned(),
+                page: true,
             },
         );
         let rows = rows.get(data.summaries)?;
