@@ -48,7 +48,10 @@ fn an_incident_with_two_thousand_tags_builds_a_small_site() {
     // and services only, so the site is a few pages and one long list.
     assert!(site < 3_000_000, "site is {site} bytes");
     assert!(ws.path("site/tags/tags-49/index.html").is_file());
-    assert!(!ws.path("site/tags/tags-50").exists(), "no page past the 50th");
+    assert!(
+        !ws.path("site/tags/tags-50").exists(),
+        "no page past the 50th"
+    );
     // `tags/NAME/index.html`, not the list of every tag.
     let largest_term_page = walkdir::WalkDir::new(ws.path("site/tags"))
         .min_depth(2)
@@ -97,7 +100,10 @@ fn check_warns_about_long_lists_and_refuses_absurd_ones() {
     assert!(err.contains("warning: `tags` has 51 entries"), "{err}");
     assert!(err.contains("incidents/long.yaml:62:5"), "{err}");
     assert!(err.contains("warning: `services` has 51 entries"), "{err}");
-    assert!(err.contains("only the first 50 get pages of their own"), "{err}");
+    assert!(
+        err.contains("only the first 50 get pages of their own"),
+        "{err}"
+    );
 
     let ws = Workspace::new();
     ws.incident("absurd.yaml", with_lists(5_001, 1));
