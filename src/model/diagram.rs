@@ -28,6 +28,14 @@ pub struct DiagramError {
 /// The text of every ` ```mermaid ` block of a Markdown text, in order.
 pub fn blocks(markdown: &str) -> Vec<String> {
     let mut found = Vec::new();
+    // A Mermaid block names itself: prose without the word is not parsed for nothing.
+    let named = markdown
+        .as_bytes()
+        .windows(MERMAID.len())
+        .any(|w| w.eq_ignore_ascii_case(MERMAID.as_bytes()));
+    if !named {
+        return found;
+    }
     let mut current: Option<String> = None;
     for event in Parser::new_ext(markdown, super::text::markdown_options()) {
         match event {
@@ -46,11 +54,13 @@ pub fn blocks(markdown: &str) -> Vec<String> {
     found
 }
 
+const MERMAID: &str = "mermaid";
+
 /// Whether a fence's info string names Mermaid.
 pub fn is_mermaid(info: &str) -> bool {
     info.split_whitespace()
         .next()
-        .is_some_and(|lang| lang.eq_ignore_ascii_case("mermaid"))
+        .is_some_and(|lang| lang.eq_ignore_ascii_case(MERMAID))
 }
 
 /// Draws `source` as a cleaned SVG whose ids start with `id` (unique on its page).

@@ -98,22 +98,35 @@ pub const CONDITIONS: &[Condition] = conditions![
 /// The condition `text` names, if any.
 pub fn condition_of(text: &str) -> Option<&'static Condition> {
     let lower = text.to_lowercase();
+    // Every phrase found in one pass over the message, not one search per phrase: this
+    // runs for every line of every error of every incident `check` reads.
+    let found: Vec<&str> = PHRASES
+        .find_overlapping_iter(&lower)
+        .filter(|m| at_word_boundaries(&lower, m.start(), m.end()))
+        .map(|m| &lower[m.start()..m.end()])
+        .collect();
     CONDITIONS.iter().find(|condition| {
         condition
             .wordings
             .iter()
-            .any(|phrases| phrases.iter().all(|p| contains_word(&lower, p)))
+            .any(|phrases| phrases.iter().all(|p| found.contains(p)))
     })
 }
 
-/// Whether `phrase` occurs in `text` with no letter or digit right before or after it.
-fn contains_word(text: &str, phrase: &str) -> bool {
+/// Every phrase of every condition, in one automaton.
+static PHRASES: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    let phrases = CONDITIONS
+        .iter()
+        .flat_map(|c| c.wordings.iter().flat_map(|w| w.iter()));
+    aho_corasick::AhoCorasick::new(phrases).expect("the phrases are a fixed, small table")
+});
+
+/// Whether `text[start..end]` has no letter or digit right before or after it.
+fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     let inner = |c: char| c.is_alphanumeric();
-    text.match_indices(phrase).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + phrase.len()..].chars().next();
-        !before.is_some_and(inner) && !after.is_some_and(inner)
-    })
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(inner) && !after.is_some_and(inner)
 }
 
 #[cfg(test)]
