@@ -109,14 +109,28 @@ impl Sources {
             })
             .collect();
         for (path, stamp, result) in parsed {
-            self.forget(&path);
-            self.stamps.insert(path.clone(), stamp);
-            match result {
-                (Some((loaded, summary)), warnings) => self.insert(loaded, summary, warnings),
-                (None, diagnostics) => {
+            match (result, self.index.get(&path)) {
+                // A file read again keeps its place: the list stays sorted unless its
+                // date changed, and sorting 10,000 incidents again is a good part of a
+                // save.
+                ((Some((loaded, summary)), warnings), Some(&at)) => {
+                    self.broken.remove(&path);
+                    self.dirty.insert(self.incidents[at].slug.clone());
+                    self.dirty.insert(loaded.slug.clone());
+                    self.warnings.insert(path.clone(), warnings);
+                    self.incidents[at] = loaded;
+                    self.summaries[at] = summary;
+                }
+                ((Some((loaded, summary)), warnings), None) => {
+                    self.forget(&path);
+                    self.insert(loaded, summary, warnings);
+                }
+                ((None, diagnostics), _) => {
+                    self.forget(&path);
                     self.broken.insert(path.clone(), diagnostics);
                 }
             }
+            self.stamps.insert(path.clone(), stamp);
             self.touched.insert(path);
         }
         Ok(count)
@@ -168,13 +182,17 @@ impl Sources {
         {
             return; // the usual case: a save that kept the date
         }
-        let mut pairs: Vec<(LoadedIncident, IncidentSummary)> = self
+        // The order is worked out on indices and each incident moved once: an incident is
+        // large, and a sort moves what it sorts many times.
+        let mut order: Vec<usize> = (0..self.incidents.len()).collect();
+        order.sort_by(|&a, &b| newest_first(&self.incidents[a], &self.incidents[b]));
+        let mut pairs: Vec<Option<(LoadedIncident, IncidentSummary)>> = self
             .incidents
             .drain(..)
             .zip(self.summaries.drain(..))
+            .map(Some)
             .collect();
-        pairs.sort_by(|a, b| newest_first(&a.0, &b.0));
-        (self.incidents, self.summaries) = pairs.into_iter().unzip();
+        (self.incidents, self.summaries) = order.iter().filter_map(|&i| pairs[i].take()).unzip();
         self.index = self
             .incidents
             .iter()
