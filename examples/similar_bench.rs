@@ -1,7 +1,8 @@
 //! Times what similar errors and similar causes add to a build and to a save under
 //! `serve`: loads a workspace's incidents, then derives the error patterns with and without
-//! the similarity links (`Knowledge::recurrence` against `patterns::group` alone), and the
-//! notes `check` and `serve` print. Used by `bench/similar.sh`.
+//! the similarity links (`Knowledge::recurrence` against `patterns::group` alone), the
+//! notes `check` and `serve` print, and what a save under `serve` pays with its memo (no
+//! error or cause edited; one cause edited). Used by `bench/similar.sh`.
 //!
 //! ```text
 //! cargo run --release --example similar_bench -- target/bench/corpus-10000
@@ -15,8 +16,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use postmortem::knowledge::{self, Knowledge, SimilarKind, patterns};
+use std::cell::{Cell, RefCell};
+
+use postmortem::knowledge::{self, Knowledge, SimilarKind, SimilarityMemo, patterns};
 use postmortem::load;
+use postmortem::model::digest::Digest;
+
+// The allocator `postmortem` itself uses, so that the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let Some(root) = std::env::args().nth(1).map(PathBuf::from) else {
@@ -60,6 +68,49 @@ fn main() -> ExitCode {
     let notes_s = median(&|| {
         std::hint::black_box(knowledge::recurrence_notes(&incidents, &|_| true));
     });
+    // A save under `serve` keeps a memo: one that edits no error and no cause reuses both
+    // halves; one that edits a cause (here, alternately, the newest incident's with and
+    // without its first term) works out the causes again.
+    let memo = RefCell::new(SimilarityMemo::default());
+    Knowledge::recurrence_remembering(&incidents, &mut memo.borrow_mut());
+    let unchanged_s = median(&|| {
+        std::hint::black_box(Knowledge::recurrence_remembering(
+            &incidents,
+            &mut memo.borrow_mut(),
+        ));
+    });
+    let mut edited = incidents.clone();
+    let cause = &mut edited[0].signature.cause;
+    if !cause.is_empty() {
+        cause.remove(0);
+    }
+    edited[0].key = Digest::of("an edited cause");
+    let flip = Cell::new(false);
+    let cause_edit_s = median(&|| {
+        flip.set(!flip.get());
+        let now = if flip.get() { &edited } else { &incidents };
+        std::hint::black_box(Knowledge::recurrence_remembering(
+            now,
+            &mut memo.borrow_mut(),
+        ));
+    });
+    // An edited error: the newest incident's error signatures dropped.
+    let mut edited = incidents.clone();
+    edited[0].signature.errors.clear();
+    edited[0].key = Digest::of("an edited error");
+    let error_edit_s = median(&|| {
+        flip.set(!flip.get());
+        let now = if flip.get() { &edited } else { &incidents };
+        std::hint::black_box(Knowledge::recurrence_remembering(
+            now,
+            &mut memo.borrow_mut(),
+        ));
+    });
+    let reworked = memo.borrow().worked_out;
+    let causes_s = median(&|| {
+        let causes: Vec<&[_]> = incidents.iter().map(|l| &l.signature.cause[..]).collect();
+        std::hint::black_box(knowledge::similar::causes::similar_causes(&causes));
+    });
     let knowledge = Knowledge::recurrence(&incidents);
     let count = |kind: SimilarKind| {
         knowledge
@@ -73,7 +124,10 @@ fn main() -> ExitCode {
     println!(
         "incidents={} patterns={} error_links={} cause_links={} \
          similar_pattern_pairs={} patterns_s={patterns_s:.3} with_similarity_s={recurrence_s:.3} \
-         similarity_adds_s={:.3} notes_s={notes_s:.3}",
+         similarity_adds_s={:.3} notes_s={notes_s:.3} \
+         save_unchanged_s={unchanged_s:.3} save_cause_edit_s={cause_edit_s:.3} save_error_edit_s={error_edit_s:.3} \
+         causes_s={causes_s:.3} \
+         memo_worked_out={reworked:?}",
         incidents.len(),
         knowledge.patterns.len(),
         count(SimilarKind::SimilarError),

@@ -37,7 +37,7 @@ use crate::model::Vocabulary;
 pub use actions::{ActionEntry, Filter};
 pub use patterns::{PatternGroup, PatternRef};
 pub use related::{Related, RelatedIndex};
-pub use similar::{SimilarKind, SimilarLink, SimilarPattern, Similarity};
+pub use similar::{SimilarKind, SimilarLink, SimilarPattern, Similarity, SimilarityMemo};
 pub use summary::{IncidentSummary, Term, newest_first, sort_newest_first, summaries};
 pub use trends::Trends;
 
@@ -85,8 +85,15 @@ impl Knowledge {
 
     /// The error patterns and the similar incidents, the rest empty.
     pub fn recurrence(incidents: &[LoadedIncident]) -> Self {
+        Self::recurrence_remembering(incidents, &mut SimilarityMemo::default())
+    }
+
+    /// [`Knowledge::recurrence`], reusing the similar incidents `memo` holds while what they
+    /// are derived from is unchanged (a save under `serve` that edits neither an error nor
+    /// a cause).
+    pub fn recurrence_remembering(incidents: &[LoadedIncident], memo: &mut SimilarityMemo) -> Self {
         let mut knowledge = Self::patterns_only(incidents);
-        let similarity = Similarity::new(incidents, &knowledge.patterns);
+        let similarity = Similarity::remembering(incidents, &knowledge.patterns, memo);
         for (group, similar) in knowledge.patterns.iter_mut().zip(similarity.patterns) {
             group.similar = similar;
         }

@@ -74,9 +74,26 @@ impl Digester {
         self
     }
 
+    /// Adds `value` as [`std::hash::Hash`] feeds it: for digests kept in memory only, as
+    /// `Hash` output is not promised to stay the same across Rust versions.
+    pub fn hashed<T: std::hash::Hash + ?Sized>(&mut self, value: &T) -> &mut Self {
+        value.hash(self);
+        self
+    }
+
     /// The digest of everything added.
     pub fn finish(&self) -> Digest {
         Digest(self.0.digest128())
+    }
+}
+
+impl std::hash::Hasher for Digester {
+    fn finish(&self) -> u64 {
+        self.0.digest()
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
     }
 }
 

@@ -33,6 +33,7 @@ use crate::site::{Page, SiteError, SiteInfo, SiteRenderer};
 use crate::workspace::{self, Workspace};
 pub use execute::{OnIncident, Sinks};
 pub use full::{Built, pair_mismatch, repairs};
+pub use update::Remembered;
 
 /// What to build and where; `None` means the workspace's setting.
 #[derive(Debug, Clone, Default)]

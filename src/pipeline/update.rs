@@ -9,27 +9,37 @@ use std::collections::BTreeSet;
 
 use super::execute::Sinks;
 use super::{BuildError, Counts, Pipeline};
-use crate::knowledge::{self, IncidentSummary, Knowledge, RelatedIndex};
+use crate::knowledge::{self, IncidentSummary, Knowledge, RelatedIndex, SimilarityMemo};
 use crate::load::LoadedIncident;
 use crate::site::inventory::incident_key;
 use crate::site::write;
 use crate::site::{Inventory, Output, Page, Plan, SiteData, plan};
 
+/// What a live output remembers from one update to the next.
+#[derive(Debug)]
+pub struct Remembered {
+    /// Every page written, with the key it was rendered with.
+    pub inventory: Inventory,
+    /// The similar incidents last derived, reused while their inputs are unchanged.
+    pub similar: SimilarityMemo,
+}
+
 impl Pipeline {
-    /// Brings the output described by `written` up to date with `incidents` (sorted newest
-    /// first, `summaries` in the same order), and `written` with it. The pages of the
+    /// Brings the output `remembered` describes up to date with `incidents` (sorted newest
+    /// first, `summaries` in the same order), and `remembered` with it. The pages of the
     /// incidents named in `first` (by slug) are rendered first and announced to `early` with
     /// their paths (relative to the site); then everything else whose key changed.
     pub fn update(
         &self,
         incidents: &[LoadedIncident],
         summaries: &[IncidentSummary],
-        written: &mut Inventory,
+        remembered: &mut Remembered,
         first: &BTreeSet<String>,
         sinks: Sinks<'_>,
         early: &mut dyn FnMut(&[String]),
     ) -> Result<Counts, BuildError> {
         let today = self.info().today;
+        let written = &mut remembered.inventory;
         // The edited pages first, without similar incidents: those take all incidents to
         // work out, and the writer is waiting. If they add related links, the page's key
         // changes and the second pass below renders it again.
@@ -58,7 +68,7 @@ impl Pipeline {
             counts = self.execute(&data, written, &plan, sinks, false, &|_, _| {})?;
             early(&counts.pages);
         }
-        let mut knowledge = Knowledge::recurrence(incidents);
+        let mut knowledge = Knowledge::recurrence_remembering(incidents, &mut remembered.similar);
         index.set_similar(&knowledge.similar);
         let related = index.all();
         knowledge.complete(

@@ -28,9 +28,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diagnostic;
-use crate::pipeline::{BuildOptions, Counts, Pipeline, Sinks};
+use crate::knowledge::SimilarityMemo;
+use crate::pipeline::{BuildOptions, Counts, Pipeline, Remembered, Sinks};
 use crate::search::{BUNDLE_DIR, SearchRecord};
-use crate::site::Inventory;
 use crate::site::live::{LiveFolder, LiveReports};
 use crate::workspace::{self, CONFIG_FILE, Workspace};
 
@@ -69,8 +69,8 @@ pub struct Session {
 
 /// The output as last written.
 struct Written {
-    /// Every page with the key it was rendered with.
-    inventory: Inventory,
+    /// Every page with the key it was rendered with, and the similar incidents derived.
+    remembered: Remembered,
     /// The live site folder (the search bundle aside: [`SearchRefresher`] keeps that).
     site: LiveFolder,
     /// The live reports folder.
@@ -324,7 +324,10 @@ impl Session {
         let mut digests = built.digests;
         digests.retain(|path, _| !path.starts_with(&format!("{BUNDLE_DIR}/")));
         self.site = Some(Written {
-            inventory: built.inventory,
+            remembered: Remembered {
+                inventory: built.inventory,
+                similar: SimilarityMemo::default(),
+            },
             site: LiveFolder::new(outputs.site, digests),
             reports: LiveReports::new(outputs.reports),
             records,
@@ -361,7 +364,7 @@ impl Session {
         let updated = pipeline.update(
             incidents,
             summaries,
-            &mut site.inventory,
+            &mut site.remembered,
             dirty,
             sinks,
             &mut |pages| {

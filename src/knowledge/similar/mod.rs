@@ -12,6 +12,7 @@
 
 pub mod causes;
 pub mod errors;
+mod memo;
 mod notes;
 
 use std::collections::HashMap;
@@ -22,7 +23,9 @@ use serde::Serialize;
 use crate::knowledge::PatternGroup;
 use crate::load::LoadedIncident;
 use crate::model::signature::{CauseTerm, ErrorSignature};
+use causes::CauseMatch;
 
+pub use memo::SimilarityMemo;
 pub use notes::similar_notes;
 
 /// How many similar incidents are kept for each incident, best first.
@@ -69,7 +72,7 @@ pub struct SimilarPattern {
 }
 
 /// The similar incidents of every incident and the similar patterns of every pattern.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Similarity {
     /// For each incident (in the order given), its similar incidents: similar errors first,
     /// then by score, newest first; at most [`MAX_SIMILAR`]. Incidents that share an error
@@ -94,18 +97,39 @@ struct ErrorPairs<'a> {
     adjacent: Vec<Vec<usize>>,
 }
 
+/// The similar errors of every incident and the similar patterns of every pattern: what
+/// comparing errors gives, before causes are added.
+#[derive(Debug, Clone, Default)]
+struct ErrorLinks {
+    links: Vec<Vec<SimilarLink>>,
+    patterns: Vec<Vec<SimilarPattern>>,
+}
+
 impl Similarity {
     /// Links `incidents` (sorted newest first or not: the result is the same up to order)
     /// whose pattern groups are `groups`.
     pub fn new(incidents: &[LoadedIncident], groups: &[PatternGroup]) -> Self {
-        let pairs = ErrorPairs::new(incidents);
-        let candidates = pairs.candidates(incidents);
-        let mut links: Vec<Vec<SimilarLink>> = (0..incidents.len())
-            .into_par_iter()
-            .map(|i| pairs.links_of(i, incidents, &candidates))
-            .collect();
-        let causes: Vec<&[CauseTerm]> = incidents.iter().map(|l| &l.signature.cause[..]).collect();
-        for found in causes::similar_causes(&causes) {
+        Self::remembering(incidents, groups, &mut SimilarityMemo::default())
+    }
+
+    /// [`Similarity::new`], reusing from `memo` what the previous call worked out if its
+    /// inputs are unchanged, and leaving this call's there for the next.
+    pub fn remembering(
+        incidents: &[LoadedIncident],
+        groups: &[PatternGroup],
+        memo: &mut SimilarityMemo,
+    ) -> Self {
+        memo.recall(incidents, groups).clone()
+    }
+
+    /// Both halves together: the similar errors, then the similar causes of incidents that
+    /// share no pattern, each list in [`link_order`] and cut to [`MAX_SIMILAR`].
+    fn merge(incidents: &[LoadedIncident], errors: &ErrorLinks, causes: &[CauseMatch]) -> Self {
+        // The error links are sorted and cut already, and come before every cause link:
+        // only lists that gain a cause link need sorting again.
+        let mut links = errors.links.clone();
+        let mut gained = vec![false; links.len()];
+        for found in causes {
             let (i, j) = found.pair;
             if share_pattern(&incidents[i], &incidents[j]) {
                 continue;
@@ -114,6 +138,7 @@ impl Similarity {
             let reason = format!("shared terms: {}", found.terms.join(", "));
             for (from, to) in [(i, j), (j, i)] {
                 if !links[from].iter().any(|l| l.incident == to) {
+                    gained[from] = true;
                     links[from].push(SimilarLink {
                         incident: to,
                         kind: SimilarKind::SimilarCause,
@@ -123,22 +148,52 @@ impl Similarity {
                 }
             }
         }
-        for list in &mut links {
-            list.sort_by_key(|l| {
-                (
-                    l.kind,
-                    std::cmp::Reverse(l.score),
-                    std::cmp::Reverse(incidents[l.incident].incident.date.sort_key()),
-                    l.incident,
-                )
-            });
+        for (list, _) in links.iter_mut().zip(gained).filter(|(_, gained)| *gained) {
+            list.sort_by_cached_key(|l| link_order(incidents, l));
             list.truncate(MAX_SIMILAR);
         }
+        Self {
+            links,
+            patterns: errors.patterns.clone(),
+        }
+    }
+}
+
+/// The order of one incident's similar incidents: similar errors first, then by score,
+/// newest first.
+fn link_order(incidents: &[LoadedIncident], link: &SimilarLink) -> impl Ord + use<> {
+    (
+        link.kind,
+        std::cmp::Reverse(link.score),
+        std::cmp::Reverse(incidents[link.incident].incident.date.sort_key()),
+        link.incident,
+    )
+}
+
+impl ErrorLinks {
+    fn new(incidents: &[LoadedIncident], groups: &[PatternGroup]) -> Self {
+        let pairs = ErrorPairs::new(incidents);
+        let candidates = pairs.candidates(incidents);
+        let links = (0..incidents.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut links = pairs.links_of(i, incidents, &candidates);
+                links.sort_by_cached_key(|l| link_order(incidents, l));
+                links.truncate(MAX_SIMILAR);
+                links
+            })
+            .collect();
         Self {
             links,
             patterns: pairs.similar_patterns(groups),
         }
     }
+}
+
+/// Every pair of similar causes among `incidents`.
+fn cause_matches(incidents: &[LoadedIncident]) -> Vec<causes::CauseMatch> {
+    let causes: Vec<&[CauseTerm]> = incidents.iter().map(|l| &l.signature.cause[..]).collect();
+    causes::similar_causes(&causes)
 }
 
 impl<'a> ErrorPairs<'a> {
@@ -168,13 +223,6 @@ impl<'a> ErrorPairs<'a> {
             list.sort_by_cached_key(|i| (newest(i), *i));
         }
         let similar = similar_signatures(&signatures);
-        if std::env::var_os("PM_DEBUG_SIM").is_some() {
-            eprintln!(
-                "signatures={} similar_pairs={}",
-                signatures.len(),
-                similar.len()
-            );
-        }
         let mut adjacent = vec![Vec::new(); signatures.len()];
         for (k, (s, t, _, _)) in similar.iter().enumerate() {
             adjacent[*s].push(k);

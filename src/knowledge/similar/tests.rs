@@ -145,3 +145,39 @@ fn incidents_without_errors_are_linked_by_their_cause() {
     assert!(link.reason.starts_with("shared terms: "), "{}", link.reason);
     assert!(similarity.links[2].is_empty());
 }
+
+#[test]
+fn a_memo_reworks_only_the_half_whose_inputs_changed() {
+    let pool = "Retries without backoff exhausted the database connection pool of checkout \
+                when the ledger replica slowed down";
+    let mut incidents = redis_like();
+    incidents.push(incident("pool-a", "2025-04-01", None, pool));
+    incidents.push(incident("pool-b", "2025-05-01", None, pool));
+    let mut memo = SimilarityMemo::default();
+    // Each step: the incidents after an edit, and which halves must be worked out again.
+    let mut check = |incidents: &[LoadedIncident], errors: usize, causes: usize| {
+        let (groups, _) = group(incidents);
+        let before = memo.worked_out;
+        let remembered = Similarity::remembering(incidents, &groups, &mut memo);
+        assert_eq!(remembered, Similarity::new(incidents, &groups));
+        assert_eq!(memo.worked_out, (before.0 + errors, before.1 + causes));
+    };
+    check(&incidents, 1, 1);
+    check(&incidents, 0, 0);
+    // Another title: a new key, the same inputs.
+    incidents[4].key = crate::model::digest::Digest::of("another title");
+    check(&incidents, 0, 0);
+    incidents[5] = incident("pool-b", "2025-05-01", None, "logs were never rotated");
+    check(&incidents, 0, 1);
+    let disk_full = Some(("OSError", "disk full"));
+    incidents[3] = incident("disk", "2025-03-03", disk_full, "logs were never rotated");
+    check(&incidents, 1, 0);
+    // A date orders the similar incidents.
+    let mut moved = redis_like().swap_remove(0);
+    moved.incident.date = incident("x", "2025-07-13", None, "x").incident.date;
+    moved.key = crate::model::digest::Digest::of("another date");
+    incidents[0] = moved;
+    check(&incidents, 1, 0);
+    incidents.remove(1);
+    check(&incidents, 1, 1);
+}

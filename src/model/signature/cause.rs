@@ -15,7 +15,7 @@ use crate::model::RootCause;
 use crate::model::text::plain_text;
 
 /// One term of a cause: its stem, the word it was first written as, how often it occurs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CauseTerm {
     /// The Snowball stem, which terms are matched on.
     pub stem: String,

@@ -1,0 +1,105 @@
+//! Similar incidents remembered between saves under `serve`.
+//!
+//! Linking compares every incident with the others, so a save would pay for all of them
+//! again although most saves change no error and no cause (a title, a timeline entry, an
+//! action item). The memo keeps the two halves of the work, similar errors and similar
+//! causes, each under a digest of everything it reads: the errors half reads each
+//! incident's patterns, error signatures and date (and the pattern groups' order), the
+//! causes half each incident's cause terms, both in the incidents' order. A half is worked
+//! out again exactly when its digest changes, so what a save derives is what a fresh build
+//! derives.
+
+use std::collections::HashMap;
+
+use super::causes::CauseMatch;
+use super::{ErrorLinks, Similarity, cause_matches};
+use crate::knowledge::PatternGroup;
+use crate::load::LoadedIncident;
+use crate::model::digest::{Digest, Digester};
+
+/// What the last linking worked out, under the digests of its inputs.
+#[derive(Debug, Default)]
+pub struct SimilarityMemo {
+    /// The digests of what each half reads of one incident, by the incident's key (which
+    /// changes whenever anything derived from the incident's file may), so that only
+    /// edited incidents are digested again.
+    inputs: HashMap<Digest, Inputs>,
+    errors: Option<(Digest, ErrorLinks)>,
+    causes: Option<(Digest, Vec<CauseMatch>)>,
+    /// Both halves merged, under both digests.
+    merged: Option<((Digest, Digest), Similarity)>,
+    /// How many times each half (errors, causes) was worked out rather than remembered.
+    pub worked_out: (usize, usize),
+}
+
+/// What the errors half and the causes half read of one incident, digested.
+#[derive(Debug, Clone, Copy)]
+struct Inputs {
+    errors: Digest,
+    cause: Digest,
+}
+
+impl Inputs {
+    fn of(loaded: &LoadedIncident) -> Self {
+        let texts: Vec<&str> = loaded.patterns.iter().map(|p| p.text.as_str()).collect();
+        Self {
+            errors: Digester::new()
+                .hashed(&texts)
+                .hashed(&loaded.signature.errors)
+                .hashed(&loaded.incident.date.sort_key())
+                .finish(),
+            cause: Digester::new().hashed(&loaded.signature.cause).finish(),
+        }
+    }
+}
+
+impl SimilarityMemo {
+    /// The similarity of `incidents` (whose pattern groups are `groups`): each half
+    /// remembered if its inputs are those of the last call, else worked out and remembered.
+    pub(super) fn recall(
+        &mut self,
+        incidents: &[LoadedIncident],
+        groups: &[PatternGroup],
+    ) -> &Similarity {
+        let mut inputs = HashMap::with_capacity(incidents.len());
+        let (mut errors, mut causes) = (Digester::new(), Digester::new());
+        for loaded in incidents {
+            let own = match self.inputs.get(&loaded.key) {
+                Some(known) => *known,
+                None => Inputs::of(loaded),
+            };
+            inputs.insert(loaded.key, own);
+            errors.digest(own.errors);
+            causes.digest(own.cause);
+        }
+        self.inputs = inputs;
+        for group in groups {
+            errors.text(&group.text);
+        }
+        let digests = (errors.finish(), causes.finish());
+        let (errors, causes) = digests;
+        let errors = match self.errors.take() {
+            Some((known, links)) if known == errors => self.errors.insert((known, links)),
+            _ => {
+                self.worked_out.0 += 1;
+                let links = ErrorLinks::new(incidents, groups);
+                self.errors.insert((errors, links))
+            }
+        };
+        let causes = match self.causes.take() {
+            Some((known, pairs)) if known == causes => self.causes.insert((known, pairs)),
+            _ => {
+                self.worked_out.1 += 1;
+                self.causes.insert((causes, cause_matches(incidents)))
+            }
+        };
+        let merged = match self.merged.take() {
+            Some((known, merged)) if known == digests => self.merged.insert((known, merged)),
+            _ => {
+                let merged = Similarity::merge(incidents, &errors.1, &causes.1);
+                self.merged.insert((digests, merged))
+            }
+        };
+        &merged.1
+    }
+}
