@@ -2,21 +2,20 @@
 //! `serve`: loads a workspace's incidents, then derives the error patterns with and without
 //! the similarity links (`Knowledge::recurrence` against `patterns::group` alone), the
 //! notes `check` and `serve` print, and what a save under `serve` pays with its memo (no
-//! error or cause edited; one cause edited). Used by `bench/similar.sh`.
+//! error or cause edited; a cause edited; an error edited). Used by `bench/similar.sh`.
 //!
 //! ```text
 //! cargo run --release --example similar_bench -- target/bench/corpus-10000
 //! ```
 //!
 //! Prints one line of `key=value` pairs: incidents, links of each kind (counted from both
-//! ends), and the median
-//! seconds (of RUNS, default 5); `SHOW=N` also prints N similar pattern pairs, of patterns alone, patterns with similarity, and the notes.
+//! ends), and the median seconds (of RUNS, default 5) of each measurement above; `SHOW=N`
+//! also prints N similar pattern pairs.
 
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
-
-use std::cell::{Cell, RefCell};
 
 use postmortem::knowledge::{self, Knowledge, SimilarKind, SimilarityMemo, patterns};
 use postmortem::load;
