@@ -16,6 +16,7 @@ mod memo;
 mod notes;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -274,11 +275,31 @@ impl<'a> ErrorPairs<'a> {
                         break;
                     }
                 }
-                found.sort_by_key(|&(score, j, _)| (std::cmp::Reverse(score), newest(j), j));
-                let mut seen = std::collections::HashSet::new();
-                found.retain(|&(_, j, _)| seen.insert(j));
-                found.truncate(keep);
-                found
+                // Each incident once, at its best score (the first found of equal ones);
+                // then the best `keep`. Ties between pairs can gather thousands here, so
+                // they are not all sorted.
+                let mut at: HashMap<usize, usize> = HashMap::new();
+                let mut unique: Vec<(u8, usize, &str)> = Vec::new();
+                for entry in found {
+                    match at.entry(entry.1) {
+                        Entry::Vacant(slot) => {
+                            slot.insert(unique.len());
+                            unique.push(entry);
+                        }
+                        Entry::Occupied(slot) if entry.0 > unique[*slot.get()].0 => {
+                            unique[*slot.get()] = entry;
+                        }
+                        Entry::Occupied(_) => {}
+                    }
+                }
+                let order =
+                    |&(score, j, _): &(u8, usize, &str)| (std::cmp::Reverse(score), newest(j), j);
+                if unique.len() > keep {
+                    unique.select_nth_unstable_by_key(keep - 1, order);
+                    unique.truncate(keep);
+                }
+                unique.sort_unstable_by_key(order);
+                unique
             })
             .collect()
     }
