@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use postmortem::knowledge::{self, Knowledge, SimilarKind, SimilarityMemo, patterns};
-use postmortem::load;
+use postmortem::load::{self, LoadedIncident};
 use postmortem::model::digest::Digest;
 
 // The allocator `postmortem` itself uses, so that the figures are the command's.
@@ -78,33 +78,30 @@ fn main() -> ExitCode {
             &mut memo.borrow_mut(),
         ));
     });
+    // Saves that alternate between the incidents as loaded and `edited`, each a change.
+    let flip = Cell::new(false);
+    let alternating = |edited: &[LoadedIncident]| {
+        median(&|| {
+            flip.set(!flip.get());
+            let now = if flip.get() { edited } else { &incidents[..] };
+            std::hint::black_box(Knowledge::recurrence_remembering(
+                now,
+                &mut memo.borrow_mut(),
+            ));
+        })
+    };
     let mut edited = incidents.clone();
     let cause = &mut edited[0].signature.cause;
     if !cause.is_empty() {
         cause.remove(0);
     }
     edited[0].key = Digest::of("an edited cause");
-    let flip = Cell::new(false);
-    let cause_edit_s = median(&|| {
-        flip.set(!flip.get());
-        let now = if flip.get() { &edited } else { &incidents };
-        std::hint::black_box(Knowledge::recurrence_remembering(
-            now,
-            &mut memo.borrow_mut(),
-        ));
-    });
+    let cause_edit_s = alternating(&edited);
     // An edited error: the newest incident's error signatures dropped.
     let mut edited = incidents.clone();
     edited[0].signature.errors.clear();
     edited[0].key = Digest::of("an edited error");
-    let error_edit_s = median(&|| {
-        flip.set(!flip.get());
-        let now = if flip.get() { &edited } else { &incidents };
-        std::hint::black_box(Knowledge::recurrence_remembering(
-            now,
-            &mut memo.borrow_mut(),
-        ));
-    });
+    let error_edit_s = alternating(&edited);
     let reworked = memo.borrow().worked_out;
     let causes_s = median(&|| {
         let causes: Vec<&[_]> = incidents.iter().map(|l| &l.signature.cause[..]).collect();

@@ -77,29 +77,31 @@ impl SimilarityMemo {
             errors.text(&group.text);
         }
         let digests = (errors.finish(), causes.finish());
-        let (errors, causes) = digests;
-        let errors = match self.errors.take() {
-            Some((known, links)) if known == errors => self.errors.insert((known, links)),
-            _ => {
-                self.worked_out.0 += 1;
-                let links = ErrorLinks::new(incidents, groups);
-                self.errors.insert((errors, links))
-            }
-        };
-        let causes = match self.causes.take() {
-            Some((known, pairs)) if known == causes => self.causes.insert((known, pairs)),
-            _ => {
-                self.worked_out.1 += 1;
-                self.causes.insert((causes, cause_matches(incidents)))
-            }
-        };
-        let merged = match self.merged.take() {
-            Some((known, merged)) if known == digests => self.merged.insert((known, merged)),
-            _ => {
-                let merged = Similarity::merge(incidents, &errors.1, &causes.1);
-                self.merged.insert((digests, merged))
-            }
-        };
-        &merged.1
+        let errors = remembered(&mut self.errors, digests.0, &mut self.worked_out.0, || {
+            ErrorLinks::new(incidents, groups)
+        });
+        let causes = remembered(&mut self.causes, digests.1, &mut self.worked_out.1, || {
+            cause_matches(incidents)
+        });
+        remembered(&mut self.merged, digests, &mut 0, || {
+            Similarity::merge(incidents, errors, causes)
+        })
+    }
+}
+
+/// What `slot` holds if it was worked out under `key`, else `work()` (counted in
+/// `worked_out`), kept there under `key`.
+fn remembered<'a, K: PartialEq, T>(
+    slot: &'a mut Option<(K, T)>,
+    key: K,
+    worked_out: &mut usize,
+    work: impl FnOnce() -> T,
+) -> &'a T {
+    match slot.take() {
+        Some((known, value)) if known == key => &slot.insert((known, value)).1,
+        _ => {
+            *worked_out += 1;
+            &slot.insert((key, work())).1
+        }
     }
 }

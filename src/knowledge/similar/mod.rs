@@ -110,7 +110,9 @@ impl Similarity {
     /// Links `incidents` (sorted newest first or not: the result is the same up to order)
     /// whose pattern groups are `groups`.
     pub fn new(incidents: &[LoadedIncident], groups: &[PatternGroup]) -> Self {
-        Self::remembering(incidents, groups, &mut SimilarityMemo::default())
+        // A build links once: nothing to digest or keep for a next time.
+        let errors = ErrorLinks::new(incidents, groups);
+        Self::merge(incidents, &errors, &cause_matches(incidents))
     }
 
     /// [`Similarity::new`], reusing from `memo` what the previous call worked out if its
