@@ -91,7 +91,7 @@ fn main() -> ExitCode {
         })
     };
     let mut edited = incidents.clone();
-    let cause = &mut edited[0].signature.cause;
+    let cause = &mut edited[0].signature.cause.terms;
     if !cause.is_empty() {
         cause.remove(0);
     }
@@ -104,7 +104,7 @@ fn main() -> ExitCode {
     let error_edit_s = alternating(&edited);
     let reworked = memo.borrow().worked_out;
     let causes_s = median(&|| {
-        let causes: Vec<&[_]> = incidents.iter().map(|l| &l.signature.cause[..]).collect();
+        let causes: Vec<&_> = incidents.iter().map(|l| &l.signature.cause).collect();
         std::hint::black_box(knowledge::similar::causes::similar_causes(&causes));
     });
     let knowledge = Knowledge::recurrence(&incidents);

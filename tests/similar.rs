@@ -199,9 +199,10 @@ fn incidents_without_errors_are_linked_by_cause_with_the_shared_terms() {
     let on_b: Vec<&(String, String)> = notes.iter().filter(|(f, _)| f == "b.yaml").collect();
     assert_eq!(on_b.len(), 1, "{notes:?}");
     assert!(
-        on_b[0]
-            .1
-            .starts_with("root cause is similar to 1 earlier incident: a (shared terms: "),
+        on_b[0].1.starts_with(
+            "root cause is similar to 1 earlier incident: a (same mechanism: retry storm \
+                 (retries without backoff); shared terms: "
+        ),
         "{}",
         on_b[0].1
     );
@@ -215,11 +216,12 @@ fn incidents_without_errors_are_linked_by_cause_with_the_shared_terms() {
     assert_eq!(links[0]["slug"], "b");
     assert_eq!(links[0]["kind"], "similar-cause");
     let score = links[0]["score"].as_u64().expect("score");
-    assert!((30..=100).contains(&score), "{score}");
+    // A shared mechanism scores 60 and more as the words agree.
+    assert!((60..=100).contains(&score), "{score}");
     let reason = links[0]["reason"].as_str().unwrap_or_default();
     let terms = reason
-        .strip_prefix("shared terms: ")
-        .expect("terms")
+        .strip_prefix("same mechanism: retry storm (retries without backoff); shared terms: ")
+        .expect("mechanism and terms")
         .split(", ")
         .count();
     assert!(terms >= 3, "{reason}");

@@ -1,31 +1,40 @@
 //! Similar causes: incidents whose root causes describe one mechanism.
 //!
-//! Each incident's cause terms (`model::signature::cause`) are weighed by TF-IDF over all
-//! incidents (a term most causes use says little), and two causes are similar when the
-//! cosine of their weights is at least [`THRESHOLD`] and they share at least [`MIN_SHARED`]
-//! terms. Only pairs that share one of each side's rarer terms are compared (a term in
-//! more than [`MAX_POSTING`] causes does not propose pairs, though it still counts in the
-//! cosine), which keeps the work near linear in the number of incidents.
+//! Two causes that describe one mechanism of the table (`model::signature::mechanisms`)
+//! are similar, whatever their words; two that each describe mechanisms, none shared, are
+//! not. Otherwise words decide: each incident's cause terms (`model::signature::cause`) are
+//! weighed by TF-IDF over all incidents (a term most causes use says little), and two
+//! causes are similar when the cosine of their weights is at least [`THRESHOLD`] and they
+//! share at least [`MIN_SHARED`] terms. Only pairs that share one of each side's rarer terms
+//! or a mechanism are compared (a term in more than [`MAX_POSTING`] causes does not propose
+//! pairs, though it still counts in the cosine), which keeps the work near linear in the
+//! number of incidents.
 //!
 //! Words alone cannot tell every mechanism from its neighbour: "a leak grew memory until
 //! the pods were OOMKilled" and "one export loaded every row into memory until the pod was
-//! OOMKilled" share their nouns. The threshold is set for precision: on the labelled pairs
-//! of `tests/fixtures/similarity/causes.toml`, written to share vocabulary across
-//! mechanisms, no pair of different mechanisms scores it, and about a third of the pairs of
-//! one mechanism do (`tests/similarity.rs` prints the figures).
+//! OOMKilled" share their nouns. The labelled pairs of
+//! `tests/fixtures/similarity/causes.toml` are written to share vocabulary across
+//! mechanisms; `tests/similarity.rs` prints precision and recall on them.
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::model::signature::CauseTerm;
+use crate::model::signature::{CauseSignature, CauseTerm};
 
 /// The least cosine of similar causes.
 pub const THRESHOLD: f64 = 0.3;
+/// The least cosine of similar causes when only one of them names a mechanism.
+pub const ONE_SIDED_THRESHOLD: f64 = 0.45;
+/// The least score of causes that share a mechanism, whatever their words.
+const MECHANISM_SCORE: f64 = 0.6;
 /// The least number of shared terms of similar causes.
 pub const MIN_SHARED: usize = 3;
 /// Terms in more causes than this propose no pairs.
 const MAX_POSTING: usize = 64;
+/// Mechanisms described by more causes than this propose no pairs (their causes still
+/// link when a rare term proposes them).
+const MAX_MECHANISM_POSTING: usize = 64;
 /// How many of a cause's rarest terms propose pairs.
 const PROPOSING_TERMS: usize = 12;
 
@@ -38,6 +47,8 @@ pub struct CauseMatch {
     pub score: f64,
     /// The shared terms that weigh most, as first written on the first side.
     pub terms: Vec<String>,
+    /// The mechanisms both describe.
+    pub mechanisms: Vec<&'static str>,
 }
 
 /// One cause as weights: term numbers, sorted, with weights of length one in all.
@@ -45,13 +56,13 @@ struct Vector {
     terms: Vec<(u32, f64)>,
 }
 
-/// Every pair of similar causes among `causes` (one list of terms per incident).
-pub fn similar_causes(causes: &[&[CauseTerm]]) -> Vec<CauseMatch> {
+/// Every pair of similar causes among `causes` (one per incident).
+pub fn similar_causes(causes: &[&CauseSignature]) -> Vec<CauseMatch> {
     let mut numbers: HashMap<&str, u32> = HashMap::new();
     let mut frequency: Vec<u32> = Vec::new();
     let mut stems: Vec<&str> = Vec::new();
     for cause in causes {
-        for term in *cause {
+        for term in &cause.terms {
             let n = *numbers.entry(&term.stem).or_insert_with(|| {
                 frequency.push(0);
                 stems.push(&term.stem);
@@ -67,7 +78,7 @@ pub fn similar_causes(causes: &[&[CauseTerm]]) -> Vec<CauseMatch> {
         .collect();
     let vectors: Vec<Vector> = causes
         .iter()
-        .map(|cause| vector(cause, &numbers, &idf))
+        .map(|cause| vector(&cause.terms, &numbers, &idf))
         .collect();
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); frequency.len()];
     for (i, vector) in vectors.iter().enumerate() {
@@ -75,6 +86,17 @@ pub fn similar_causes(causes: &[&[CauseTerm]]) -> Vec<CauseMatch> {
             postings[term as usize].push(i as u32);
         }
     }
+    let mut described: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (i, cause) in causes.iter().enumerate() {
+        for mechanism in &cause.mechanisms {
+            described.entry(mechanism).or_default().push(i as u32);
+        }
+    }
+    postings.extend(
+        described
+            .into_values()
+            .filter(|list| list.len() <= MAX_MECHANISM_POSTING),
+    );
     let mut pairs: Vec<(u32, u32)> = postings
         .iter()
         .flat_map(|list| {
@@ -89,14 +111,38 @@ pub fn similar_causes(causes: &[&[CauseTerm]]) -> Vec<CauseMatch> {
         .into_par_iter()
         .filter_map(|(i, j)| {
             let (i, j) = (i as usize, j as usize);
-            let (score, shared) = cosine(&vectors[i], &vectors[j]);
-            (score >= THRESHOLD && shared.len() >= MIN_SHARED).then(|| CauseMatch {
+            let (cosine, shared) = cosine(&vectors[i], &vectors[j]);
+            let (a, b) = (&causes[i].mechanisms, &causes[j].mechanisms);
+            let mechanisms: Vec<&'static str> =
+                a.iter().filter(|m| b.contains(m)).copied().collect();
+            let score = similar(cosine, shared.len(), &mechanisms, a, b)?;
+            Some(CauseMatch {
                 pair: (i, j),
                 score,
-                terms: shown_terms(causes[i], &shared, &stems),
+                terms: shown_terms(&causes[i].terms, &shared, &stems),
+                mechanisms,
             })
         })
         .collect()
+}
+
+/// The score of two causes whose weights have `cosine` over `shared` terms and which
+/// describe the mechanisms `a` and `b` (`both` of them in common), if they are similar:
+/// a shared mechanism links them whatever their words; two causes that each describe
+/// mechanisms, none shared, are not linked by words either; otherwise the words must
+/// reach [`THRESHOLD`] ([`ONE_SIDED_THRESHOLD`] when one names a mechanism) over
+/// [`MIN_SHARED`] terms.
+fn similar(cosine: f64, shared: usize, both: &[&str], a: &[&str], b: &[&str]) -> Option<f64> {
+    if !both.is_empty() {
+        return Some((MECHANISM_SCORE + (1.0 - MECHANISM_SCORE) * cosine).min(1.0));
+    }
+    let threshold = match (a.is_empty(), b.is_empty()) {
+        (true, true) => THRESHOLD,
+        // One names a mechanism the other does not: the words must agree more.
+        (true, false) | (false, true) => ONE_SIDED_THRESHOLD,
+        (false, false) => return None,
+    };
+    (cosine >= threshold && shared >= MIN_SHARED).then_some(cosine)
 }
 
 fn vector(cause: &[CauseTerm], numbers: &HashMap<&str, u32>, idf: &[f64]) -> Vector {

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::knowledge::PatternGroup;
 use crate::load::LoadedIncident;
-use crate::model::signature::CauseTerm;
+use crate::model::signature::CauseSignature;
 use causes::CauseMatch;
 use pairs::ErrorPairs;
 
@@ -122,7 +122,7 @@ impl Similarity {
                 continue;
             }
             let score = percent(found.score);
-            let reason = format!("shared terms: {}", found.terms.join(", "));
+            let reason = cause_reason(found);
             for (from, to) in [(i, j), (j, i)] {
                 if !links[from].iter().any(|l| l.incident == to) {
                     gained[from] = true;
@@ -144,6 +144,22 @@ impl Similarity {
             patterns: errors.patterns.clone(),
         }
     }
+}
+
+/// Why two causes are similar: the mechanisms they share, then the terms.
+fn cause_reason(found: &CauseMatch) -> String {
+    let terms =
+        (!found.terms.is_empty()).then(|| format!("shared terms: {}", found.terms.join(", ")));
+    let mechanisms = match found.mechanisms.as_slice() {
+        [] => None,
+        [one] => Some(format!("same mechanism: {one}")),
+        several => Some(format!("same mechanisms: {}", several.join("; "))),
+    };
+    [mechanisms, terms]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The order of one incident's similar incidents: similar errors first, then by score,
@@ -174,7 +190,7 @@ impl ErrorLinks {
 
 /// Every pair of similar causes among `incidents`.
 fn cause_matches(incidents: &[LoadedIncident]) -> Vec<causes::CauseMatch> {
-    let causes: Vec<&[CauseTerm]> = incidents.iter().map(|l| &l.signature.cause[..]).collect();
+    let causes: Vec<&CauseSignature> = incidents.iter().map(|l| &l.signature.cause).collect();
     causes::similar_causes(&causes)
 }
 

@@ -142,8 +142,55 @@ fn incidents_without_errors_are_linked_by_their_cause() {
     assert_eq!(similarity.links[0].len(), 1);
     let link = &similarity.links[0][0];
     assert_eq!((link.incident, link.kind), (1, SimilarKind::SimilarCause));
-    assert!(link.reason.starts_with("shared terms: "), "{}", link.reason);
+    assert!(
+        link.reason
+            .starts_with("same mechanism: retry storm (retries without backoff); shared terms: "),
+        "{}",
+        link.reason
+    );
     assert!(similarity.links[2].is_empty());
+}
+
+#[test]
+fn causes_without_a_known_mechanism_link_by_words_and_two_mechanisms_never_do() {
+    let incidents = vec![
+        incident(
+            "etl-1",
+            "2025-01-01",
+            None,
+            "The nightly ETL job wrote its parquet partitions under the wrong bucket prefix \
+             after the path template changed, so the revenue dashboard read stale partitions",
+        ),
+        incident(
+            "etl-2",
+            "2025-02-01",
+            None,
+            "After the path template of the ETL job changed, its parquet partitions landed \
+             under a wrong bucket prefix and the revenue dashboard showed stale partitions",
+        ),
+        incident(
+            "leak",
+            "2025-03-01",
+            None,
+            "Checkout connections to the orders database were never returned to the pool on \
+             the error path, so the orders database pool ran dry",
+        ),
+        incident(
+            "scan",
+            "2025-04-01",
+            None,
+            "A checkout query did a sequential scan of the orders database table and held \
+             orders database pool connections for 30 seconds each, so the pool ran dry",
+        ),
+    ];
+    let (groups, _) = group(&incidents);
+    let similarity = Similarity::new(&incidents, &groups);
+    let link = &similarity.links[0][0];
+    assert_eq!((link.incident, link.kind), (1, SimilarKind::SimilarCause));
+    assert!(link.reason.starts_with("shared terms: "), "{}", link.reason);
+    // A connection leak and a slow unindexed query share their words, not their mechanism.
+    assert!(similarity.links[2].is_empty(), "{:?}", similarity.links[2]);
+    assert!(similarity.links[3].is_empty(), "{:?}", similarity.links[3]);
 }
 
 #[test]

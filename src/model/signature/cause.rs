@@ -11,6 +11,7 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::mechanisms::mechanisms_of;
 use crate::model::RootCause;
 use crate::model::text::plain_text;
 
@@ -85,16 +86,43 @@ fn affirmed_words(clause: &str) -> Vec<&str> {
     words
 }
 
+/// What similarity compares of one root cause.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct CauseSignature {
+    /// Its terms, sorted by stem.
+    pub terms: Vec<CauseTerm>,
+    /// The mechanisms it describes ([`mechanisms`]), in table order.
+    pub mechanisms: Vec<&'static str>,
+}
+
+impl CauseSignature {
+    /// The signature of `cause`: its summary, technical cause, trigger and contributing
+    /// factors.
+    pub fn of(cause: &RootCause) -> Self {
+        let texts: Vec<String> = [&cause.summary, &cause.technical, &cause.trigger]
+            .into_iter()
+            .flatten()
+            .chain(&cause.contributing_factors)
+            .map(|text| plain_text(text).to_lowercase())
+            .collect();
+        Self {
+            terms: terms_of(&texts),
+            // One text, each part its own clause, so that a negation ends with its part.
+            mechanisms: mechanisms_of(&texts.join(".\n")),
+        }
+    }
+}
+
 /// The terms of `cause`, sorted by stem.
 pub fn cause_terms(cause: &RootCause) -> Vec<CauseTerm> {
+    CauseSignature::of(cause).terms
+}
+
+/// The terms of `texts` (plain, lowercase), sorted by stem.
+fn terms_of(texts: &[String]) -> Vec<CauseTerm> {
     let stemmer = Stemmer::create(Algorithm::English);
-    let texts = [&cause.summary, &cause.technical, &cause.trigger]
-        .into_iter()
-        .flatten()
-        .chain(&cause.contributing_factors);
     let mut terms: Vec<CauseTerm> = Vec::new();
-    for text in texts {
-        let plain = plain_text(text).to_lowercase();
+    for plain in texts {
         let clauses = plain.split(['.', ',', ';', ':', '!', '?', '\n', '(', ')']);
         for word in clauses.flat_map(affirmed_words) {
             let stem = stemmer.stem(word).into_owned();

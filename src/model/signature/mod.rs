@@ -18,17 +18,19 @@
 //!   own, so a wrapped error meets the bare one;
 //! - the application's own **stack frames** ([`frames`]).
 //!
-//! A cause's terms ([`cause`]) are the other half: what `knowledge::similar` compares for
-//! incidents with or without an error.
+//! A cause's terms ([`cause`]) and the failure mechanisms it describes ([`mechanisms`])
+//! are the other half: what `knowledge::similar` compares for incidents with or without
+//! an error.
 
 pub mod cause;
 pub mod conditions;
 pub mod frames;
+pub mod mechanisms;
 
 use crate::model::fingerprint::fingerprint;
 use crate::model::{ErrorDetails, Incident};
 
-pub use cause::{CauseTerm, cause_terms};
+pub use cause::{CauseSignature, CauseTerm, cause_terms};
 pub use conditions::{Condition, condition_of};
 pub use frames::last_segment;
 
@@ -37,8 +39,8 @@ pub use frames::last_segment;
 pub struct Signature {
     /// The signature of each error, in order.
     pub errors: Vec<ErrorSignature>,
-    /// The terms of the root cause, sorted by stem.
-    pub cause: Vec<CauseTerm>,
+    /// The terms and mechanisms of the root cause.
+    pub cause: CauseSignature,
 }
 
 impl Signature {
@@ -46,7 +48,7 @@ impl Signature {
     pub fn of(incident: &Incident) -> Self {
         Self {
             errors: incident.all_errors().map(ErrorSignature::of).collect(),
-            cause: cause_terms(&incident.root_cause),
+            cause: CauseSignature::of(&incident.root_cause),
         }
     }
 }
