@@ -7,11 +7,14 @@
 //! incident's patterns, error signatures and date (and the pattern groups' order), the
 //! causes half each incident's cause terms, both in the incidents' order. A half is worked
 //! out again exactly when its digest changes, so what a save derives is what a fresh build
-//! derives.
+//! derives. The errors half also keeps its distinct signatures, their similar pairs and
+//! lists (`pairs::SignaturePairs`), so that a save which edits one error compares only its
+//! new signatures and reworks only the lists they change.
 
 use std::collections::HashMap;
 
 use super::causes::CauseMatch;
+use super::pairs::{SignaturePairs, signature_digests};
 use super::{ErrorLinks, Similarity, cause_matches};
 use crate::knowledge::PatternGroup;
 use crate::load::LoadedIncident;
@@ -25,6 +28,9 @@ pub struct SimilarityMemo {
     /// edited incidents are digested again.
     inputs: HashMap<Digest, Inputs>,
     errors: Option<(Digest, ErrorLinks)>,
+    /// The distinct error signatures, their similar pairs and what the last linking kept,
+    /// so that the errors half reworks only what a save changed.
+    pairs: SignaturePairs,
     causes: Option<(Digest, Vec<CauseMatch>)>,
     /// Both halves merged, under both digests.
     merged: Option<((Digest, Digest), Similarity)>,
@@ -33,22 +39,24 @@ pub struct SimilarityMemo {
 }
 
 /// What the errors half and the causes half read of one incident, digested.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Inputs {
     errors: Digest,
     cause: Digest,
+    /// Each error's digest of its pattern text and signature.
+    signatures: Vec<Digest>,
 }
 
 impl Inputs {
     fn of(loaded: &LoadedIncident) -> Self {
-        let texts: Vec<&str> = loaded.patterns.iter().map(|p| p.text.as_str()).collect();
+        let signatures = signature_digests(loaded);
         Self {
             errors: Digester::new()
-                .hashed(&texts)
-                .hashed(&loaded.signature.errors)
+                .hashed(&signatures)
                 .hashed(&loaded.incident.date.sort_key())
                 .finish(),
             cause: Digester::new().hashed(&loaded.signature.cause).finish(),
+            signatures,
         }
     }
 }
@@ -64,22 +72,37 @@ impl SimilarityMemo {
         let mut inputs = HashMap::with_capacity(incidents.len());
         let (mut errors, mut causes) = (Digester::new(), Digester::new());
         for loaded in incidents {
-            let own = match self.inputs.get(&loaded.key) {
-                Some(known) => *known,
+            let own = match self.inputs.remove(&loaded.key) {
+                Some(known) => known,
                 None => Inputs::of(loaded),
             };
-            inputs.insert(loaded.key, own);
             errors.digest(own.errors);
             causes.digest(own.cause);
+            inputs.insert(loaded.key, own);
         }
         self.inputs = inputs;
         for group in groups {
             errors.text(&group.text);
         }
         let digests = (errors.finish(), causes.finish());
-        let errors = remembered(&mut self.errors, digests.0, &mut self.worked_out.0, || {
-            ErrorLinks::new(incidents, groups)
-        });
+        let errors = match self.errors.take() {
+            Some((known, links)) if known == digests.0 => self.errors.insert((known, links)),
+            previous => {
+                self.worked_out.0 += 1;
+                let signatures: Vec<&[Digest]> = incidents
+                    .iter()
+                    .map(|l| {
+                        self.inputs
+                            .get(&l.key)
+                            .map_or(&[][..], |k| &k.signatures[..])
+                    })
+                    .collect();
+                let previous = previous.map(|(_, links)| links);
+                let links = self.pairs.links(incidents, groups, &signatures, previous);
+                self.errors.insert((digests.0, links))
+            }
+        };
+        let errors = &errors.1;
         let causes = remembered(&mut self.causes, digests.1, &mut self.worked_out.1, || {
             cause_matches(incidents)
         });

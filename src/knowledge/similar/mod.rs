@@ -12,6 +12,7 @@
 
 pub mod causes;
 pub mod errors;
+mod links;
 mod memo;
 mod notes;
 mod pairs;
@@ -21,9 +22,10 @@ use serde::Serialize;
 
 use crate::knowledge::PatternGroup;
 use crate::load::LoadedIncident;
+use crate::model::digest::Digest;
 use crate::model::signature::CauseSignature;
 use causes::CauseMatch;
-use pairs::ErrorPairs;
+use pairs::SignaturePairs;
 
 pub use memo::SimilarityMemo;
 pub use notes::similar_notes;
@@ -175,16 +177,10 @@ fn link_order(incidents: &[LoadedIncident], link: &SimilarLink) -> impl Ord + us
 
 impl ErrorLinks {
     fn new(incidents: &[LoadedIncident], groups: &[PatternGroup]) -> Self {
-        let pairs = ErrorPairs::new(incidents);
-        let candidates = pairs.candidates();
-        let links = (0..incidents.len())
-            .into_par_iter()
-            .map(|i| pairs.links_of(i, incidents, &candidates))
-            .collect();
-        Self {
-            links,
-            patterns: pairs.similar_patterns(groups),
-        }
+        let digests: Vec<Vec<Digest>> =
+            incidents.par_iter().map(pairs::signature_digests).collect();
+        let digests: Vec<&[Digest]> = digests.iter().map(Vec::as_slice).collect();
+        SignaturePairs::default().links(incidents, groups, &digests, None)
     }
 }
 

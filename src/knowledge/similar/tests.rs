@@ -228,3 +228,108 @@ fn a_memo_reworks_only_the_half_whose_inputs_changed() {
     incidents.remove(1);
     check(&incidents, 1, 1);
 }
+
+/// Error messages that link to some of the others in several ways (a condition, a type, a
+/// callable), numbered so that their patterns coincide or not.
+const ERRORS: &[(&str, &str)] = &[
+    (
+        "redis.exceptions.ConnectionError",
+        "Error 111 connecting to 10.0.0.{n}:6379. Connection refused.",
+    ),
+    (
+        "Error",
+        "dial tcp 10.0.0.{n}:6379: connect: connection refused",
+    ),
+    (
+        "psycopg2.OperationalError",
+        "could not connect to server: Connection refused (port {n})",
+    ),
+    (
+        "TypeError",
+        "AbstractConnection.__init__() got an unexpected keyword argument 'a{n}'",
+    ),
+    (
+        "TypeError",
+        "__init__() got an unexpected keyword argument 'b{n}'",
+    ),
+    (
+        "TypeError",
+        "__init__() missing 1 required positional argument: 'host{n}'",
+    ),
+    (
+        "OSError",
+        "[Errno 28] No space left on device: '/var/log/app{n}.log'",
+    ),
+    ("IOError", "disk full while writing /data/part-{n}"),
+    ("TimeoutError", "read timed out after {n} ms"),
+    (
+        "requests.exceptions.ReadTimeout",
+        "HTTPSConnectionPool(host='api', port=443): Read timed out. (read timeout={n})",
+    ),
+];
+
+/// Links kept between calls equal fresh ones through random edits (errors changed,
+/// incidents added and removed, dates moved), with blocks small enough that edits move
+/// them across the size over which they propose no pairs.
+#[test]
+fn kept_error_links_equal_fresh_ones_through_random_edits() {
+    use super::pairs::{SignaturePairs, signature_digests};
+    for max_block in [2, 3, 5, MAX_BLOCK] {
+        let mut state = 7u64 + max_block as u64;
+        let mut next = move |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        let mut made = 0;
+        let mut make = |next: &mut dyn FnMut(usize) -> usize| {
+            made += 1;
+            let (kind, message) = ERRORS[next(ERRORS.len())];
+            let message = message.replace("{n}", &next(3).to_string());
+            let date = format!("2025-{:02}-{:02}", 1 + next(12), 1 + next(28));
+            incident(&format!("i{made}"), &date, Some((kind, &message)), "cause")
+        };
+        let mut linked = 0;
+        let mut incidents: Vec<LoadedIncident> = (0..14).map(|_| make(&mut next)).collect();
+        let mut kept = SignaturePairs::with_max_block(max_block);
+        let mut previous = None;
+        for step in 0..80 {
+            let at = next(incidents.len());
+            match next(6) {
+                0 if incidents.len() > 4 => drop(incidents.remove(at)),
+                // An incident keeps its error and gains another's: its pattern now links
+                // it to incidents that only shared a similar one.
+                3 => {
+                    let donor = incidents[next(incidents.len())].clone();
+                    let edited = &mut incidents[at];
+                    edited.patterns.extend(donor.patterns);
+                    edited.signature.errors.extend(donor.signature.errors);
+                }
+                1 => incidents.push(make(&mut next)),
+                2 => {
+                    let moved = make(&mut next).incident.date;
+                    incidents[at].incident.date = moved;
+                }
+                _ => incidents[at] = make(&mut next),
+            }
+            let (groups, _) = group(&incidents);
+            let digests: Vec<Vec<_>> = incidents.iter().map(signature_digests).collect();
+            let digests: Vec<&[_]> = digests.iter().map(Vec::as_slice).collect();
+            let links = kept.links(&incidents, &groups, &digests, previous.take());
+            let fresh = SignaturePairs::with_max_block(max_block)
+                .links(&incidents, &groups, &digests, None);
+            assert_eq!(
+                links.links, fresh.links,
+                "max block {max_block}, step {step}"
+            );
+            assert_eq!(
+                links.patterns, fresh.patterns,
+                "max block {max_block}, step {step}"
+            );
+            linked += links.links.iter().map(Vec::len).sum::<usize>();
+            previous = Some(links);
+        }
+        assert!(linked > 100, "the edits link incidents: {linked} links");
+    }
+}
