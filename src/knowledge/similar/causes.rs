@@ -61,25 +61,29 @@ pub fn similar_causes(causes: &[&CauseSignature]) -> Vec<CauseMatch> {
     let mut numbers: HashMap<&str, u32> = HashMap::new();
     let mut frequency: Vec<u32> = Vec::new();
     let mut stems: Vec<&str> = Vec::new();
-    for cause in causes {
-        for term in &cause.terms {
-            let n = *numbers.entry(&term.stem).or_insert_with(|| {
-                frequency.push(0);
-                stems.push(&term.stem);
-                (frequency.len() - 1) as u32
+    // Each cause's terms as (number, count), in the causes' order of terms: numbered in
+    // the same pass that counts them, so that each stem is looked up once.
+    let numbered: Vec<Vec<(u32, u32)>> = causes
+        .iter()
+        .map(|cause| {
+            let terms = cause.terms.iter().map(|term| {
+                let n = *numbers.entry(&term.stem).or_insert_with(|| {
+                    frequency.push(0);
+                    stems.push(&term.stem);
+                    (frequency.len() - 1) as u32
+                });
+                frequency[n as usize] += 1;
+                (n, term.count)
             });
-            frequency[n as usize] += 1;
-        }
-    }
+            terms.collect()
+        })
+        .collect();
     let total = causes.len() as f64;
     let idf: Vec<f64> = frequency
         .iter()
         .map(|&df| ((total + 1.0) / (df as f64 + 1.0)).ln() + 1.0)
         .collect();
-    let vectors: Vec<Vector> = causes
-        .iter()
-        .map(|cause| vector(&cause.terms, &numbers, &idf))
-        .collect();
+    let vectors: Vec<Vector> = numbered.iter().map(|terms| vector(terms, &idf)).collect();
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); frequency.len()];
     for (i, vector) in vectors.iter().enumerate() {
         for &(term, _) in proposing(vector, &frequency, &stems) {
@@ -145,13 +149,12 @@ fn similar(cosine: f64, shared: usize, both: &[&str], a: &[&str], b: &[&str]) ->
     (cosine >= threshold && shared >= MIN_SHARED).then_some(cosine)
 }
 
-fn vector(cause: &[CauseTerm], numbers: &HashMap<&str, u32>, idf: &[f64]) -> Vector {
-    let mut terms: Vec<(u32, f64)> = cause
+/// The weights of a cause's numbered terms (in its order of terms, so that the length
+/// is summed in an order that does not depend on the numbering).
+fn vector(terms: &[(u32, u32)], idf: &[f64]) -> Vector {
+    let mut terms: Vec<(u32, f64)> = terms
         .iter()
-        .filter_map(|t| {
-            let n = *numbers.get(t.stem.as_str())?;
-            Some((n, (1.0 + f64::from(t.count).ln()) * idf[n as usize]))
-        })
+        .map(|&(n, count)| (n, (1.0 + f64::from(count).ln()) * idf[n as usize]))
         .collect();
     let length = terms.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
     if length > 0.0 {
