@@ -24,7 +24,7 @@ pub(super) fn diagnose(
         // A missing top-level field belongs to the whole document, not to the last key read:
         // point at where the document starts.
         YamlError::SerdeMissingField { .. } if field.is_none() => {
-            super::parse::document_start(source)
+            super::yaml_tree::document_start(source)
         }
         _ => error
             .location()

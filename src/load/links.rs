@@ -57,7 +57,7 @@ pub fn link_problems(incident: &Incident, file: &Path, source: &str) -> Vec<Diag
         return Vec::new();
     }
     let root =
-        serde_saphyr::from_str_with_options::<Spanned<Node>>(source, super::parse::options());
+        serde_saphyr::from_str_with_options::<Spanned<Node>>(source, super::yaml_tree::options());
     let mut walk = Walk {
         file,
         source,

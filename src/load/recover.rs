@@ -38,7 +38,7 @@ impl Tree {
     pub fn of(source: &str) -> Option<Tree> {
         serde_saphyr::from_str_with_options::<Spanned<Node>>(
             source,
-            super::parse::options_with_depth(TREE_DEPTH),
+            super::yaml_tree::options_with_depth(TREE_DEPTH),
         )
         .ok()
         .map(|spanned| {

@@ -1,4 +1,5 @@
-//! An incident file as a tree of YAML values, each with the place it was read from: for the
+//! How incident files are read as YAML: the parser's settings, where the document starts,
+//! and the file as a tree of YAML values, each with the place it was read from, for the
 //! checks that must point at a line serde's typed reading no longer knows (links in prose,
 //! the entries to blank when a file has several problems).
 
@@ -98,5 +99,54 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
     fn visit_none<E: de::Error>(self) -> Result<Node, E> {
         Ok(Node::Other)
+    }
+}
+
+/// The parser settings: strict booleans (`yes` is not `true`), and budgets sized for the
+/// largest file we accept, so that no file can make us hang or exhaust memory.
+pub(super) fn options() -> serde_saphyr::Options {
+    options_with_depth(64)
+}
+
+/// [`options`] with another nesting limit.
+pub(super) fn options_with_depth(max_depth: usize) -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: max_depth,
+            max_nodes: 2_000_000,
+            max_events: 4_000_000,
+            max_aliases: 10_000,
+            max_anchors: 10_000,
+            max_documents: 1,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+            max_replay_stack_depth: 16,
+        },
+    }
+}
+
+/// Line and column (1-based) of the first line that is not blank, a comment or `---`;
+/// `(0, 0)` if there is none.
+pub(super) fn document_start(source: &str) -> (usize, usize) {
+    source
+        .lines()
+        .position(|line| {
+            let line = line.trim();
+            !(line.is_empty() || line.starts_with('#') || line == "---")
+        })
+        .map_or((0, 0), |i| (i + 1, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_starts_after_comments_and_the_marker() {
+        assert_eq!(document_start("# schema line\n\n---\ntitle: x\n"), (4, 1));
+        assert_eq!(document_start("# only a comment\n"), (0, 0));
     }
 }

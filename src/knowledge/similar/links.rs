@@ -9,14 +9,51 @@
 //! (signature digests, dates), so kept and fresh lists are the same.
 
 use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::pairs::{Best, SignaturePairs, keep_best};
 use super::{MAX_SIMILAR, SimilarKind, SimilarLink};
 use crate::model::digest::Digest;
+
+/// A similar signature, as seen from one side: the score in percent and the reason as
+/// worded from this side (`callable written as `A` vs `B`` from the side that wrote `A`).
+#[derive(Debug, Clone)]
+pub(super) struct Neighbour {
+    pub(super) other: usize,
+    pub(super) score: u8,
+    pub(super) reason: Arc<str>,
+}
+
+/// The similar signatures of each signature, and each signature's digest (its identity,
+/// and how ties between signatures are broken).
+pub(super) type Signatures<'a> = (&'a [Vec<Neighbour>], &'a [Digest]);
+
+/// A score, what breaks ties between equal scores (the least pair of signature digests
+/// wins) and its reason.
+pub(super) type Best<'r> = (u8, (Digest, Digest), &'r str);
+
+/// Keeps under `key` the best score, and of equal scores the least tie, so that the order
+/// in which they come does not matter.
+pub(super) fn keep_best<'r, K: std::hash::Hash + Eq>(
+    best: &mut HashMap<K, Best<'r>>,
+    key: K,
+    found: Best<'r>,
+) {
+    match best.entry(key) {
+        Entry::Vacant(slot) => {
+            slot.insert(found);
+        }
+        Entry::Occupied(mut slot) => {
+            let kept = slot.get();
+            if (found.0, Reverse(found.1)) > (kept.0, Reverse(kept.1)) {
+                slot.insert(found);
+            }
+        }
+    }
+}
 
 /// Where the signatures of one call are.
 #[derive(Debug)]
@@ -51,7 +88,7 @@ struct Candidate {
 /// pairs `changed` since the call that left `kept` and returned `previous`, and each
 /// incident's place newest first (`rank`).
 pub(super) fn link_incidents(
-    pairs: &SignaturePairs,
+    (adjacent, keys): Signatures<'_>,
     mut filed: Filed,
     changed: &[bool],
     rank: Vec<usize>,
@@ -65,11 +102,12 @@ pub(super) fn link_incidents(
         kept.rank == rank && previous.len() == rank.len() && kept.filed.texts.len() == rank.len()
     });
     let linking = Linking {
-        pairs,
+        adjacent,
+        keys,
         filed: &filed,
         rank: &rank,
     };
-    let signatures = pairs.adjacent.len();
+    let signatures = adjacent.len();
     let Some((kept, mut links)) = usable else {
         let candidates: Vec<Vec<Candidate>> = (0..signatures)
             .into_par_iter()
@@ -86,7 +124,7 @@ pub(super) fn link_incidents(
         .map(|s| kept.filed.members.get(s) != Some(&filed.members[s]))
         .collect();
     let stale: Vec<bool> = (0..signatures)
-        .map(|s| changed[s] || pairs.adjacent[s].iter().any(|n| members_changed[n.other]))
+        .map(|s| changed[s] || adjacent[s].iter().any(|n| members_changed[n.other]))
         .collect();
     let mut candidates = kept.candidates;
     candidates.resize(signatures, Vec::new());
@@ -123,7 +161,8 @@ fn kept_of(filed: Filed, rank: Vec<usize>, candidates: Vec<Vec<Candidate>>) -> K
 
 /// What one call links with.
 struct Linking<'a> {
-    pairs: &'a SignaturePairs,
+    adjacent: &'a [Vec<Neighbour>],
+    keys: &'a [Digest],
     filed: &'a Filed,
     rank: &'a [usize],
 }
@@ -137,8 +176,8 @@ impl Linking<'_> {
     fn candidates_of(&self, own: usize) -> Vec<Candidate> {
         let keep = 2 * MAX_SIMILAR;
         let members = &self.filed.members;
-        let key = |s: usize| self.pairs.distinct[s].key;
-        let mut neighbours: Vec<_> = self.pairs.adjacent[own].iter().collect();
+        let key = |s: usize| self.keys[s];
+        let mut neighbours: Vec<_> = self.adjacent[own].iter().collect();
         neighbours.sort_unstable_by_key(|n| (Reverse(n.score), key(n.other)));
         let mut found = Vec::new();
         let mut seen = HashSet::new();
@@ -185,7 +224,7 @@ impl Linking<'_> {
                 .iter()
                 .filter(|c| c.incident != i && !self.share_pattern(i, c.incident));
             for found in qualifying {
-                let tie = (self.pairs.distinct[own].key, found.through);
+                let tie = (self.keys[own], found.through);
                 keep_best(&mut best, found.incident, (found.score, tie, &found.reason));
             }
         }

@@ -15,11 +15,10 @@
 use std::cmp::Reverse;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::links::{Filed, Kept, link_incidents};
+use super::links::{Best, Filed, Kept, Neighbour, keep_best, link_incidents};
 use super::{ErrorLinks, MAX_BLOCK, SimilarPattern, errors, percent};
 use crate::knowledge::PatternGroup;
 use crate::load::LoadedIncident;
@@ -46,11 +45,11 @@ pub(super) struct SignaturePairs {
     ids: HashMap<Digest, usize>,
     /// A number for each pattern text, so that incidents' patterns compare as numbers.
     texts: HashMap<String, usize>,
-    pub(super) distinct: Vec<Distinct>,
+    distinct: Vec<Distinct>,
     /// The signatures some incident has, under each blocking key.
     blocks: HashMap<String, Vec<usize>>,
     /// For each signature, its similar signatures.
-    pub(super) adjacent: Vec<Vec<Neighbour>>,
+    adjacent: Vec<Vec<Neighbour>>,
     /// Blocks of more signatures than this propose no pairs.
     max_block: usize,
     /// What the last call linked, for the next to keep what did not change.
@@ -58,25 +57,16 @@ pub(super) struct SignaturePairs {
 }
 
 #[derive(Debug)]
-pub(super) struct Distinct {
+struct Distinct {
     /// The digest of its pattern text and signature: its identity, and how ties between
     /// signatures are broken.
-    pub(super) key: Digest,
+    key: Digest,
     text: String,
     text_id: usize,
     signature: ErrorSignature,
     blocking_keys: Vec<String>,
     /// Whether some incident has it now.
     alive: bool,
-}
-
-/// A similar signature, as seen from one side: the score in percent and the reason as
-/// worded from this side (`callable written as `A` vs `B`` from the side that wrote `A`).
-#[derive(Debug, Clone)]
-pub(super) struct Neighbour {
-    pub(super) other: usize,
-    pub(super) score: u8,
-    pub(super) reason: Arc<str>,
 }
 
 impl Default for SignaturePairs {
@@ -117,7 +107,9 @@ impl SignaturePairs {
         let kept = self.kept.take();
         let previous = previous.map(|links| links.links);
         let rank = newest_first(incidents);
-        let (links, kept) = link_incidents(self, filed, &changed, rank, kept, previous);
+        let keys: Vec<Digest> = self.distinct.iter().map(|d| d.key).collect();
+        let linking = (&self.adjacent[..], &keys[..]);
+        let (links, kept) = link_incidents(linking, filed, &changed, rank, kept, previous);
         self.kept = Some(kept);
         ErrorLinks {
             links,
@@ -361,30 +353,6 @@ impl SignaturePairs {
             list.sort_by_key(|p| (Reverse(p.score), p.group));
         }
         similar
-    }
-}
-
-/// A score, what breaks ties between equal scores (the least pair of signature digests
-/// wins) and its reason.
-pub(super) type Best<'r> = (u8, (Digest, Digest), &'r str);
-
-/// Keeps under `key` the best score, and of equal scores the least tie, so that the order
-/// in which they come does not matter.
-pub(super) fn keep_best<'r, K: std::hash::Hash + Eq>(
-    best: &mut HashMap<K, Best<'r>>,
-    key: K,
-    found: Best<'r>,
-) {
-    match best.entry(key) {
-        Entry::Vacant(slot) => {
-            slot.insert(found);
-        }
-        Entry::Occupied(mut slot) => {
-            let kept = slot.get();
-            if (found.0, Reverse(found.1)) > (kept.0, Reverse(kept.1)) {
-                slot.insert(found);
-            }
-        }
     }
 }
 
