@@ -129,6 +129,10 @@ pub const MECHANISMS: &[Mechanism] = mechanisms![
     "poison message crashing the consumer" => [
         ["poison*|malformed message|bad message|undeserializ*|could not be deserialized|cannot be parsed|unparseable|unparsable", "consumer*|message*|queue*|topic*|partition*"]],
     // Data limits and state.
+    "destructive command run against the wrong environment" => [
+        ["wrong environment|production instead of|against production|against the production|production credentials|prod credentials|instead of staging|instead of the test|meant for staging|intended for staging|meant for the test|wrong database|wrong cluster|wrong account|wrong kubeconfig|wrong context", "delet*|drop*|truncat*|wip*|destroy*|remov*|purg*|overwr*"]],
+    "hot partition (load concentrated on one key)" => [
+        ["hot partition*|hot key*|hot shard*|single partition|one partition|same partition key|one shard|single shard|partition key|shard key|keyed by", "throttl*|saturat*|overload*|spike*|concentrat*|idled|while the others|rest of the cluster|spare capacity"]],
     "32-bit integer overflow of an id or counter" => [
         ["32-bit|32 bit|int32|int4|2147483647|2^31|2 31|integer overflow|overflowed|signed int*", "id|ids|key|keys|sequence*|counter*|column|primary"]],
     "sequence reset after a restore (duplicate keys)" => [
@@ -147,6 +151,12 @@ pub const MECHANISMS: &[Mechanism] = mechanisms![
     "quota or rate limit of a provider reached" => [
         ["quota*|rate limit*|api limit*|service limit*|throttl*", "provider|cloud|aws|gcp|azure|vendor|third-party|third party|api"]],
     // Network.
+    "network access rule removed (firewall, security group, ACL)" => [
+        ["security group*|firewall*|acl|acls|network polic*|ingress rule*|egress rule*|allowlist*|whitelist*|iptables", "remov*|delet*|tighten*|dropped|revoked|cleanup|clean-up", "traffic|connection*|port|ports|ingress|egress|access|packets"]],
+    "keep-alive timeout of a proxy outliving its backend's" => [
+        ["keep-alive|keepalive|idle timeout", "reus*|already closed|had closed|shorter|longer|mismatch*", "502*|proxy|load balancer|nginx|alb|elb|envoy|haproxy|upstream"]],
+    "IP addresses exhausted in a subnet" => [
+        ["ip address*|ips|free address*|addresses left|free ip*|no free ip*|no free address*|no ip address*|ip exhaustion|ipam|cidr", "subnet*|vpc|cidr|address range|address pool", "ran out|exhaust*|no free|left|depleted"]],
     "MTU mismatch dropping large packets" => [["mtu"]],
     "BGP route withdrawn or leaked" => [["bgp", "route*|withdraw*|announce*|leak*|prefix*"]],
     "overlapping runs of a scheduled job" => [
