@@ -8,7 +8,8 @@
 //!
 //! The work stays near linear: errors are compared once per distinct signature (pattern
 //! and stack frames), and only with signatures filed under a shared key
-//! ([`errors::blocking_keys`]); causes only with causes sharing a rare term.
+//! ([`errors::blocking_keys`], in `pairs`), then turned into links between incidents once
+//! per signature (`links`); causes only with causes sharing a rare term or a mechanism.
 
 pub mod causes;
 pub mod errors;
