@@ -18,7 +18,7 @@
 //!   update them in place.
 //!
 //! Entries are files under `<cache>/v1/`, one per key, written atomically (a temporary file
-//! and a rename) and checked on every read ([`entry`]): a damaged, foreign or other-version
+//! and a rename) and checked on every read (`entry`): a damaged, foreign or other-version
 //! entry is a miss, rendered again and rewritten, never an error and never wrong output.
 //! Failing to write an entry (a read-only disk) only loses the saving. The cache is bounded
 //! by [`Cache::prune`]: what the last build used is kept, and older entries up to as much

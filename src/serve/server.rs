@@ -220,7 +220,7 @@ pub fn router(live: Arc<Live>, access: Arc<Access>) -> Router {
 
 /// Serves until `signal` completes, then stops taking requests, ends the event streams
 /// and waits a moment for requests in flight. Slow, idle and surplus clients are dropped
-/// (see [`listen`]).
+/// (see `listen`).
 pub async fn serve(
     bound: Bound,
     live: Arc<Live>,

@@ -6,7 +6,7 @@
 //! weighed by TF-IDF over all incidents (a term most causes use says little), and two
 //! causes are similar when the cosine of their weights is at least [`THRESHOLD`] and they
 //! share at least [`MIN_SHARED`] terms. Only pairs that share one of each side's rarer terms
-//! or a mechanism are compared (a term in more than [`MAX_POSTING`] causes does not propose
+//! or a mechanism are compared (a term in more than `MAX_POSTING` (64) causes does not propose
 //! pairs, though it still counts in the cosine), which keeps the work near linear in the
 //! number of incidents.
 //!

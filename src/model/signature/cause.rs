@@ -91,7 +91,7 @@ fn affirmed_words(clause: &str) -> Vec<&str> {
 pub struct CauseSignature {
     /// Its terms, sorted by stem.
     pub terms: Vec<CauseTerm>,
-    /// The mechanisms it describes ([`mechanisms`]), in table order.
+    /// The mechanisms it describes ([`super::mechanisms`]), in table order.
     pub mechanisms: Vec<&'static str>,
 }
 
