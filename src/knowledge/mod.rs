@@ -85,15 +85,26 @@ impl Knowledge {
 
     /// The error patterns and the similar incidents, the rest empty.
     pub fn recurrence(incidents: &[LoadedIncident]) -> Self {
-        Self::recurrence_remembering(incidents, &mut SimilarityMemo::default())
+        // A build or `check` links once: nothing to digest or keep for a next time.
+        Self::with_similarity(incidents, |groups| Similarity::new(incidents, groups))
     }
 
     /// [`Knowledge::recurrence`], reusing the similar incidents `memo` holds while what they
     /// are derived from is unchanged (a save under `serve` that edits neither an error nor
     /// a cause).
     pub fn recurrence_remembering(incidents: &[LoadedIncident], memo: &mut SimilarityMemo) -> Self {
+        Self::with_similarity(incidents, |groups| {
+            Similarity::remembering(incidents, groups, memo)
+        })
+    }
+
+    /// The error patterns, and the similar incidents `similarity` derives from them.
+    fn with_similarity(
+        incidents: &[LoadedIncident],
+        similarity: impl FnOnce(&[PatternGroup]) -> Similarity,
+    ) -> Self {
         let mut knowledge = Self::patterns_only(incidents);
-        let similarity = Similarity::remembering(incidents, &knowledge.patterns, memo);
+        let similarity = similarity(&knowledge.patterns);
         for (group, similar) in knowledge.patterns.iter_mut().zip(similarity.patterns) {
             group.similar = similar;
         }

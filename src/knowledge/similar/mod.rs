@@ -97,7 +97,6 @@ impl Similarity {
     /// Links `incidents` (sorted newest first or not: the result is the same up to order)
     /// whose pattern groups are `groups`.
     pub fn new(incidents: &[LoadedIncident], groups: &[PatternGroup]) -> Self {
-        // A build links once: nothing to digest or keep for a next time.
         let errors = ErrorLinks::new(incidents, groups);
         Self::merge(incidents, &errors, &cause_matches(incidents))
     }
