@@ -109,23 +109,9 @@ impl Sources {
             })
             .collect();
         for (path, stamp, result) in parsed {
-            match (result, self.index.get(&path)) {
-                // A file read again keeps its place: the list stays sorted unless its
-                // date changed, and sorting 10,000 incidents again is a good part of a
-                // save.
-                ((Some((loaded, summary)), warnings), Some(&at)) => {
-                    self.broken.remove(&path);
-                    self.dirty.insert(self.incidents[at].slug.clone());
-                    self.dirty.insert(loaded.slug.clone());
-                    self.warnings.insert(path.clone(), warnings);
-                    self.incidents[at] = loaded;
-                    self.summaries[at] = summary;
-                }
-                ((Some((loaded, summary)), warnings), None) => {
-                    self.forget(&path);
-                    self.insert(loaded, summary, warnings);
-                }
-                ((None, diagnostics), _) => {
+            match result {
+                (Some((loaded, summary)), warnings) => self.put(loaded, summary, warnings),
+                (None, diagnostics) => {
                     self.forget(&path);
                     self.broken.insert(path.clone(), diagnostics);
                 }
@@ -136,17 +122,25 @@ impl Sources {
         Ok(count)
     }
 
-    fn insert(
-        &mut self,
-        loaded: LoadedIncident,
-        summary: IncidentSummary,
-        warnings: Vec<Diagnostic>,
-    ) {
+    /// Keeps a file's incident: in its place when the file was known, so that the list
+    /// stays sorted unless its date changed (sorting 10,000 incidents again is a good part
+    /// of a save), else at the end.
+    fn put(&mut self, loaded: LoadedIncident, summary: IncidentSummary, warnings: Vec<Diagnostic>) {
+        self.broken.remove(&loaded.path);
         self.warnings.insert(loaded.path.clone(), warnings);
         self.dirty.insert(loaded.slug.clone());
-        self.index.insert(loaded.path.clone(), self.incidents.len());
-        self.incidents.push(loaded);
-        self.summaries.push(summary);
+        match self.index.get(&loaded.path) {
+            Some(&at) => {
+                self.dirty.insert(self.incidents[at].slug.clone());
+                self.incidents[at] = loaded;
+                self.summaries[at] = summary;
+            }
+            None => {
+                self.index.insert(loaded.path.clone(), self.incidents.len());
+                self.incidents.push(loaded);
+                self.summaries.push(summary);
+            }
+        }
     }
 
     /// Drops everything known about one file.
