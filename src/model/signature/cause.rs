@@ -53,8 +53,6 @@ const STOPWORDS: &[&str] = &[
     "hours", "which", "because", "trigger", "triggered", "contributing", "factor", "factors",
 ];
 
-/// Words that deny what follows them in a clause.
-const NEGATIONS: &[&str] = &["no", "not", "never", "without", "nor", "neither"];
 /// How many words after a negation it denies.
 const NEGATION_REACH: usize = 3;
 
@@ -68,7 +66,7 @@ fn affirmed_words(clause: &str) -> Vec<&str> {
         if word.is_empty() {
             continue;
         }
-        if NEGATIONS.contains(&word) {
+        if super::is_negation(word) {
             denied = NEGATION_REACH;
             continue;
         }
@@ -123,7 +121,7 @@ fn terms_of(texts: &[String]) -> Vec<CauseTerm> {
     let stemmer = Stemmer::create(Algorithm::English);
     let mut terms: Vec<CauseTerm> = Vec::new();
     for plain in texts {
-        let clauses = plain.split(['.', ',', ';', ':', '!', '?', '\n', '(', ')']);
+        let clauses = plain.split(super::CLAUSE_ENDS);
         for word in clauses.flat_map(affirmed_words) {
             let stem = stemmer.stem(word).into_owned();
             match terms.iter_mut().find(|t| t.stem == stem) {

@@ -102,7 +102,7 @@ pub fn condition_of(text: &str) -> Option<&'static Condition> {
     // runs for every line of every error of every incident `check` reads.
     let found: Vec<&str> = PHRASES
         .find_overlapping_iter(&lower)
-        .filter(|m| at_word_boundaries(&lower, m.start(), m.end()))
+        .filter(|m| super::whole_words(&lower, m.start(), m.end(), false))
         .map(|m| &lower[m.start()..m.end()])
         .collect();
     CONDITIONS.iter().find(|condition| {
@@ -120,14 +120,6 @@ static PHRASES: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::Lazy
         .flat_map(|c| c.wordings.iter().flat_map(|w| w.iter()));
     aho_corasick::AhoCorasick::new(phrases).expect("the phrases are a fixed, small table")
 });
-
-/// Whether `text[start..end]` has no letter or digit right before or after it.
-fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let inner = |c: char| c.is_alphanumeric();
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(inner) && !after.is_some_and(inner)
-}
 
 #[cfg(test)]
 mod tests {

@@ -171,55 +171,42 @@ pub fn mechanisms_of(text: &str) -> Vec<&'static str> {
     let mut met: Vec<(usize, usize, usize)> = Vec::new();
     for found in table.automaton.find_overlapping_iter(&lower) {
         let (start, end) = (found.start(), found.end());
-        let left = !lower[..start].chars().next_back().is_some_and(word_char);
-        let right = !lower[end..].chars().next().is_some_and(word_char);
         for alternative in &table.alternatives[found.pattern().as_usize()] {
-            let bounded = left && (right || alternative.prefix);
             // A word said is not a word denied: "no eviction" is no eviction, and
             // "~eviction" asks for exactly that.
-            if bounded && alternative.denied == denied(&lower[..start]) {
+            if super::whole_words(&lower, start, end, alternative.prefix)
+                && alternative.denied == denied(&lower[..start])
+            {
                 met.push(alternative.group);
             }
         }
     }
     met.sort_unstable();
     met.dedup();
-    let mut names = Vec::new();
-    for (m, mechanism) in MECHANISMS.iter().enumerate() {
-        let described = mechanism
-            .ways
-            .iter()
-            .enumerate()
-            .any(|(w, way)| (0..way.len()).all(|g| met.binary_search(&(m, w, g)).is_ok()));
-        if described {
-            names.push(mechanism.name);
-        }
-    }
+    // A way is met when all its groups are: the groups met of each way, counted.
+    let mut names: Vec<&'static str> = met
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .filter(|run| run.len() == MECHANISMS[run[0].0].ways[run[0].1].len())
+        .map(|run| MECHANISMS[run[0].0].name)
+        .collect();
+    names.dedup();
     names
 }
 
-fn word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-/// Words that deny what follows them in a clause.
-const NEGATIONS: &[&str] = &["no", "not", "never", "without", "nor", "neither", "cannot"];
-/// How many words before an alternative a negation may stand.
+/// How many words before an alternative a negation may stand ("no size bound or
+/// eviction").
 const NEGATION_REACH: usize = 4;
 
-/// Whether the clause that `before` ends says "no", "not", "without"… at most
-/// [`NEGATION_REACH`] words before its end.
+/// Whether the clause that `before` ends has a negation at most [`NEGATION_REACH`] words
+/// before its end.
 fn denied(before: &str) -> bool {
-    let clause = before
-        .rsplit(['.', ',', ';', ':', '!', '?', '(', ')', '\n'])
-        .next()
-        .unwrap_or(before);
+    let clause = before.rsplit(super::CLAUSE_ENDS).next().unwrap_or(before);
     clause
-        .split(|c: char| !(word_char(c) || c == '\''))
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '\''))
         .filter(|w| !w.is_empty())
         .rev()
         .take(NEGATION_REACH)
-        .any(|w| NEGATIONS.contains(&w) || w.ends_with("n't"))
+        .any(super::is_negation)
 }
 
 /// One alternative of one group, as the automaton finds it.

@@ -31,6 +31,25 @@ use crate::model::fingerprint::fingerprint;
 use crate::model::{ErrorDetails, Incident};
 
 pub use cause::{CauseSignature, CauseTerm, cause_terms};
+
+/// What ends a clause, and with it the reach of a negation.
+const CLAUSE_ENDS: [char; 9] = ['.', ',', ';', ':', '!', '?', '\n', '(', ')'];
+
+/// Whether `word` (lowercase) denies what follows it in its clause: "no", "not",
+/// "without", "didn't"…
+fn is_negation(word: &str) -> bool {
+    const NEGATIONS: &[&str] = &["no", "not", "never", "without", "nor", "neither", "cannot"];
+    NEGATIONS.contains(&word) || word.ends_with("n't")
+}
+
+/// Whether `text[start..end]` is whole words: no letter or digit right before it, nor
+/// right after it unless it may go on (`open_end`, a word written as a prefix).
+fn whole_words(text: &str, start: usize, end: usize, open_end: bool) -> bool {
+    let inner = |c: char| c.is_alphanumeric();
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(inner) && (open_end || !after.is_some_and(inner))
+}
 pub use conditions::{Condition, condition_of};
 pub use frames::last_segment;
 
