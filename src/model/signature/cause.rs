@@ -111,11 +111,6 @@ impl CauseSignature {
     }
 }
 
-/// The terms of `cause`, sorted by stem.
-pub fn cause_terms(cause: &RootCause) -> Vec<CauseTerm> {
-    CauseSignature::of(cause).terms
-}
-
 /// The terms of `texts` (plain, lowercase), sorted by stem.
 fn terms_of(texts: &[String]) -> Vec<CauseTerm> {
     let stemmer = Stemmer::create(Algorithm::English);
@@ -150,7 +145,7 @@ mod tests {
             contributing_factors: vec!["There was no leak of connections".into()],
             ..RootCause::default()
         };
-        let terms = cause_terms(&cause);
+        let terms = CauseSignature::of(&cause).terms;
         let stems: Vec<(&str, &str, u32)> = terms
             .iter()
             .map(|t| (t.stem.as_str(), t.word.as_str(), t.count))

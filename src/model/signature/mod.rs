@@ -30,7 +30,7 @@ pub mod mechanisms;
 use crate::model::fingerprint::fingerprint;
 use crate::model::{ErrorDetails, Incident};
 
-pub use cause::{CauseSignature, CauseTerm, cause_terms};
+pub use cause::{CauseSignature, CauseTerm};
 
 /// What ends a clause, and with it the reach of a negation.
 const CLAUSE_ENDS: [char; 9] = ['.', ',', ';', ':', '!', '?', '\n', '(', ')'];
