@@ -101,62 +101,62 @@ pub(super) fn link_incidents(
     let usable = kept.zip(previous).filter(|(kept, previous)| {
         kept.rank == rank && previous.len() == rank.len() && kept.filed.texts.len() == rank.len()
     });
+    // Without what the last call kept, every list is stale.
+    let (kept, mut links) = match usable {
+        Some((kept, links)) => (Some(kept), links),
+        None => (None, vec![Vec::new(); rank.len()]),
+    };
+    let last = kept.as_ref().map(|kept| &kept.filed);
+    let signatures = adjacent.len();
+    // A signature's candidates change with its pairs and its neighbours' incidents.
+    let members_changed: Vec<bool> = (0..signatures)
+        .map(|s| last.is_none_or(|last| last.members.get(s) != Some(&filed.members[s])))
+        .collect();
+    let stale: Vec<bool> = (0..signatures)
+        .map(|s| {
+            last.is_none() || changed[s] || adjacent[s].iter().any(|n| members_changed[n.other])
+        })
+        .collect();
+    // An incident's links change with its signatures' candidates, and with the patterns
+    // of an edited incident it shares one with (now or before).
+    let edited: Vec<bool> = (0..rank.len())
+        .map(|i| last.is_none_or(|last| last.of_incident[i] != filed.of_incident[i]))
+        .collect();
+    let touched: HashSet<usize> = match last {
+        Some(last) => (0..rank.len())
+            .filter(|&i| edited[i])
+            .flat_map(|i| last.texts[i].iter().chain(&filed.texts[i]))
+            .copied()
+            .collect(),
+        None => HashSet::new(),
+    };
     let linking = Linking {
         adjacent,
         keys,
         filed: &filed,
         rank: &rank,
     };
-    let signatures = adjacent.len();
-    let Some((kept, mut links)) = usable else {
-        let candidates: Vec<Vec<Candidate>> = (0..signatures)
-            .into_par_iter()
-            .map(|own| linking.candidates_of(own))
-            .collect();
-        let links = (0..rank.len())
-            .into_par_iter()
-            .map(|i| linking.links_of(i, &candidates))
-            .collect();
-        return (links, kept_of(filed, rank, candidates));
-    };
-    // A signature's candidates change with its pairs and its neighbours' incidents.
-    let members_changed: Vec<bool> = (0..signatures)
-        .map(|s| kept.filed.members.get(s) != Some(&filed.members[s]))
-        .collect();
-    let stale: Vec<bool> = (0..signatures)
-        .map(|s| changed[s] || adjacent[s].iter().any(|n| members_changed[n.other]))
-        .collect();
-    let mut candidates = kept.candidates;
+    let mut candidates = kept.map(|kept| kept.candidates).unwrap_or_default();
     candidates.resize(signatures, Vec::new());
     candidates
         .par_iter_mut()
         .enumerate()
         .filter(|(s, _)| stale[*s])
         .for_each(|(s, list)| *list = linking.candidates_of(s));
-    // An incident's links change with its signatures' candidates, and with the patterns
-    // of an edited incident it shares one with (now or before).
-    let edited = (0..rank.len()).filter(|&i| kept.filed.of_incident[i] != filed.of_incident[i]);
-    let touched: HashSet<usize> = edited
-        .flat_map(|i| kept.filed.texts[i].iter().chain(&filed.texts[i]))
-        .copied()
-        .collect();
     links.par_iter_mut().enumerate().for_each(|(i, list)| {
-        let relinked = kept.filed.of_incident[i] != filed.of_incident[i]
+        let relinked = edited[i]
             || filed.of_incident[i].iter().any(|&s| stale[s])
             || filed.texts[i].iter().any(|t| touched.contains(t));
         if relinked {
             *list = linking.links_of(i, &candidates);
         }
     });
-    (links, kept_of(filed, rank, candidates))
-}
-
-fn kept_of(filed: Filed, rank: Vec<usize>, candidates: Vec<Vec<Candidate>>) -> Kept {
-    Kept {
+    let kept = Kept {
         filed,
         rank,
         candidates,
-    }
+    };
+    (links, kept)
 }
 
 /// What one call links with.
