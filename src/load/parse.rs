@@ -112,7 +112,13 @@ pub fn parse_incident(file: &Path, source: &str) -> Parsed {
 }
 
 /// One attempt: the incident, or the first error and where it is.
+///
+/// Tracking the path costs a string per key read, so a file is read without it first and
+/// only a failed one again, to say where it failed.
 fn parse_once(source: &str) -> Result<Incident, Box<(YamlError, String)>> {
+    if let Ok(incident) = serde_saphyr::from_str_with_options::<Incident>(source, options()) {
+        return Ok(incident);
+    }
     let mut failed_at = None;
     let result = serde_saphyr::with_deserializer_from_str_with_options(source, options(), |de| {
         serde_path_to_error::deserialize::<_, Incident>(de).map_err(|error| {
