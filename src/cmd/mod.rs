@@ -79,14 +79,20 @@ pub fn display_from(cwd: &Path) -> impl Fn(&Path) -> PathBuf + Sync + '_ {
 
 /// Prints diagnostics to stderr, errors first, optionally dropping notes and warnings.
 pub fn print_diagnostics(diagnostics: &[Diagnostic], quiet: bool) {
-    // Buffered: a history with thousands of notes is one write, not thousands. Rendered in
-    // colour; anstream strips it where colours do not belong.
-    let mut out = std::io::BufWriter::new(anstream::stderr().lock());
-    for diagnostic in diagnostics {
-        if quiet && diagnostic.severity != Severity::Error {
-            continue;
-        }
-        let _ = writeln!(out, "{}\n", diagnostic.render(true));
+    use rayon::prelude::*;
+    let stderr = anstream::stderr();
+    // A history's notes number in the thousands, and laying them out costs more than
+    // loading the files did: they are rendered on every core, in colour only where the
+    // stream keeps it, then written in order as one buffered write.
+    let color = !matches!(stderr.current_choice(), anstream::ColorChoice::Never);
+    let shown: Vec<String> = diagnostics
+        .par_iter()
+        .filter(|d| !quiet || d.severity == Severity::Error)
+        .map(|d| d.render(color))
+        .collect();
+    let mut out = std::io::BufWriter::new(stderr.lock());
+    for text in shown {
+        let _ = writeln!(out, "{text}\n");
     }
     let _ = out.flush();
 }
