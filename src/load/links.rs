@@ -52,8 +52,7 @@ const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
 /// `file` whose text is `source`. (Links to files beside the incident are `attachments`'
 /// to find, or to report missing.)
 pub fn link_problems(incident: &Incident, file: &Path, source: &str) -> Vec<Diagnostic> {
-    let parsed = serde_json::to_value(incident).unwrap_or_default();
-    if !any_problem(&parsed, None) {
+    if !super::texts::any_text(incident, &mut has_problem) {
         return Vec::new();
     }
     let root =
@@ -76,25 +75,17 @@ pub fn link_problems(incident: &Incident, file: &Path, source: &str) -> Vec<Diag
     walk.problems
 }
 
-/// Whether any URL field or Markdown link under `value` (the incident as data; `key` is the
-/// nearest key above) has a problem.
-fn any_problem(value: &serde_json::Value, key: Option<&str>) -> bool {
-    use serde_json::Value;
-    match value {
-        Value::String(text) => match key {
-            Some(key) if URL_KEYS.contains(&key) => url_problem(text.trim()).is_some(),
-            // Without `[` or `<` a text has no link.
-            Some(key) if MARKDOWN_KEYS.contains(&key) && text.contains(['[', '<']) => {
-                markdown_targets(text)
-                    .iter()
-                    .any(|target| target_problem(target).is_some())
-            }
-            _ => false,
-        },
-        Value::Array(items) => items.iter().any(|item| any_problem(item, key)),
-        Value::Object(fields) => fields
-            .iter()
-            .any(|(name, value)| any_problem(value, Some(name))),
+/// Whether `text`, under the key `key` (the nearest above it), is a URL or Markdown with a
+/// problem.
+fn has_problem(key: Option<&str>, text: &str) -> bool {
+    match key {
+        Some(key) if URL_KEYS.contains(&key) => url_problem(text.trim()).is_some(),
+        // Without `[` or `<` a text has no link.
+        Some(key) if MARKDOWN_KEYS.contains(&key) && text.contains(['[', '<']) => {
+            markdown_targets(text)
+                .iter()
+                .any(|target| target_problem(target).is_some())
+        }
         _ => false,
     }
 }

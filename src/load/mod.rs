@@ -15,6 +15,7 @@ mod links;
 mod parse;
 mod recover;
 mod suggest;
+mod texts;
 mod validate;
 mod yaml_tree;
 
