@@ -9,6 +9,10 @@
 //! "exhaustion" meet). Which terms link two incidents is decided over all incidents
 //! together, in `knowledge::similar`.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
 use rust_stemmers::{Algorithm, Stemmer};
 
 use super::mechanisms::mechanisms_of;
@@ -53,6 +57,13 @@ const STOPWORDS: &[&str] = &[
     "hours", "which", "because", "trigger", "triggered", "contributing", "factor", "factors",
 ];
 
+/// [`STOPWORDS`] as a set: every word of every cause is looked up in it.
+fn stopwords() -> &'static HashSet<&'static str> {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    &SET
+}
+
 /// How many words after a negation it denies.
 const NEGATION_REACH: usize = 3;
 
@@ -76,7 +87,7 @@ fn affirmed_words(clause: &str) -> Vec<&str> {
         }
         let says_something = word.chars().count() >= 3
             && !word.chars().all(|c| c.is_ascii_digit())
-            && !STOPWORDS.contains(&word);
+            && !stopwords().contains(word);
         if says_something {
             words.push(word);
         }
@@ -113,12 +124,11 @@ impl CauseSignature {
 
 /// The terms of `texts` (plain, lowercase), sorted by stem.
 fn terms_of(texts: &[String]) -> Vec<CauseTerm> {
-    let stemmer = Stemmer::create(Algorithm::English);
     let mut terms: Vec<CauseTerm> = Vec::new();
     for plain in texts {
         let clauses = plain.split(super::CLAUSE_ENDS);
         for word in clauses.flat_map(affirmed_words) {
-            let stem = stemmer.stem(word).into_owned();
+            let stem = stem(word);
             match terms.iter_mut().find(|t| t.stem == stem) {
                 Some(term) => term.count += 1,
                 None => terms.push(CauseTerm {
@@ -132,6 +142,29 @@ fn terms_of(texts: &[String]) -> Vec<CauseTerm> {
     terms.sort_by(|a, b| a.stem.cmp(&b.stem));
     terms
 }
+
+/// The Snowball stem of `word`. A history repeats its words across thousands of causes,
+/// so each thread keeps the stems it made (up to [`MAX_KEPT_STEMS`], then starts again).
+fn stem(word: &str) -> String {
+    thread_local! {
+        static STEMS: RefCell<(Stemmer, HashMap<String, String>)> =
+            RefCell::new((Stemmer::create(Algorithm::English), HashMap::new()));
+    }
+    STEMS.with_borrow_mut(|(stemmer, kept)| {
+        if let Some(stem) = kept.get(word) {
+            return stem.clone();
+        }
+        if kept.len() >= MAX_KEPT_STEMS {
+            kept.clear();
+        }
+        let stem = stemmer.stem(word).into_owned();
+        kept.insert(word.to_owned(), stem.clone());
+        stem
+    })
+}
+
+/// How many stems a thread keeps: far more than a team's vocabulary, a few MB at most.
+const MAX_KEPT_STEMS: usize = 50_000;
 
 #[cfg(test)]
 mod tests {
