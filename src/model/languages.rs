@@ -4,7 +4,10 @@
 //! One table serves validation (a warning for a language we cannot highlight), the site's
 //! highlighting and the reports' fence info, so the three always agree on what a name means.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
+use std::thread::LocalKey;
 
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
@@ -17,9 +20,41 @@ pub fn syntaxes() -> &'static SyntaxSet {
     &SYNTAXES
 }
 
+/// Answers kept by one thread: name → syntax.
+type Kept = RefCell<HashMap<String, Option<&'static SyntaxReference>>>;
+
+/// How many names a thread keeps the answer for; far more than a history names.
+const MAX_KEPT: usize = 1_000;
+
+/// `find(name)`, kept in `kept`. syntect finds a syntax by comparing the name with every
+/// syntax's names and extensions; a history names a handful of languages thousands of
+/// times, so each answer is worked out once per thread.
+fn remembered(
+    kept: &'static LocalKey<Kept>,
+    name: &str,
+    find: fn(&str) -> Option<&'static SyntaxReference>,
+) -> Option<&'static SyntaxReference> {
+    if let Some(found) = kept.with_borrow(|kept| kept.get(name).copied()) {
+        return found;
+    }
+    let found = find(name);
+    kept.with_borrow_mut(|kept| {
+        if kept.len() >= MAX_KEPT {
+            kept.clear();
+        }
+        kept.insert(name.to_owned(), found);
+    });
+    found
+}
+
 /// The syntax for a language name or alias (`python`, `py`, `sh`, `yml`, `Dockerfile`).
 /// `None` means plain text.
 pub fn find_language(name: &str) -> Option<&'static SyntaxReference> {
+    thread_local!(static KEPT: Kept = RefCell::default());
+    remembered(&KEPT, name, look_up_language)
+}
+
+fn look_up_language(name: &str) -> Option<&'static SyntaxReference> {
     let name = name.trim();
     let lower = name.to_ascii_lowercase();
     let token = match lower.as_str() {
@@ -47,7 +82,12 @@ pub fn find_language(name: &str) -> Option<&'static SyntaxReference> {
 /// The language of a file, from its name or extension (`settings.py`, `Dockerfile`,
 /// `.env.local`). `None` means plain text.
 pub fn language_for_file(path: &str) -> Option<&'static SyntaxReference> {
+    thread_local!(static KEPT: Kept = RefCell::default());
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    remembered(&KEPT, name, look_up_file)
+}
+
+fn look_up_file(name: &str) -> Option<&'static SyntaxReference> {
     if name.starts_with(".env") {
         return find_language("bash");
     }
