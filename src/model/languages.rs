@@ -5,11 +5,11 @@
 //! highlighting and the reports' fence info, so the three always agree on what a name means.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::LazyLock;
-use std::thread::LocalKey;
 
 use syntect::parsing::{SyntaxReference, SyntaxSet};
+
+use super::kept::{Kept, remembered};
 
 /// syntect's syntaxes plus the ones it lacks (TOML, Dockerfile, TypeScript, ...), loaded
 /// once, on first use.
@@ -20,38 +20,16 @@ pub fn syntaxes() -> &'static SyntaxSet {
     &SYNTAXES
 }
 
-/// Answers kept by one thread: name → syntax.
-type Kept = RefCell<HashMap<String, Option<&'static SyntaxReference>>>;
-
-/// How many names a thread keeps the answer for; far more than a history names.
+/// How many names a thread keeps the syntax of ([`super::kept`]); far more than a history
+/// names. syntect finds a syntax by comparing the name with every syntax's names and
+/// extensions, for every code block of every incident.
 const MAX_KEPT: usize = 1_000;
-
-/// `find(name)`, kept in `kept`. syntect finds a syntax by comparing the name with every
-/// syntax's names and extensions; a history names a handful of languages thousands of
-/// times, so each answer is worked out once per thread.
-fn remembered(
-    kept: &'static LocalKey<Kept>,
-    name: &str,
-    find: fn(&str) -> Option<&'static SyntaxReference>,
-) -> Option<&'static SyntaxReference> {
-    if let Some(found) = kept.with_borrow(|kept| kept.get(name).copied()) {
-        return found;
-    }
-    let found = find(name);
-    kept.with_borrow_mut(|kept| {
-        if kept.len() >= MAX_KEPT {
-            kept.clear();
-        }
-        kept.insert(name.to_owned(), found);
-    });
-    found
-}
 
 /// The syntax for a language name or alias (`python`, `py`, `sh`, `yml`, `Dockerfile`).
 /// `None` means plain text.
 pub fn find_language(name: &str) -> Option<&'static SyntaxReference> {
-    thread_local!(static KEPT: Kept = RefCell::default());
-    remembered(&KEPT, name, look_up_language)
+    thread_local!(static KEPT: Kept<Option<&'static SyntaxReference>> = RefCell::default());
+    remembered(&KEPT, name, MAX_KEPT, look_up_language)
 }
 
 fn look_up_language(name: &str) -> Option<&'static SyntaxReference> {
@@ -82,9 +60,9 @@ fn look_up_language(name: &str) -> Option<&'static SyntaxReference> {
 /// The language of a file, from its name or extension (`settings.py`, `Dockerfile`,
 /// `.env.local`). `None` means plain text.
 pub fn language_for_file(path: &str) -> Option<&'static SyntaxReference> {
-    thread_local!(static KEPT: Kept = RefCell::default());
+    thread_local!(static KEPT: Kept<Option<&'static SyntaxReference>> = RefCell::default());
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    remembered(&KEPT, name, look_up_file)
+    remembered(&KEPT, name, MAX_KEPT, look_up_file)
 }
 
 fn look_up_file(name: &str) -> Option<&'static SyntaxReference> {

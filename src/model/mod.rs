@@ -15,6 +15,7 @@ pub mod diagram;
 pub mod digest;
 pub mod durations;
 pub mod fingerprint;
+mod kept;
 pub mod languages;
 mod lessons;
 pub mod markdown_fields;

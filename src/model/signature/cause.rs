@@ -10,13 +10,14 @@
 //! together, in `knowledge::similar`.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
 use super::mechanisms::mechanisms_of;
 use crate::model::RootCause;
+use crate::model::kept::{Kept, remembered};
 use crate::model::text::plain_text;
 
 /// One term of a cause: its stem, the word it was first written as, how often it occurs.
@@ -144,22 +145,11 @@ fn terms_of(texts: &[String]) -> Vec<CauseTerm> {
 }
 
 /// The Snowball stem of `word`. A history repeats its words across thousands of causes,
-/// so each thread keeps the stems it made (up to [`MAX_KEPT_STEMS`], then starts again).
+/// so each thread keeps the stems it made ([`crate::model::kept`]).
 fn stem(word: &str) -> String {
-    thread_local! {
-        static STEMS: RefCell<(Stemmer, HashMap<String, String>)> =
-            RefCell::new((Stemmer::create(Algorithm::English), HashMap::new()));
-    }
-    STEMS.with_borrow_mut(|(stemmer, kept)| {
-        if let Some(stem) = kept.get(word) {
-            return stem.clone();
-        }
-        if kept.len() >= MAX_KEPT_STEMS {
-            kept.clear();
-        }
-        let stem = stemmer.stem(word).into_owned();
-        kept.insert(word.to_owned(), stem.clone());
-        stem
+    thread_local!(static KEPT: Kept<String> = RefCell::default());
+    remembered(&KEPT, word, MAX_KEPT_STEMS, |word| {
+        Stemmer::create(Algorithm::English).stem(word).into_owned()
     })
 }
 
