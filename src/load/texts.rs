@@ -53,6 +53,10 @@ impl Walk<'_> {
         self.key = self.outer.pop().flatten();
         Ok(())
     }
+
+    fn stay(&mut self) -> Result<(), Stop> {
+        Ok(())
+    }
 }
 
 #[derive(Debug)]
@@ -201,49 +205,51 @@ impl Serializer for &mut Walk<'_> {
     }
 }
 
-impl ser::SerializeSeq for &mut Walk<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
+/// The parts of lists, tuples and variants: each item is walked under the key in force;
+/// `end` goes back to the key outside a variant (`leave`) or has nothing to undo (`stay`).
+macro_rules! items {
+    ($($part:ident::$item:ident => $end:ident),* $(,)?) => {$(
+        impl ser::$part for &mut Walk<'_> {
+            type Ok = ();
+            type Error = Stop;
+            fn $item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Stop> {
+                self.$end()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for &mut Walk<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
+items!(
+    SerializeSeq::serialize_element => stay,
+    SerializeTuple::serialize_element => stay,
+    SerializeTupleStruct::serialize_field => stay,
+    SerializeTupleVariant::serialize_field => leave,
+);
+
+/// The fields of structs and struct variants: each is walked under its own name.
+macro_rules! fields {
+    ($($part:ident => $end:ident),* $(,)?) => {$(
+        impl ser::$part for &mut Walk<'_> {
+            type Ok = ();
+            type Error = Stop;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) -> Result<(), Stop> {
+                self.under(Some(Cow::Borrowed(name)), value)
+            }
+            fn end(self) -> Result<(), Stop> {
+                self.$end()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for &mut Walk<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Walk<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        self.leave()
-    }
-}
+fields!(SerializeStruct => stay, SerializeStructVariant => leave);
 
 impl ser::SerializeMap for &mut Walk<'_> {
     type Ok = ();
@@ -264,36 +270,6 @@ impl ser::SerializeMap for &mut Walk<'_> {
     }
 }
 
-impl ser::SerializeStruct for &mut Walk<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), Stop> {
-        self.under(Some(Cow::Borrowed(name)), value)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for &mut Walk<'_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), Stop> {
-        self.under(Some(Cow::Borrowed(name)), value)
-    }
-    fn end(self) -> Result<(), Stop> {
-        self.leave()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -305,6 +281,7 @@ mod tests {
         Plain,
         Linked { url: String },
         Named(String),
+        Pair(String, String),
     }
 
     #[derive(Serialize)]
@@ -335,6 +312,8 @@ mod tests {
                 Kind::Plain,
                 Kind::Linked { url: "u".into() },
                 Kind::Named("n".into()),
+                Kind::Pair("p".into(), "q".into()),
+                Kind::Plain,
             ],
             extra: BTreeMap::from([("link".to_owned(), "l".to_owned())]),
             nothing: None,
@@ -350,6 +329,9 @@ mod tests {
                 key("kinds", "Plain"),
                 key("url", "u"),
                 key("Named", "n"),
+                key("Pair", "p"),
+                key("Pair", "q"),
+                key("kinds", "Plain"),
                 key("link", "l"),
                 key("after", "z"),
             ]
