@@ -44,7 +44,8 @@ pub fn parse_incident(file: &Path, source: &str) -> Parsed {
     let mut blanked: Vec<Vec<Segment>> = Vec::new();
     let mut removed: Vec<(Vec<Segment>, usize)> = Vec::new();
     for round in 0..MAX_ROUNDS {
-        let (error, path) = match parse_once(text.as_deref().unwrap_or(source)) {
+        // Only the first reading can be of a good file; later ones follow a failure.
+        let (error, path) = match parse_once(text.as_deref().unwrap_or(source), round == 0) {
             Ok(incident) => {
                 parsed.incident = Some(incident);
                 return parsed;
@@ -113,10 +114,12 @@ pub fn parse_incident(file: &Path, source: &str) -> Parsed {
 
 /// One attempt: the incident, or the first error and where it is.
 ///
-/// Tracking the path costs a string per key read, so a file is read without it first and
-/// only a failed one again, to say where it failed.
-fn parse_once(source: &str) -> Result<Incident, Box<(YamlError, String)>> {
-    if let Ok(incident) = serde_saphyr::from_str_with_options::<Incident>(source, options()) {
+/// Tracking the path costs a string per key read, so with `untracked_first` the text is read
+/// without it first, and again with it only if that fails, to say where.
+fn parse_once(source: &str, untracked_first: bool) -> Result<Incident, Box<(YamlError, String)>> {
+    if untracked_first
+        && let Ok(incident) = serde_saphyr::from_str_with_options::<Incident>(source, options())
+    {
         return Ok(incident);
     }
     let mut failed_at = None;
