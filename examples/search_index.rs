@@ -3,8 +3,10 @@
 //! `bench/search.sh`; handy under a profiler too.
 //!
 //! ```text
-//! cargo run --release --example search_index -- target/bench/corpus-1000
+//! cargo run --release --example search_index -- target/bench/corpus-1000 [SHARD_SIZE]
 //! ```
+//!
+//! `SHARD_SIZE` is the records per index (`search_shard_size`; 2,000 unless given).
 //!
 //! Prints one line of `key=value` pairs: records, bundle files and bytes, and the seconds
 //! spent deriving records and indexing (wall, and CPU of all threads).
@@ -20,7 +22,12 @@ use rayon::prelude::*;
 
 fn main() -> ExitCode {
     let Some(root) = std::env::args().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: search_index WORKSPACE");
+        eprintln!("usage: search_index WORKSPACE [SHARD_SIZE]");
+        return ExitCode::from(2);
+    };
+    let default = postmortem::workspace::DEFAULT_SEARCH_SHARD_SIZE.get();
+    let Ok(shard_size) = std::env::args().nth(2).map_or(Ok(default), |n| n.parse()) else {
+        eprintln!("SHARD_SIZE must be a number");
         return ExitCode::from(2);
     };
     let display = |p: &Path| p.to_path_buf();
@@ -51,7 +58,7 @@ fn main() -> ExitCode {
     );
     let start = Instant::now();
     let cpu_start = cpu_seconds();
-    match search::build_bundle(records) {
+    match search::build_bundle(records, shard_size, &mut Default::default()) {
         Ok(files) => {
             let bytes: usize = files.iter().map(|(_, content)| content.len()).sum();
             println!(

@@ -6,6 +6,7 @@
 
 mod ignore;
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -21,6 +22,11 @@ pub const CONFIG_FILE: &str = "postmortem.toml";
 /// Where the render cache is kept unless `cache` says otherwise: hidden, beside the
 /// settings, and ignored by git (`init` says so in `.gitignore`).
 pub const DEFAULT_CACHE: &str = ".postmortem/cache";
+
+/// Incidents per part of the search index unless `search_shard_size` says otherwise: about
+/// 400 MB to index at most, and few enough parts at 10,000 incidents that a search word
+/// fetches five pieces of index.
+pub const DEFAULT_SEARCH_SHARD_SIZE: NonZeroUsize = NonZeroUsize::new(2_000).unwrap();
 
 /// Settings from `postmortem.toml`; every field is optional.
 #[derive(Debug, Clone, Deserialize)]
@@ -66,6 +72,9 @@ pub struct Config {
     /// Settings of `postmortem import`: `[import.headings]` maps more heading wordings to
     /// fields (`"What we saw" = "detection"`), on top of the built-in synonyms.
     pub import: ImportConfig,
+    /// Incidents per part of the search index: a smaller part takes less memory to build, a
+    /// larger one fewer downloads per search word (see `search::shards`).
+    pub search_shard_size: NonZeroUsize,
 }
 
 /// The `[import]` table of `postmortem.toml`.
@@ -95,6 +104,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "cache",
     "allowed_hosts",
     "import",
+    "search_shard_size",
 ];
 
 impl Default for Config {
@@ -118,6 +128,7 @@ impl Default for Config {
             cache: DEFAULT_CACHE.into(),
             allowed_hosts: Vec::new(),
             import: ImportConfig::default(),
+            search_shard_size: DEFAULT_SEARCH_SHARD_SIZE,
         }
     }
 }

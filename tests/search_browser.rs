@@ -718,3 +718,95 @@ async fn search_works_under_serve_and_follows_an_edit() {
     .await;
     drop(server);
 }
+
+/// Seven incidents, one a day, odd ones critical; five mention "zephyr". With two
+/// incidents per shard, the bundle is four Pagefind indexes the browser merges.
+fn sharded_workspace() -> common::Workspace {
+    let ws = common::Workspace::new();
+    ws.write("postmortem.toml", "search_shard_size = 2\n");
+    for day in 1..=7 {
+        let severity = if day % 2 == 1 { "critical" } else { "low" };
+        let word = if day == 2 || day == 5 {
+            "breeze"
+        } else {
+            "zephyr"
+        };
+        ws.incident(
+            &format!("day-{day}.yaml"),
+            format!(
+                "title: Outage of day {day}\ndate: 2025-01-0{day}\nstatus: resolved\n\
+                 severity: {severity}\nsummary: A {word} took the queue down.\n\
+                 error:\n  type: QueueError\n  message: queue {day} gone\n\
+                 root_cause:\n  summary: A bad setting.\n"
+            ),
+        );
+    }
+    ws
+}
+
+/// The dates of the search page's results for `query` (URL parameters), once `count` show.
+async fn result_dates(
+    browser: &Browser,
+    server: &Server,
+    query: &str,
+    count: usize,
+) -> Vec<String> {
+    browser
+        .goto(&server.url(&format!("search/index.html?{query}")))
+        .await;
+    let rows = results(browser, PAGE_RESULTS, count).await;
+    rows.iter().map(|r| field(r, "date").to_owned()).collect()
+}
+
+#[tokio::test]
+#[ignore = "needs chromium"]
+async fn a_search_over_several_shards_sorts_filters_and_counts_as_one_index() {
+    let _one = one_browser().await;
+    let ws = sharded_workspace();
+    let (_dir, site) = build_site(ws.root(), &[]);
+    let list = std::fs::read_to_string(site.join("pagefind/shards.json")).expect("shard list");
+    assert!(list.contains(r#""shards":["3","2","1","0"]"#), "{list}");
+    assert!(site.join("pagefind/0/pagefind-entry.json").is_file());
+    assert!(!site.join("pagefind/0/pagefind.js").exists(), "one engine");
+    let server = Server::start(&site, "/");
+    with_browser(move |browser| async move {
+        let newest = result_dates(&browser, &server, "q=zephyr&sort=newest", 5).await;
+        let days = [
+            "2025-01-07",
+            "2025-01-06",
+            "2025-01-04",
+            "2025-01-03",
+            "2025-01-01",
+        ];
+        assert_eq!(newest, days, "newest first, across shards");
+        let oldest = result_dates(&browser, &server, "q=zephyr&sort=oldest", 5).await;
+        let mut ascending = days.to_vec();
+        ascending.reverse();
+        assert_eq!(oldest, ascending, "oldest first, across shards");
+        let mut relevant = result_dates(&browser, &server, "q=zephyr", 5).await;
+        relevant.sort();
+        assert_eq!(relevant, ascending, "every shard answers a plain search");
+
+        // A chosen filter narrows every shard, and the counts beside the filter are those
+        // of the query's results in all shards together (not of the whole site: 4 and 3).
+        let critical = result_dates(
+            &browser,
+            &server,
+            "q=zephyr&severity=critical&sort=newest",
+            3,
+        )
+        .await;
+        assert_eq!(critical, ["2025-01-07", "2025-01-03", "2025-01-01"]);
+        let counts = browser
+            .wait_for(
+                "counts of the query's results",
+                "return ['critical', 'low'].map(v => (document.querySelector(\
+                 '[data-facet=severity] [data-count-for=' + v + ']') || {}).textContent);",
+                vec![],
+                |v| v == &json!(["3", "2"]),
+            )
+            .await;
+        assert_eq!(counts, json!(["3", "2"]));
+    })
+    .await;
+}

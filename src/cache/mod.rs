@@ -143,7 +143,7 @@ impl Cache {
         self.put(Self::id("page", key, &page.path()), &[content]);
     }
 
-    /// The search bundle of the records whose inputs digest to `key`, if kept.
+    /// The files of the search shard whose records' inputs digest to `key`, if kept.
     pub fn bundle(&self, key: Digest) -> Option<Vec<BundleFile>> {
         let parts = self.get(Self::id("bundle", key, ""));
         let files = parts
@@ -160,7 +160,7 @@ impl Cache {
         files
     }
 
-    /// Keeps the search bundle of the records whose inputs digest to `key`.
+    /// Keeps the files of the search shard whose records' inputs digest to `key`.
     pub fn put_bundle(&self, key: Digest, files: &[BundleFile]) {
         let parts: Vec<&[u8]> = files
             .iter()
@@ -169,14 +169,16 @@ impl Cache {
         self.put(Self::id("bundle", key, ""), &parts);
     }
 
-    /// Counts the entries `inventory` and the bundle under `bundle` are made of as used by
-    /// this build, without reading them: a warm build renders only what changed, but the
-    /// rest of its site still comes from those entries, and pruning must keep them.
-    pub fn keep(&self, inventory: &Inventory, bundle: Digest) {
+    /// Counts the entries `inventory` and the search shards under `shards` are made of as
+    /// used by this build, without reading them: a warm build renders only what changed,
+    /// but the rest of its site still comes from those entries, and pruning must keep them.
+    pub fn keep(&self, inventory: &Inventory, shards: impl Iterator<Item = Digest>) {
         let Ok(mut used) = self.used.lock() else {
             return;
         };
-        used.insert(Self::id("bundle", bundle, "").0);
+        for shard in shards {
+            used.insert(Self::id("bundle", shard, "").0);
+        }
         for (page, key) in inventory.entries() {
             let id = match page {
                 Page::Incident(_) | Page::Report(_) => Self::id("incident", key, ""),

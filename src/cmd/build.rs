@@ -77,6 +77,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             print_summary(&summary, global, &display);
             Ok(ExitCode::SUCCESS)
         }
+        // The interrupt's handler exits with 130 once it removed the staging folders; a
+        // write that failed because they went first must not exit with 1 before it.
+        Err(_) if postmortem::site::write::interrupted() => Ok(ExitCode::from(130)),
         Err(BuildError::Invalid(diagnostics)) => {
             print_diagnostics(&diagnostics, global.quiet);
             Err(anyhow!(

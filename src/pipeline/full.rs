@@ -9,8 +9,8 @@ use super::{BuildError, Counts, Pipeline};
 use crate::cache::{Cache, CacheStats};
 use crate::knowledge::{IncidentSummary, Knowledge};
 use crate::load::LoadedIncident;
-use crate::model::{Digest, Digester};
-use crate::search::{self, BundleStats, Indexer};
+use crate::model::Digest;
+use crate::search::{self, BundleStats};
 use crate::site::live::{Digests, Recording};
 use crate::site::write::{self, ReportStaging, ReportStats, Staging, site_stamp};
 use crate::site::{Inventory, Page, SiteData, plan};
@@ -171,12 +171,8 @@ impl Pipeline {
         let data = SiteData::new(self.info(), incidents, summaries, &knowledge);
         let inventory = Inventory::new(&data, self.global, &self.renderer.asset_names());
         let plan = plan(&Inventory::default(), &inventory);
-        let bundle_key = self.bundle_key(incidents);
-        let cached = self
-            .cache
-            .as_ref()
-            .and_then(|cache| cache.bundle(bundle_key));
-        let indexer = cached.is_none().then(Indexer::start).transpose()?;
+        let bundle = self.bundle_plan(incidents);
+        let indexer = bundle.indexer()?;
         let counts = self.execute(
             &data,
             &inventory,
@@ -190,39 +186,14 @@ impl Pipeline {
                 on_page();
             },
         )?;
-        let search = match indexer {
-            Some(indexer) => {
-                let built = indexer.finish()?;
-                if let Some(cache) = &self.cache {
-                    cache.put_bundle(bundle_key, &built.files);
-                }
-                BundleStats {
-                    records: built.records,
-                    busy: built.busy,
-                    waited: built.waited,
-                    ..search::write_bundle(&built.files, sinks.site)?
-                }
-            }
-            None => BundleStats {
-                from_cache: true,
-                ..search::write_bundle(&cached.unwrap_or_default(), sinks.site)?
-            },
+        let (files, stats) = bundle.finish(indexer, self.cache.as_ref())?;
+        let search = BundleStats {
+            records: stats.records,
+            from_cache: stats.from_cache,
+            busy: stats.busy,
+            waited: stats.waited,
+            ..search::write_bundle(&files, sinks.site)?
         };
         Ok((counts, inventory, search))
-    }
-
-    /// The key of the search bundle: a record is derived from its incident alone (and the
-    /// site's choice of pretty URLs), so postmortem's build and the incidents' keys in list
-    /// order decide every record, and so the bundle. Templates and other settings do not.
-    pub(super) fn bundle_key(&self, incidents: &[LoadedIncident]) -> Digest {
-        let mut digester = Digester::new();
-        digester
-            .text(self.info().version)
-            .digest(super::build_id())
-            .add(&self.info().pretty_urls());
-        for incident in incidents {
-            digester.digest(incident.key);
-        }
-        digester.finish()
     }
 }

@@ -10,6 +10,7 @@
 //! (`crate::cache`) whatever it holds under a page's key, and keeps whatever it renders. Loading and rendering are pure; only the
 //! sinks touch the disk, and [`build`] swaps a staging folder in once every page rendered.
 
+mod bundle;
 mod execute;
 mod full;
 mod update;
@@ -224,6 +225,8 @@ pub struct Pipeline {
     global: Digest,
     /// Outputs kept across builds, unless turned off.
     cache: Option<Cache>,
+    /// Records per shard of the search bundle.
+    shard_size: usize,
 }
 
 impl Pipeline {
@@ -259,12 +262,18 @@ impl Pipeline {
             renderer,
             global,
             cache,
+            shard_size: workspace.config.search_shard_size.get(),
         })
     }
 
     /// Where the site and the reports go.
     pub fn outputs(&self) -> &Outputs {
         &self.outputs
+    }
+
+    /// Records per shard of the search bundle.
+    pub fn search_shard_size(&self) -> usize {
+        self.shard_size
     }
 
     /// The site-wide settings.

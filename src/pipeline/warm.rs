@@ -16,15 +16,13 @@ use std::io;
 use std::path::Path;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use super::execute::Sinks;
 use super::{BuildError, Built, Counts, Outputs, Pipeline};
 use crate::cache::{Cache, LastBuild};
 use crate::knowledge::{IncidentSummary, Knowledge};
 use crate::load::LoadedIncident;
 use crate::model::{Digest, Digester};
-use crate::search::{BUNDLE_DIR, BundleFile, BundleStats, Indexer, SearchRecord};
+use crate::search::{BUNDLE_DIR, BundleFile, BundleStats};
 use crate::site::live::{Digests, LiveFolder, LiveReports};
 use crate::site::write::{ReportStats, site_stamp};
 use crate::site::{Inventory, MemorySink, Output, Plan, Sink, SiteData, SiteError, plan};
@@ -55,15 +53,7 @@ impl Pipeline {
         let (rendered, counts) = self.render_to_memory(&data, &inventory, &plan)?;
         let bundle_key = self.bundle_key(incidents);
         let bundle = (bundle_key != last.bundle)
-            .then(|| {
-                bundle(
-                    cache,
-                    bundle_key,
-                    incidents,
-                    summaries,
-                    self.info().pretty_urls(),
-                )
-            })
+            .then(|| super::bundle::bundle(self, cache, incidents, summaries))
             .transpose()?;
         let render = start.elapsed();
         let mut changed = Changed::default();
@@ -94,7 +84,8 @@ impl Pipeline {
             };
             cache.put_last_build(place, &record);
         }
-        cache.keep(&inventory, bundle_key);
+        let shards = self.shard_keys(incidents).into_iter();
+        cache.keep(&inventory, shards.map(|(_, key)| key));
         Ok(Some(Built {
             pages: inventory.pages().filter(|page| page.is_html()).count(),
             reports: changed.report_stats(&inventory),
@@ -174,40 +165,6 @@ fn all_present(inventory: &Inventory, outputs: &Outputs) -> bool {
         };
         dir.join(page.path()).is_file()
     })
-}
-
-/// The search bundle of every incident's record, from the cache if it holds it.
-fn bundle(
-    cache: &Cache,
-    key: Digest,
-    incidents: &[LoadedIncident],
-    summaries: &[IncidentSummary],
-    pretty_urls: bool,
-) -> Result<(Vec<BundleFile>, BundleStats), BuildError> {
-    if let Some(files) = cache.bundle(key) {
-        let stats = BundleStats {
-            from_cache: true,
-            ..BundleStats::default()
-        };
-        return Ok((files, stats));
-    }
-    let indexer = Indexer::start()?;
-    incidents
-        .par_iter()
-        .zip(summaries)
-        .enumerate()
-        .for_each(|(i, (incident, summary))| {
-            indexer.add(i, SearchRecord::new(incident, summary, pretty_urls));
-        });
-    let built = indexer.finish()?;
-    cache.put_bundle(key, &built.files);
-    let stats = BundleStats {
-        records: built.records,
-        busy: built.busy,
-        waited: built.waited,
-        ..BundleStats::default()
-    };
-    Ok((built.files, stats))
 }
 
 /// Files changed in each folder.

@@ -15,18 +15,24 @@
 //! relative to the site, so it works under any base URL.
 //!
 //! A build feeds an [`Indexer`] each record as its page is rendered, so indexing overlaps
-//! rendering ([`indexer`] says why). `serve` rebuilds incrementally: it can keep one record
-//! per incident (cheap to derive, no rendering needed), replace the records of changed
-//! incidents and call [`build_bundle`] again; Pagefind has no incremental update.
+//! rendering ([`indexer`] says why). The bundle is several indexes of a bounded number of
+//! records ([`shards`] says why), which the browser merges. `serve` rebuilds incrementally:
+//! it can keep one record per incident (cheap to derive, no rendering needed), replace the
+//! records of changed incidents and call [`build_bundle`] again; Pagefind has no
+//! incremental update.
 
 pub mod indexer;
 pub mod record;
+pub mod shards;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-pub use indexer::{BundleFile, Indexer};
+pub use indexer::{BundleFile, Indexer, ShardFiles};
 pub use record::SearchRecord;
+pub use shards::Shard;
 
+use crate::model::{Digest, Digester};
 use crate::site::Sink;
 pub use crate::site::pages::SEARCH_BUNDLE as BUNDLE_DIR;
 
@@ -73,11 +79,52 @@ pub fn write_bundle(files: &[BundleFile], sink: &dyn Sink) -> Result<BundleStats
     Ok(stats)
 }
 
-/// Indexes `records` and returns the bundle's files, `(path inside the bundle, content)`.
-pub fn build_bundle(records: Vec<SearchRecord>) -> Result<Vec<BundleFile>, SearchError> {
-    let indexer = Indexer::start()?;
+/// The shards of the last bundle [`build_bundle`] made, by the digest of their records.
+#[derive(Default)]
+pub struct KeptShards(HashMap<Digest, Vec<BundleFile>>);
+
+/// Indexes `records` (in the site's order) in shards of `shard_size` and returns the
+/// bundle's files, `(path inside the bundle, content)`. Shards whose records are those of a
+/// shard in `kept` are not indexed again; `kept` then holds this bundle's shards.
+pub fn build_bundle(
+    records: Vec<SearchRecord>,
+    shard_size: usize,
+    kept: &mut KeptShards,
+) -> Result<Vec<BundleFile>, SearchError> {
+    let layout = shards::layout(records.len(), shard_size);
+    let keys: Vec<Digest> = layout
+        .iter()
+        .map(|shard| {
+            let mut digester = Digester::new();
+            for record in &records[shard.positions.clone()] {
+                digester.text(&record.url).text(&record.html);
+            }
+            digester.finish()
+        })
+        .collect();
+    let missing = layout
+        .iter()
+        .zip(&keys)
+        .filter(|(_, key)| !kept.0.contains_key(key))
+        .map(|(shard, _)| shard.clone());
+    let indexer = Indexer::start(missing.collect())?;
     for (position, record) in records.into_iter().enumerate() {
         indexer.add(position, record);
     }
-    Ok(indexer.finish()?.files)
+    let mut built = indexer.finish()?.shards.into_iter();
+    let mut now = KeptShards::default();
+    let mut shards = Vec::with_capacity(layout.len());
+    for (shard, key) in layout.into_iter().zip(keys) {
+        let files = match kept.0.remove(&key) {
+            Some(files) => files,
+            None => built
+                .find(|(done, _)| *done == shard)
+                .map(|(_, files)| files)
+                .ok_or_else(|| SearchError::Index("a shard was not indexed".into()))?,
+        };
+        now.0.insert(key, files.clone());
+        shards.push((shard, files));
+    }
+    *kept = now;
+    Ok(shards::assemble(&shards))
 }

@@ -23,6 +23,7 @@ use crate::site::live::LiveFolder;
 /// A request to bring the bundle in line with these records.
 struct Job {
     records: Vec<SearchRecord>,
+    shard_size: usize,
     generation: u64,
 }
 
@@ -52,12 +53,15 @@ impl SearchRefresher {
                 let _ = thread_priority::set_current_thread_priority(ThreadPriority::Min);
                 let live = LiveFolder::new(site.join(BUNDLE_DIR), Default::default());
                 let mut stale = HashSet::new();
+                // At 10,000 incidents an edit re-indexes one shard of 2,000, not all.
+                let mut kept = search::KeptShards::default();
                 while let Ok(mut job) = receiver.recv() {
                     // Only the newest records matter.
                     while let Ok(newer) = receiver.try_recv() {
                         job = newer;
                     }
-                    let Ok(files) = search::build_bundle(job.records) else {
+                    let Ok(files) = search::build_bundle(job.records, job.shard_size, &mut kept)
+                    else {
                         continue;
                     };
                     let Ok(_guard) = held.lock() else { return };
@@ -78,12 +82,14 @@ impl SearchRefresher {
         }
     }
 
-    /// Re-indexes `records` (in the order the site lists incidents) in the background.
-    pub fn refresh(&self, records: Vec<SearchRecord>) {
+    /// Re-indexes `records` (in the order the site lists incidents, in shards of
+    /// `shard_size`) in the background.
+    pub fn refresh(&self, records: Vec<SearchRecord>, shard_size: usize) {
         if let Some(sender) = &self.sender {
             let generation = self.generation.load(Ordering::Acquire);
             let _ = sender.send(Job {
                 records,
+                shard_size,
                 generation,
             });
         }

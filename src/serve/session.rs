@@ -395,7 +395,7 @@ impl Session {
             let records = summaries
                 .iter()
                 .filter_map(|s| site.records.get(&s.slug).cloned());
-            search.refresh(records.collect());
+            search.refresh(records.collect(), pipeline.search_shard_size());
         }
         Ok(Rebuilt {
             full: None,

@@ -22,7 +22,7 @@ pub use super::pages::MARKER_FILE;
 use crate::model::{Digest, Digester};
 use crate::render::report::MARKER;
 pub use guard::{
-    OutputLock, REPORTS_BUILD_FILE, STAGING_MARKER, lock_output, remove_leftovers,
+    OutputLock, REPORTS_BUILD_FILE, STAGING_MARKER, interrupted, lock_output, remove_leftovers,
     remove_own_staging, reports_build_id, set_reports_build_id, set_site_build_id, site_build_id,
 };
 

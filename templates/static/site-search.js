@@ -44,8 +44,9 @@
     var engine = null;
     var load = function () {
       if (!engine) {
-        engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
-          return pagefind.options(options).then(function () { return pagefind; });
+        var module = import(new URL("pagefind.js", bundle).href);
+        engine = Promise.all([module, shardList(bundle)]).then(function (loaded) {
+          return open(loaded[0], loaded[1], bundle, options);
         });
         // A failed load (offline, opened from disk) is tried again at the next search.
         engine.catch(function () { engine = null; });
@@ -53,6 +54,76 @@
       return engine;
     };
     return { root: root, load: load };
+  }
+
+  // The bundle is several Pagefind indexes (src/search/shards.rs): the newest at the
+  // bundle's root, which loads the search engine, and older ones in numbered folders, which
+  // Pagefind merges into it. `shards.json` lists them, newest first, and names the filter
+  // that tells them apart. A bundle without the list is one index.
+  function shardList(bundle) {
+    return fetch(new URL("shards.json", bundle).href)
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; })
+      .then(function (list) {
+        var valid = list && typeof list.filter === "string" && Array.isArray(list.shards);
+        return valid ? list : { filter: "", shards: [] };
+      });
+  }
+
+  function open(pagefind, list, bundle, options) {
+    var sharded = list.shards.length > 1;
+    var tag = function (name) {
+      var filter = {};
+      filter[list.filter] = name;
+      return filter;
+    };
+    var primary = Object.assign({}, options, sharded ? { mergeFilter: tag(list.shards[0]) } : {});
+    return pagefind.options(primary).then(function () {
+      return Promise.all(list.shards.slice(1).map(function (name) {
+        var merged = { excerptLength: options.excerptLength, mergeFilter: tag(name) };
+        if (options.ranking) merged.ranking = options.ranking;
+        return pagefind.mergeIndex(new URL(name + "/", bundle).pathname, merged);
+      }));
+    }).then(function () {
+      return {
+        filters: function () { return pagefind.filters(); },
+        search: function (term, searchOptions) {
+          var sort = searchOptions && searchOptions.sort;
+          var key = sort && Object.keys(sort)[0];
+          if (!sharded || !key) return pagefind.search(term, searchOptions);
+          // Pagefind merges the answers of several indexes by score, which a sorted search
+          // does not have; shards hold consecutive incidents, so searching them one by one
+          // and appending the answers in shard order keeps the sort.
+          var order = sort[key] === "asc" ? list.shards.slice().reverse() : list.shards;
+          return Promise.all(order.map(function (name) {
+            var filters = Object.assign({}, searchOptions.filters, tag(name));
+            return pagefind.search(term, Object.assign({}, searchOptions, { filters: filters }));
+          })).then(appendAnswers);
+        }
+      };
+    });
+  }
+
+  // Several answers of Pagefind as one: results in the order given, filter counts summed.
+  function appendAnswers(answers) {
+    var sum = function (field) {
+      var total = {};
+      answers.forEach(function (answer) {
+        var groups = answer[field] || {};
+        Object.keys(groups).forEach(function (group) {
+          var counts = total[group] || (total[group] = {});
+          Object.keys(groups[group]).forEach(function (value) {
+            counts[value] = (counts[value] || 0) + groups[group][value];
+          });
+        });
+      });
+      return total;
+    };
+    return {
+      results: [].concat.apply([], answers.map(function (answer) { return answer.results; })),
+      filters: sum("filters"),
+      totalFilters: sum("totalFilters")
+    };
   }
 
   // `/` moves to search from anywhere on the page, except while someone types in a field.

@@ -81,6 +81,14 @@ pub fn remove_own_staging() {
     }
 }
 
+/// Whether Ctrl-C or SIGTERM removed this process's staging folders, once that removal is
+/// done. A build that failed because its folder went away meanwhile was interrupted, not
+/// broken, and exits as interrupted builds do.
+pub fn interrupted() -> bool {
+    let _removal = active();
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Puts `staging` in place of `out`. On Linux both are exchanged in one step
 /// (`renameat2(RENAME_EXCHANGE)`), so `out` exists at every instant; elsewhere, or where the
 /// file system cannot exchange, `out` is renamed aside first. The old site, wherever it
