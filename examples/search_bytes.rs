@@ -107,9 +107,14 @@ fn tally(site: &Path, log: &[(String, u64)]) -> Fetched {
             continue;
         };
         fetched.files += 1;
-        if file.starts_with("index/")
-            || file.starts_with("fragment/")
-            || file.starts_with("filter/")
+        // A shard other than the newest lives in a numbered folder (src/search/shards.rs).
+        let part = match file.split_once('/') {
+            Some((dir, rest)) if dir.bytes().all(|b| b.is_ascii_digit()) => rest,
+            _ => file,
+        };
+        if part.starts_with("index/")
+            || part.starts_with("fragment/")
+            || part.starts_with("filter/")
         {
             fetched.query += bytes;
         } else {

@@ -242,6 +242,36 @@ fn a_warm_cache_writes_what_a_clean_build_writes_after_every_kind_of_change() {
     );
 }
 
+#[test]
+fn an_edit_indexes_only_the_search_shards_whose_incidents_changed() {
+    let fx = Fixture::new();
+    // Shards of two, counted from the oldest: {i0, i1}, {i2, i3}, {i4}.
+    fx.settings("search_shard_size = 2\n");
+    let (_, indexed) = fx.check("a first build in shards");
+    assert_eq!(indexed, 5);
+
+    fx.write(
+        "incidents/i0.yaml",
+        &incident(0, "keyword 'a'").replace("Nobody could pay.", "Few could pay."),
+    );
+    let (_, indexed) = fx.check("the oldest incident edited");
+    assert_eq!(indexed, 2, "only the oldest shard");
+
+    fx.write("incidents/i5.yaml", &incident(5, "keyword 'c'"));
+    let (_, indexed) = fx.check("a newest incident added");
+    assert_eq!(indexed, 2, "only the newest shard: {{i4, i5}}");
+
+    fs::remove_file(fx.root.join("incidents/i2.yaml")).expect("remove");
+    let (_, indexed) = fx.check("an incident deleted");
+    assert_eq!(
+        indexed, 3,
+        "the shards after it move up: {{i3, i4}}, {{i5}}"
+    );
+
+    let (same, indexed) = fx.check("no change");
+    assert_eq!((same.misses, indexed), (0, 0), "{same:?}");
+}
+
 /// Every entry file of the cache at `dir`, with its bytes.
 fn entries(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files_under(&dir.join("v1"), "")

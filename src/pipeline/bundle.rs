@@ -116,7 +116,10 @@ impl BundlePlan {
             };
             shards.push((shard, files));
         }
-        Ok((assemble(&shards), stats))
+        let files = assemble(&shards);
+        stats.files = files.len();
+        stats.bytes = files.iter().map(|(_, content)| content.len() as u64).sum();
+        Ok((files, stats))
     }
 }
 
