@@ -46,7 +46,7 @@
       if (!engine) {
         var module = import(new URL("pagefind.js", bundle).href);
         engine = Promise.all([module, shardList(bundle)]).then(function (loaded) {
-          return open(loaded[0], loaded[1], bundle, options);
+          return openBundle(loaded[0], loaded[1], bundle, options);
         });
         // A failed load (offline, opened from disk) is tried again at the next search.
         engine.catch(function () { engine = null; });
@@ -70,7 +70,7 @@
       });
   }
 
-  function open(pagefind, list, bundle, options) {
+  function openBundle(pagefind, list, bundle, options) {
     var sharded = list.shards.length > 1;
     var tag = function (name) {
       var filter = {};
