@@ -272,6 +272,11 @@ fn config_help(message: &str) -> String {
         .and_then(|rest| rest.split('`').next());
     match unknown.and_then(|key| closest(key, CONFIG_KEYS)) {
         Some(key) => format!("did you mean `{key}`?"),
+        // The only count among the settings.
+        None if message.contains("nonzero") => format!(
+            "search_shard_size is a number of incidents, 1 or more ({} by default)",
+            DEFAULT_SEARCH_SHARD_SIZE
+        ),
         None if unknown.is_some() => format!(
             "valid settings: {}; put values of your own under [extra]",
             CONFIG_KEYS.join(", ")

@@ -155,6 +155,18 @@ fn a_misspelt_key_gets_a_suggestion() {
     assert!(err.contains("[extra]"), "{err}");
 }
 
+#[test]
+fn a_search_shard_size_of_zero_is_an_error_at_its_place() {
+    let ws = Workspace::new();
+    ws.incident("a.yaml", VALID)
+        .write("postmortem.toml", "title = \"x\"\nsearch_shard_size = 0\n");
+    let output = ws.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("postmortem.toml:2:21"), "{err}");
+    assert!(err.contains("1 or more (2000 by default)"), "{err}");
+}
+
 /// The pages of a build of `ws`, by path relative to the site.
 fn page(ws: &Workspace, path: &str) -> String {
     std::fs::read_to_string(ws.path(&format!("site/{path}")))
