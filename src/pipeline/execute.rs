@@ -52,6 +52,10 @@ impl Sinks<'_> {
     }
 }
 
+/// Incidents rendered at a time (see `Pipeline::execute`): enough that a chunk's last page
+/// leaves a core idle only briefly.
+const RENDER_CHUNK: usize = 256;
+
 /// Called for each incident rendered, with its index and, if records were asked for, its
 /// search record (a progress bar; the search indexer).
 pub type OnIncident<'a> = dyn Fn(usize, Option<SearchRecord>) + Sync + 'a;
@@ -65,8 +69,8 @@ struct IncidentOutputs {
 
 impl Pipeline {
     /// Renders every page `plan` asks for from `data` into `sinks` and removes the pages it
-    /// removes. Incidents come first, each page and report from one view, then the other
-    /// pages, then removals. Whatever the cache holds under a page's key in `inventory` is
+    /// removes. The pages that are not an incident's come first, then the incidents (each
+    /// page and report from one view), then removals. Whatever the cache holds under a page's key in `inventory` is
     /// taken from it, and whatever is rendered is kept in it. With `records`, each
     /// incident's search record goes to `on_incident`.
     pub(super) fn execute(
@@ -104,7 +108,56 @@ impl Pipeline {
             }
         }
         let incidents: Vec<(usize, (bool, bool))> = incidents.into_iter().collect();
-        let mut counts = incidents
+        // The other pages first: the largest (incidents.json, the index, the action items)
+        // hold hundreds of MB while they render, and must not meet a search shard's index,
+        // which is built alongside the incident pages.
+        let rows = Rows::default();
+        let lists = others
+            .par_iter()
+            .map(|page| {
+                let content = self.list_page(page, data, inventory, &rows)?;
+                let mut counts = Counts::default();
+                sinks.put(page, &content, &mut counts)?;
+                Ok::<_, BuildError>(counts)
+            })
+            .try_reduce(Counts::default, |a, b| Ok(merge(a, b)))?;
+        let mut counts = lists;
+        // In list order, a chunk at a time: records then reach the search indexer about in
+        // the order it indexes them, so it builds each shard while later ones render,
+        // instead of holding most records (and most shards' work) until rendering ends.
+        for chunk in incidents.chunks(RENDER_CHUNK) {
+            let rendered =
+                self.render_incidents(data, inventory, chunk, sinks, records, on_incident)?;
+            counts = merge(counts, rendered);
+        }
+        for page in &plan.remove {
+            let path = page.path();
+            let removed = sinks
+                .of(page)
+                .remove(&path)
+                .map_err(|e| SiteError::Write(path.clone(), e))?;
+            if removed {
+                counts.removed += 1;
+                if page.is_html() {
+                    counts.pages.push(path);
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Renders the incidents of `chunk` (index, whether its page, whether its report) in
+    /// parallel into `sinks`.
+    fn render_incidents(
+        &self,
+        data: &SiteData<'_>,
+        inventory: &Inventory,
+        chunk: &[(usize, (bool, bool))],
+        sinks: Sinks<'_>,
+        records: bool,
+        on_incident: &OnIncident<'_>,
+    ) -> Result<Counts, BuildError> {
+        chunk
             .par_iter()
             .map(|&(i, (page, report))| {
                 let slug = &data.summaries[i].slug;
@@ -120,32 +173,7 @@ impl Pipeline {
                 on_incident(i, outputs.record);
                 Ok::<_, BuildError>(counts)
             })
-            .try_reduce(Counts::default, |a, b| Ok(merge(a, b)))?;
-        let rows = Rows::default();
-        let lists = others
-            .par_iter()
-            .map(|page| {
-                let content = self.list_page(page, data, inventory, &rows)?;
-                let mut counts = Counts::default();
-                sinks.put(page, &content, &mut counts)?;
-                Ok::<_, BuildError>(counts)
-            })
-            .try_reduce(Counts::default, |a, b| Ok(merge(a, b)))?;
-        counts = merge(counts, lists);
-        for page in &plan.remove {
-            let path = page.path();
-            let removed = sinks
-                .of(page)
-                .remove(&path)
-                .map_err(|e| SiteError::Write(path.clone(), e))?;
-            if removed {
-                counts.removed += 1;
-                if page.is_html() {
-                    counts.pages.push(path);
-                }
-            }
-        }
-        Ok(counts)
+            .try_reduce(Counts::default, |a, b| Ok(merge(a, b)))
     }
 
     /// The outputs of incident `i` that `wanted` names (page, report, record): from the
