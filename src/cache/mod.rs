@@ -21,8 +21,8 @@
 //! and a rename) and checked on every read (`entry`): a damaged, foreign or other-version
 //! entry is a miss, rendered again and rewritten, never an error and never wrong output.
 //! Failing to write an entry (a read-only disk) only loses the saving. The cache is bounded
-//! by [`Cache::prune`]: what the last build used is kept, and older entries up to as much
-//! again; the oldest beyond that are removed.
+//! by [`Cache::prune`] at about twice what the last build used: past that, what it used is
+//! kept, and older entries up to half as much again; the oldest beyond that are removed.
 
 mod entry;
 mod last_build;
@@ -67,7 +67,8 @@ pub struct CacheStats {
     pub failed: u64,
     /// Entries removed by pruning.
     pub pruned: u64,
-    /// Size of the cache after pruning, in bytes (0 if it was not pruned).
+    /// Size of the cache after the build, in bytes: counted when it was pruned, else the
+    /// last count plus what this build wrote (so at most that); 0 if it wrote nothing.
     pub bytes: u64,
 }
 
@@ -82,6 +83,8 @@ pub struct Cache {
     hits: AtomicU64,
     misses: AtomicU64,
     written: AtomicU64,
+    /// Bytes of the entries written.
+    written_bytes: AtomicU64,
     failed: AtomicU64,
 }
 
@@ -95,6 +98,7 @@ impl Cache {
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             written: AtomicU64::new(0),
+            written_bytes: AtomicU64::new(0),
             failed: AtomicU64::new(0),
         }
     }
@@ -188,15 +192,6 @@ impl Cache {
         }
     }
 
-    /// Prunes if this build wrote entries (only then can there be anything to prune); says
-    /// what the build did with the cache.
-    pub fn prune_if_written(&self) -> CacheStats {
-        match self.stats().written {
-            0 => self.stats(),
-            _ => self.prune(),
-        }
-    }
-
     /// What this build did so far.
     pub fn stats(&self) -> CacheStats {
         CacheStats {
@@ -236,11 +231,13 @@ impl Cache {
     }
 
     fn put(&self, id: Digest, parts: &[&[u8]]) {
-        let counter = if self.write(&self.path(id), id, parts) {
-            self.mark_used(id);
-            &self.written
-        } else {
-            &self.failed
+        let counter = match self.write(&self.path(id), id, parts) {
+            Some(bytes) => {
+                self.mark_used(id);
+                self.written_bytes.fetch_add(bytes, Ordering::Relaxed);
+                &self.written
+            }
+            None => &self.failed,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -251,13 +248,14 @@ impl Cache {
         entry::decode(&bytes, &self.version, id)
     }
 
-    /// Writes the entry `id` at `path`; says whether it could.
-    fn write(&self, path: &Path, id: Digest, parts: &[&[u8]]) -> bool {
+    /// Writes the entry `id` at `path`; says how many bytes, if it could.
+    fn write(&self, path: &Path, id: Digest, parts: &[&[u8]]) -> Option<u64> {
         let bytes = entry::encode(&self.version, id, parts);
         path.parent()
             .map_or(Ok(()), fs::create_dir_all)
             .and_then(|()| write_atomically(path, &bytes))
-            .is_ok()
+            .ok()
+            .map(|()| bytes.len() as u64)
     }
 }
 

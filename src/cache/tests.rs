@@ -71,16 +71,45 @@ fn pruning_keeps_what_was_used_and_the_newest_of_the_rest() {
     let stray = dir.path().join("notes.txt");
     fs::write(&stray, "not ours").unwrap();
 
-    // A later build uses two of them: the two newest others fit beside them.
+    // A later build uses two of them: the newest other, half as much again, stays.
     let build = Cache::open(dir.path().to_path_buf(), "1.0");
     assert!(build.incident(Digest(4)).is_some() && build.incident(Digest(5)).is_some());
     let stats = build.prune();
-    assert_eq!(stats.pruned, 2);
+    assert_eq!(stats.pruned, 3);
     let kept: Vec<u128> = (0..6)
         .filter(|&n| build.path(Cache::id("incident", Digest(n), "")).exists())
         .collect();
-    assert_eq!(kept, [0, 1, 4, 5]);
+    assert_eq!(kept, [0, 4, 5]);
     let size: u64 = build.entry_files().iter().map(|f| f.bytes).sum();
     assert_eq!(stats.bytes, size);
     assert!(stray.exists(), "only entry files are pruned");
+}
+
+#[test]
+fn a_build_lists_the_entries_only_when_what_it_wrote_can_pass_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let build = |written: &[u128]| {
+        let cache = Cache::open(dir.path().to_path_buf(), "1.0");
+        for &n in written {
+            cache.put_incident(Digest(n), &entry(n as usize));
+        }
+        let stats = cache.prune_if_written();
+        (stats, cache.entry_files().len())
+    };
+    let (first, _) = build(&[0, 1, 2, 3]);
+    let one = first.bytes / 4;
+
+    // Five entries, within twice the four used: not listed, although a listing would
+    // remove the four this build did not use; the count grows by what it wrote.
+    let (skipped, files) = build(&[9]);
+    assert_eq!((skipped.pruned, skipped.bytes, files), (0, 5 * one, 5));
+
+    // Four more pass twice the four used: listed, and pruned to half as much again.
+    let (pruned, files) = build(&[5, 6, 7, 8]);
+    assert_eq!((pruned.pruned, pruned.bytes, files), (3, 6 * one, 6));
+
+    // A damaged record of the sizes only means the folder is listed.
+    fs::write(dir.path().join("v1.size"), "garbage").unwrap();
+    let (listed, files) = build(&[4]);
+    assert_eq!((listed.pruned, listed.bytes, files), (6, one, 1));
 }
