@@ -106,14 +106,20 @@ fn ignored_files_and_folders_are_not_incidents() {
     );
 }
 
-#[test]
-fn an_invalid_ignore_pattern_is_an_error_at_its_place() {
+/// What `check` says of a workspace whose `postmortem.toml` is `settings`, which must be
+/// an error.
+fn settings_error(settings: &str) -> String {
     let ws = Workspace::new();
     ws.incident("a.yaml", VALID)
-        .write("postmortem.toml", "title = \"x\"\nignore = [\"[oops\"]\n");
+        .write("postmortem.toml", settings);
     let output = ws.run(&["check"]);
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{settings}");
+    stderr(&output)
+}
+
+#[test]
+fn an_invalid_ignore_pattern_is_an_error_at_its_place() {
+    let err = settings_error("title = \"x\"\nignore = [\"[oops\"]\n");
     assert!(err.contains("postmortem.toml:2:"), "{err}");
     assert!(err.contains("invalid `ignore` pattern"), "{err}");
 }
@@ -157,12 +163,7 @@ fn a_misspelt_key_gets_a_suggestion() {
 
 #[test]
 fn a_search_shard_size_of_zero_is_an_error_at_its_place() {
-    let ws = Workspace::new();
-    ws.incident("a.yaml", VALID)
-        .write("postmortem.toml", "title = \"x\"\nsearch_shard_size = 0\n");
-    let output = ws.run(&["check"]);
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr(&output);
+    let err = settings_error("title = \"x\"\nsearch_shard_size = 0\n");
     assert!(err.contains("postmortem.toml:2:21"), "{err}");
     assert!(err.contains("1 or more (2000 by default)"), "{err}");
 }

@@ -6,20 +6,18 @@
 //!
 //! Listing the entries costs a stat per file (0.6 s for the 20,000 of 10,000 incidents),
 //! which a build after one edit would pay for the few entries it wrote. So each pruning
-//! records the sizes it counted (`v1.size`, beside the layout folder), and a build that writes adds to them; while
-//! the total stays within twice what was used, the folder is not listed. Pruning to less
-//! than that bound leaves room for the next builds' writes, so a cache that reached it is
-//! not listed again by every build.
+//! records the sizes it counted (`v1.size`, beside the layout folder), and a build that
+//! writes adds to them; while the total stays within twice what was used, the folder is
+//! not listed. Pruning to less than that bound leaves room for the next builds' writes, so
+//! a cache that reached it is not listed again by every build.
 
 use std::fs;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
 use super::{Cache, CacheStats, LAYOUT_DIR};
 use crate::site::live::write_atomically;
-
-/// The file, beside the layout folder, where the last pruning's sizes are kept.
-const SIZE_FILE: &str = "v1.size";
 
 /// The sizes the last pruning counted, and what builds wrote since.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,9 +40,7 @@ impl Cache {
     /// module documentation); says what the build did with the cache.
     pub fn prune_if_written(&self) -> CacheStats {
         let stats = self.stats();
-        let written = self
-            .written_bytes
-            .load(std::sync::atomic::Ordering::Relaxed);
+        let written = self.written_bytes.load(Ordering::Relaxed);
         if stats.written == 0 {
             return stats;
         }
@@ -62,8 +58,8 @@ impl Cache {
     }
 
     /// Removes the oldest entries this build did not use while the others take more than
-    /// half the room of the ones it used; says how many went and how big the cache is now. Touches
-    /// only entry files of this layout (`v1/xx/…`), whatever else the folder holds.
+    /// half the room of the ones it used; says how many went and how big the cache is now.
+    /// Touches only entry files of this layout (`v1/xx/…`), whatever else the folder holds.
     pub fn prune(&self) -> CacheStats {
         let used = self
             .used
@@ -101,7 +97,7 @@ impl Cache {
 
     /// The sizes the last pruning recorded, if they can be read.
     fn recorded_size(&self) -> Option<Size> {
-        let text = fs::read_to_string(self.dir.join(SIZE_FILE)).ok()?;
+        let text = fs::read_to_string(self.size_file()).ok()?;
         let (used, total) = text.trim().split_once(' ')?;
         Some(Size {
             used: used.parse().ok()?,
@@ -109,10 +105,17 @@ impl Cache {
         })
     }
 
+    /// Where the last pruning's sizes are kept: beside the layout folder, named after it.
+    fn size_file(&self) -> PathBuf {
+        self.dir.join(format!("{LAYOUT_DIR}.size"))
+    }
+
     /// Records `size`; failing only means the next build lists the folder.
     fn record_size(&self, size: Size) {
-        let path = self.dir.join(SIZE_FILE);
-        let _ = write_atomically(&path, format!("{} {}\n", size.used, size.total).as_bytes());
+        let _ = write_atomically(
+            &self.size_file(),
+            format!("{} {}\n", size.used, size.total).as_bytes(),
+        );
     }
 
     /// Every file in the two-hex-digit folders of the layout folder.

@@ -214,12 +214,12 @@ fn apply(
                 io::Error::other("poisoned"),
             ))
         })?;
-        // In parallel: most of the time goes to reading the old file to compare with.
-        *count += files
-            .par_iter()
-            .map(|(path, content)| sink.put(path, content).map_err(write_error(path)))
-            .try_fold(|| 0, |n, written| written.map(|w| n + usize::from(w)))
-            .try_reduce(|| 0, |a, b| Ok(a + b))?;
+        *count += put_all(
+            sink,
+            files
+                .par_iter()
+                .map(|(path, content)| (path.clone(), &content[..])),
+        )?;
     }
     for page in &plan.remove {
         let path = page.path();
@@ -232,18 +232,30 @@ fn apply(
     Ok(changed)
 }
 
+/// Puts each of `files` (path, content) into `sink`, in parallel: most of the time goes to
+/// reading the old file to compare with. Says how many changed.
+fn put_all<'a>(
+    sink: &dyn Sink,
+    files: impl ParallelIterator<Item = (String, &'a [u8])>,
+) -> Result<usize, BuildError> {
+    files
+        .map(|(path, content)| {
+            let changed = sink.put(&path, content).map(usize::from);
+            changed.map_err(|e| BuildError::Site(SiteError::Write(path, e)))
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))
+}
+
 /// Writes the files of a new search bundle and removes those of the old one it does not
 /// have (Pagefind names its chunks by content). Says how many files changed.
 fn replace_bundle(files: &[BundleFile], site: &LiveFolder) -> Result<usize, BuildError> {
     let write_error = |path: String| move |e| BuildError::Site(SiteError::Write(path, e));
-    let mut changed = files
-        .par_iter()
-        .map(|(path, content)| {
-            let path = format!("{BUNDLE_DIR}/{path}");
-            site.put(&path, content).map_err(write_error(path))
-        })
-        .try_fold(|| 0, |n, written| written.map(|w| n + usize::from(w)))
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    let mut changed = put_all(
+        site,
+        files
+            .par_iter()
+            .map(|(path, content)| (format!("{BUNDLE_DIR}/{path}"), &content[..])),
+    )?;
     let keep: HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
     let folder = site.dir().join(BUNDLE_DIR);
     for entry in walkdir::WalkDir::new(&folder).into_iter().flatten() {
