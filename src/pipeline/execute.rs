@@ -60,6 +60,20 @@ const RENDER_CHUNK: usize = 256;
 /// search record (a progress bar; the search indexer).
 pub type OnIncident<'a> = dyn Fn(usize, Option<SearchRecord>) + Sync + 'a;
 
+/// Which pass `execute` runs: what it does besides rendering the plan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pass {
+    /// A full build. Everything rendered is kept in the cache, for the next build from
+    /// nothing; with `records`, each incident's search record goes to `on_incident`.
+    Full { records: bool },
+    /// An update of the last output in place (a save under `serve`, a warm build). Only
+    /// incidents' outputs are kept: the other pages (the index, `incidents.json`, the action
+    /// items) change with almost every edit and run to tens of MB, and the next update
+    /// compares their keys with what it wrote instead of reading them, so keeping them
+    /// would cost a write of each per save and save nothing.
+    InPlace,
+}
+
 /// The outputs of one incident that a plan asks for.
 struct IncidentOutputs {
     page: Option<String>,
@@ -72,16 +86,17 @@ impl Pipeline {
     /// removes. The pages that are not an incident's come first, then the incidents (each
     /// page and report from one view), then removals. Whatever the cache holds under a
     /// page's key in `inventory` is taken from it, and whatever is rendered is kept in it.
-    /// With `records`, each incident's search record goes to `on_incident`.
+    /// `pass` says what is kept and whether records go to `on_incident`.
     pub(super) fn execute(
         &self,
         data: &SiteData<'_>,
         inventory: &Inventory,
         plan: &Plan,
         sinks: Sinks<'_>,
-        records: bool,
+        pass: Pass,
         on_incident: &OnIncident<'_>,
     ) -> Result<Counts, BuildError> {
+        let records = pass == Pass::Full { records: true };
         let position: HashMap<&str, usize> = data
             .summaries
             .iter()
@@ -115,7 +130,7 @@ impl Pipeline {
         let lists = others
             .par_iter()
             .map(|page| {
-                let content = self.list_page(page, data, inventory, &rows)?;
+                let content = self.list_page(page, data, inventory, &rows, pass)?;
                 let mut counts = Counts::default();
                 sinks.put(page, &content, &mut counts)?;
                 Ok::<_, BuildError>(counts)
@@ -227,13 +242,15 @@ impl Pipeline {
     }
 
     /// Any page but an incident's: from the cache if it holds it under the page's key,
-    /// else rendered and kept. Assets are in memory already and not kept.
+    /// else rendered, and kept if `pass` keeps it. Assets are in memory already and not
+    /// kept.
     fn list_page(
         &self,
         page: &Page,
         data: &SiteData<'_>,
         inventory: &Inventory,
         rows: &Rows,
+        pass: Pass,
     ) -> Result<Vec<u8>, BuildError> {
         let cache = self
             .cache
@@ -246,7 +263,9 @@ impl Pipeline {
             return Ok(content);
         }
         let content = self.renderer.page(page, data, inventory, rows)?;
-        if let Some((cache, key)) = cached {
+        if let Some((cache, key)) = cached
+            && pass != Pass::InPlace
+        {
             cache.put_page(page, key, &content);
         }
         Ok(content)

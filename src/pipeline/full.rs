@@ -4,7 +4,7 @@
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use super::execute::Sinks;
+use super::execute::{Pass, Sinks};
 use super::{BuildError, Counts, Pipeline};
 use crate::cache::{Cache, CacheStats};
 use crate::knowledge::{IncidentSummary, Knowledge};
@@ -178,7 +178,9 @@ impl Pipeline {
             &inventory,
             &plan,
             sinks,
-            indexer.is_some(),
+            Pass::Full {
+                records: indexer.is_some(),
+            },
             &|i, record| {
                 if let (Some(indexer), Some(record)) = (&indexer, record) {
                     indexer.add(i, record);

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use super::execute::Sinks;
+use super::execute::{Pass, Sinks};
 use super::{BuildError, Counts, Pipeline};
 use crate::knowledge::{self, IncidentSummary, Knowledge, RelatedIndex, SimilarityMemo};
 use crate::load::LoadedIncident;
@@ -65,7 +65,7 @@ impl Pipeline {
                     }
                 }
             }
-            counts = self.execute(&data, written, &plan, sinks, false, &|_, _| {})?;
+            counts = self.execute(&data, written, &plan, sinks, Pass::InPlace, &|_, _| {})?;
             early(&counts.pages);
         }
         let mut knowledge = Knowledge::recurrence_remembering(incidents, &mut remembered.similar);
@@ -84,7 +84,7 @@ impl Pipeline {
             &wanted,
             &plan(written, &wanted),
             sinks,
-            false,
+            Pass::InPlace,
             &|_, _| {},
         )?;
         *written = wanted;

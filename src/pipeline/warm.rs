@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::execute::Sinks;
+use super::execute::{Pass, Sinks};
 use super::{BuildError, Built, Counts, Outputs, Pipeline};
 use crate::cache::{Cache, LastBuild};
 use crate::knowledge::{IncidentSummary, Knowledge};
@@ -121,7 +121,7 @@ impl Pipeline {
             site: &rendered.0,
             reports: &rendered.1,
         };
-        let counts = self.execute(data, inventory, &renders, sinks, false, &|_, _| {})?;
+        let counts = self.execute(data, inventory, &renders, sinks, Pass::InPlace, &|_, _| {})?;
         Ok((rendered, counts))
     }
 
