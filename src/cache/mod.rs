@@ -10,7 +10,8 @@
 //!
 //! - each incident's page, report and search record, as one entry under the incident's
 //!   key (they are rendered from one view);
-//! - every other page, under its own key and path;
+//! - every other page, under its own key and path, when a full build rendered it (an
+//!   in-place update does not keep them: see `pipeline::execute::Pass`);
 //! - the search bundle, under the digest of every search record's inputs, so a build whose
 //!   records did not change writes the bundle without indexing;
 //! - beside the entries (`<cache>/builds/`, neither counted nor pruned), what the last
