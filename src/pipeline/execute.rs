@@ -85,8 +85,8 @@ impl Pipeline {
     /// Renders every page `plan` asks for from `data` into `sinks` and removes the pages it
     /// removes. The pages that are not an incident's come first, then the incidents (each
     /// page and report from one view), then removals. Whatever the cache holds under a
-    /// page's key in `inventory` is taken from it, and whatever is rendered is kept in it.
-    /// `pass` says what is kept and whether records go to `on_incident`.
+    /// page's key in `inventory` is taken from it; `pass` says what is rendered is kept in
+    /// it, and whether search records go to `on_incident`.
     pub(super) fn execute(
         &self,
         data: &SiteData<'_>,
