@@ -5,10 +5,12 @@
 //! with the site-wide values, the assets, and the global key that changes when any of
 //! them does). [`Pipeline::full`] renders every page; [`Pipeline::update`] renders the pages
 //! whose key changed since what was written and removes the pages that are gone. Both plan
-//! with `site::plan` and render through one executor (`Pipeline::execute`), so `postmortem build` and a
-//! save under `serve` produce the same files. The executor takes from the render cache
-//! (`crate::cache`) whatever it holds under a page's key, and keeps whatever it renders. Loading and rendering are pure; only the
-//! sinks touch the disk, and [`build`] swaps a staging folder in once every page rendered.
+//! with `site::plan` and render through one executor (`Pipeline::execute`), so
+//! `postmortem build` and a save under `serve` produce the same files. The executor takes
+//! from the render cache (`crate::cache`) whatever it holds under a page's key, and keeps
+//! what it renders (an update in place, only the incidents' outputs). Loading and rendering
+//! are pure; only the sinks touch the disk, and [`build`] swaps a staging folder in once
+//! every page rendered.
 
 mod bundle;
 mod execute;
