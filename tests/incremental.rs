@@ -129,12 +129,14 @@ impl Preview {
         path
     }
 
-    /// Rebuilds after a change to `paths`; returns whether it succeeded.
+    /// Rebuilds after a change to `paths`, looking at the files first as `serve` does (the
+    /// rebuild takes its stamps from that look); returns whether it succeeded.
     fn rebuild(&mut self, paths: &[PathBuf], settings: bool) -> bool {
-        let change = Change {
+        let mut change = Change {
             paths: paths.iter().cloned().collect(),
             settings,
         };
+        change.merge(self.session.look());
         let outcome = self
             .session
             .rebuild(&change, &mut |_| {})

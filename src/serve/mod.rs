@@ -27,7 +27,7 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
 pub use outcome::{Failure, Outcome, Rebuilt};
-pub use rescan::{RESCAN, Snapshot};
+pub use rescan::RESCAN;
 pub use session::Session;
 pub use shutdown::Shutdown;
 pub use watch::{Change, Mode, WatchRoots, Watcher};
@@ -93,19 +93,14 @@ pub fn run(
     report: &mut dyn FnMut(Report<'_>),
 ) {
     // The session was given its workspace: the first build reads no settings again.
-    let mut seen = Snapshot::take(&session.watch_roots());
+    session.look();
     rebuild(session, &mut watching, &Change::default(), stop, report);
     let mut events_lost = false;
     let stopped = || stop.load(Ordering::Relaxed);
     while let Some(mut change) =
         watch::next_change(&watching.changes, STOP_TICK, Some(RESCAN), &stopped)
     {
-        // Taken before the rebuild reads the files: whatever changes while it runs differs
-        // from it, so the next look sees it.
-        let roots = session.watch_roots();
-        let now = Snapshot::take(&roots);
-        let missed = seen.missed(&now);
-        seen = now;
+        let missed = session.look();
         if change.is_empty() {
             if !watching.events_alive(&mut change) && !events_lost {
                 events_lost = true;
@@ -115,7 +110,7 @@ pub fn run(
                     RESCAN.as_secs()
                 )));
             }
-            let rewatched = watching.watcher.set_roots(roots);
+            let rewatched = watching.watcher.set_roots(session.watch_roots());
             if change.is_empty() && missed.is_empty() && !rewatched {
                 report_problems(&mut watching, report);
                 continue;

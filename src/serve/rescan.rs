@@ -6,10 +6,11 @@
 //! runs, [`Snapshot::take`] records size, modification time (to the nanosecond) and file
 //! identity of `postmortem.toml`, every template and every file under the incidents
 //! folder, and a [`Snapshot::missed`] between two of them says what changed: a missed
-//! event costs at most [`RESCAN`]. A `stat` per file is cheap: 10,000 files take a few
-//! milliseconds, every two seconds.
+//! event costs at most [`RESCAN`]. A look at 10,000 files takes about 40 ms, nearly all of
+//! it the `stat`s; the session re-scanning the incidents takes its stamps from the look
+//! before it rather than `stat` each file again.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -19,9 +20,9 @@ use super::watch::{Change, WatchRoots, is_editor_file};
 /// How long a change missed by the file events may go unseen.
 pub const RESCAN: Duration = Duration::from_secs(2);
 
-/// What a file looked like.
+/// What a file looked like: a file whose stamp is unchanged is not read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
+pub struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
     /// Device and inode: a file copied over with the same size and time is another file.
@@ -29,7 +30,7 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(meta: &fs::Metadata) -> Self {
+    pub fn of(meta: &fs::Metadata) -> Self {
         Self {
             len: meta.len(),
             modified: meta.modified().ok(),
@@ -53,25 +54,31 @@ fn file_id(_: &fs::Metadata) -> (u64, u64) {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     /// `postmortem.toml` and the templates: any change rebuilds everything.
-    settings: BTreeMap<PathBuf, Stamp>,
-    /// Incident files and what they link to.
-    incidents: BTreeMap<PathBuf, Stamp>,
+    settings: HashMap<PathBuf, Stamp>,
+    /// Incident files and what they link to. Hashed, not sorted: comparing 10,000 paths
+    /// component by component, as a sorted map does, took most of a look.
+    incidents: HashMap<PathBuf, Stamp>,
 }
 
 impl Snapshot {
     /// Looks at every file under `roots` (following symlinks; missing folders are empty).
     pub fn take(roots: &WatchRoots) -> Self {
-        let mut settings = BTreeMap::new();
+        let mut settings = HashMap::new();
         if let Ok(meta) = fs::metadata(&roots.config) {
             settings.insert(roots.config.clone(), Stamp::of(&meta));
         }
         walk(&roots.templates, &roots.ignore, &mut settings);
-        let mut incidents = BTreeMap::new();
+        let mut incidents = HashMap::new();
         walk(&roots.incidents, &roots.ignore, &mut incidents);
         Self {
             settings,
             incidents,
         }
+    }
+
+    /// The stamp of a file under the incidents folder, if it was there.
+    pub fn incident(&self, path: &Path) -> Option<Stamp> {
+        self.incidents.get(path).copied()
     }
 
     /// What changed between `self` and `now`: the incident files that differ, and whether
@@ -96,7 +103,7 @@ impl Snapshot {
 }
 
 /// Adds every file under `dir` but editor files, hidden ones and the `ignore` folders.
-fn walk(dir: &Path, ignore: &[PathBuf], into: &mut BTreeMap<PathBuf, Stamp>) {
+fn walk(dir: &Path, ignore: &[PathBuf], into: &mut HashMap<PathBuf, Stamp>) {
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .into_iter()

@@ -35,6 +35,7 @@ use crate::site::live::{LiveFolder, LiveReports};
 use crate::workspace::{self, CONFIG_FILE, Workspace};
 
 pub use super::outcome::{Failure, Outcome, Rebuilt};
+use super::rescan::Snapshot;
 use super::search::SearchRefresher;
 use super::sources::Sources;
 use super::watch::{Change, WatchRoots};
@@ -52,6 +53,8 @@ pub struct Session {
     /// The templates and settings of the site; `None` until read, or after they changed.
     pipeline: Option<Pipeline>,
     sources: Sources,
+    /// The watched files as last looked at (see [`Session::look`]).
+    seen: Snapshot,
     /// Why the next successful rebuild must write everything, if it must.
     full_reason: Option<String>,
     /// What is on disk; `None` until the first good build.
@@ -96,6 +99,7 @@ impl Session {
             workspace,
             pipeline: None,
             sources: Sources::default(),
+            seen: Snapshot::default(),
             full_reason: Some("first build".into()),
             site: None,
             rebuilds: 0,
@@ -124,6 +128,16 @@ impl Session {
             templates: self.workspace.templates_dir(),
             ignore: vec![site, reports, self.workspace.cache_dir()],
         }
+    }
+
+    /// Looks at every watched file and says what changed since the last look, in case a
+    /// file event was lost. Called before each rebuild: whatever changes while that runs
+    /// then differs from this look, and the rebuild takes its stamps from it.
+    pub fn look(&mut self) -> Change {
+        let now = Snapshot::take(&self.watch_roots());
+        let missed = self.seen.missed(&now);
+        self.seen = now;
+        missed
     }
 
     /// The site folder being served.
@@ -231,13 +245,14 @@ impl Session {
         }
         let dir = self.workspace.incidents_dir();
         let settings = crate::load::Settings::of(&self.workspace);
-        let reread = match self
-            .sources
-            .refresh(&dir, &change.paths, &self.cwd, &settings)
-        {
-            Ok(reread) => reread,
-            Err(diagnostic) => return (0, Err(Failure::Invalid(vec![diagnostic]))),
-        };
+        let reread =
+            match self
+                .sources
+                .refresh(&dir, &change.paths, &self.seen, &self.cwd, &settings)
+            {
+                Ok(reread) => reread,
+                Err(diagnostic) => return (0, Err(Failure::Invalid(vec![diagnostic]))),
+            };
         let diagnostics = self.sources.diagnostics();
         if diagnostic::error_count(&diagnostics) > 0 {
             return (reread, Err(Failure::Invalid(diagnostics)));
