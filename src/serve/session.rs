@@ -6,7 +6,8 @@
 //! each change it
 //!
 //! 1. re-scans the incidents folder and re-parses the files whose stamp changed (or that an
-//!    event named), so a missed or late event cannot leave a file stale;
+//!    event named), so a missed or late event cannot leave a file stale; the stamps are
+//!    those of the last [`Session::look`], which the caller takes just before;
 //! 2. validates the whole set again, exactly as `check` does; on any error nothing is
 //!    written and the last good site stays;
 //! 3. asks the [`Pipeline`] to update the live folder: the edited incidents' pages first,
