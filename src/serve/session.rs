@@ -246,14 +246,14 @@ impl Session {
         }
         let dir = self.workspace.incidents_dir();
         let settings = crate::load::Settings::of(&self.workspace);
-        let reread =
-            match self
-                .sources
-                .refresh(&dir, &change.paths, &self.seen, &self.cwd, &settings)
-            {
-                Ok(reread) => reread,
-                Err(diagnostic) => return (0, Err(Failure::Invalid(vec![diagnostic]))),
-            };
+        let (named, seen) = (&change.paths, &self.seen);
+        let reread = match self
+            .sources
+            .refresh(&dir, named, seen, &self.cwd, &settings)
+        {
+            Ok(reread) => reread,
+            Err(diagnostic) => return (0, Err(Failure::Invalid(vec![diagnostic]))),
+        };
         let diagnostics = self.sources.diagnostics();
         if diagnostic::error_count(&diagnostics) > 0 {
             return (reread, Err(Failure::Invalid(diagnostics)));
