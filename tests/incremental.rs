@@ -136,7 +136,8 @@ impl Preview {
             paths: paths.iter().cloned().collect(),
             settings,
         };
-        change.merge(self.session.look());
+        let roots = self.session.watch_roots();
+        change.merge(self.session.look(&roots));
         let outcome = self
             .session
             .rebuild(&change, &mut |_| {})

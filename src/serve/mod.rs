@@ -93,14 +93,15 @@ pub fn run(
     report: &mut dyn FnMut(Report<'_>),
 ) {
     // The session was given its workspace: the first build reads no settings again.
-    session.look();
+    session.look(&session.watch_roots());
     rebuild(session, &mut watching, &Change::default(), stop, report);
     let mut events_lost = false;
     let stopped = || stop.load(Ordering::Relaxed);
     while let Some(mut change) =
         watch::next_change(&watching.changes, STOP_TICK, Some(RESCAN), &stopped)
     {
-        let missed = session.look();
+        let roots = session.watch_roots();
+        let missed = session.look(&roots);
         if change.is_empty() {
             if !watching.events_alive(&mut change) && !events_lost {
                 events_lost = true;
@@ -110,7 +111,7 @@ pub fn run(
                     RESCAN.as_secs()
                 )));
             }
-            let rewatched = watching.watcher.set_roots(session.watch_roots());
+            let rewatched = watching.watcher.set_roots(roots);
             if change.is_empty() && missed.is_empty() && !rewatched {
                 report_problems(&mut watching, report);
                 continue;

@@ -131,11 +131,12 @@ impl Session {
         }
     }
 
-    /// Looks at every watched file and says what changed since the last look, in case a
-    /// file event was lost. Called before each rebuild: whatever changes while that runs
-    /// then differs from this look, and the rebuild takes its stamps from it.
-    pub fn look(&mut self) -> Change {
-        let now = Snapshot::take(&self.watch_roots());
+    /// Looks at every file under `roots` (the session's [`Session::watch_roots`]) and says
+    /// what changed since the last look, in case a file event was lost. Called before each
+    /// rebuild: whatever changes while that runs then differs from this look, and the
+    /// rebuild takes its stamps from it.
+    pub fn look(&mut self, roots: &WatchRoots) -> Change {
+        let now = Snapshot::take(roots);
         let missed = self.seen.missed(&now);
         self.seen = now;
         missed
