@@ -169,13 +169,18 @@ fn lists(loaded: &LoadedIncident, other: &LoadedIncident) -> bool {
 pub(crate) mod test_support {
     use crate::load::LoadedIncident;
 
-    /// An incident `<slug>.yaml` of `date` whose error is a `TypeError` with `message`,
-    /// plus `extra` YAML lines.
-    pub fn incident(slug: &str, date: &str, message: &str, extra: &str) -> LoadedIncident {
-        let yaml = format!(
-            "title: {slug}\ndate: {date}\nstatus: resolved\nseverity: high\nsummary: s\n\
+    /// The text of an incident titled `title` of `date` whose error is a `TypeError` with
+    /// `message`, plus `extra` YAML lines.
+    pub fn incident_yaml(title: &str, date: &str, message: &str, extra: &str) -> String {
+        format!(
+            "title: {title}\ndate: {date}\nstatus: resolved\nseverity: high\nsummary: s\n\
              error:\n  type: TypeError\n  message: {message:?}\nroot_cause:\n  summary: r\n{extra}"
-        );
+        )
+    }
+
+    /// An incident `<slug>.yaml`, titled `slug`, of [`incident_yaml`].
+    pub fn incident(slug: &str, date: &str, message: &str, extra: &str) -> LoadedIncident {
+        let yaml = incident_yaml(slug, date, message, extra);
         let file = std::path::PathBuf::from(format!("{slug}.yaml"));
         let (loaded, diagnostics) =
             crate::load::load_source(&file, &file, &yaml, &crate::load::Settings::default());

@@ -126,13 +126,7 @@ mod tests {
     use super::*;
 
     fn roots(dir: &Path) -> WatchRoots {
-        WatchRoots {
-            root: dir.to_path_buf(),
-            config: dir.join("postmortem.toml"),
-            incidents: dir.join("incidents"),
-            templates: dir.join("templates"),
-            ignore: vec![dir.join("incidents/site")],
-        }
+        WatchRoots::of_workspace(dir, &["incidents/site"])
     }
 
     #[test]

@@ -247,31 +247,23 @@ mod tests {
     use std::fs;
 
     use super::*;
+    use crate::knowledge::test_support::incident_yaml;
     use crate::serve::watch::WatchRoots;
-
-    const INCIDENT: &str = "title: Cache outage\ndate: 2025-07-12\nstatus: resolved\n\
-        severity: high\nsummary: The cache went away.\n\
-        error:\n  type: TypeError\n  message: boom\nroot_cause:\n  summary: A bad setting.\n";
 
     #[test]
     fn stamps_come_from_the_look_before_and_unknown_files_are_looked_at() {
         let dir = tempfile::tempdir().unwrap();
-        let incidents = dir.path().join("incidents");
-        fs::create_dir(&incidents).unwrap();
-        let roots = WatchRoots {
-            root: dir.path().to_path_buf(),
-            config: dir.path().join("postmortem.toml"),
-            incidents: incidents.clone(),
-            templates: dir.path().join("templates"),
-            ignore: Vec::new(),
-        };
+        let roots = WatchRoots::of_workspace(dir.path(), &[]);
+        let incidents = &roots.incidents;
+        fs::create_dir(incidents).unwrap();
+        let text = |title: &str| incident_yaml(title, "2025-07-12", "boom", "");
         let a = incidents.join("a.yaml");
-        fs::write(&a, INCIDENT).unwrap();
+        fs::write(&a, text("Cache outage")).unwrap();
         let settings = load::Settings::default();
         let mut sources = Sources::default();
         let refresh = |sources: &mut Sources, seen: &Snapshot| {
             sources
-                .refresh(&incidents, &BTreeSet::new(), seen, dir.path(), &settings)
+                .refresh(incidents, &BTreeSet::new(), seen, dir.path(), &settings)
                 .unwrap()
         };
         let first = Snapshot::take(&roots);
@@ -287,17 +279,17 @@ mod tests {
         );
 
         // Changed after the look: this refresh goes by the look, the next look sees it.
-        fs::write(&a, INCIDENT.replace("Cache outage", "Queue outage")).unwrap();
+        fs::write(&a, text("The queue outage")).unwrap();
         assert_eq!(refresh(&mut sources, &first), 0);
         let second = Snapshot::take(&roots);
         assert_eq!(refresh(&mut sources, &second), 1);
         assert_eq!(
             sources.incidents()[0].incident.title.to_string(),
-            "Queue outage"
+            "The queue outage"
         );
 
         // A file the look did not see is read all the same.
-        fs::write(incidents.join("b.yaml"), INCIDENT).unwrap();
+        fs::write(incidents.join("b.yaml"), text("Cache outage")).unwrap();
         assert_eq!(refresh(&mut sources, &second), 1);
         assert_eq!(sources.incidents().len(), 2);
     }

@@ -399,17 +399,26 @@ pub fn next_change(
 }
 
 #[cfg(test)]
+impl WatchRoots {
+    /// The folders of a workspace at `root` laid out as `init` makes it, with the folders
+    /// `ignore` names (relative to `root`) left out.
+    pub(crate) fn of_workspace(root: &Path, ignore: &[&str]) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            config: root.join(crate::workspace::CONFIG_FILE),
+            incidents: root.join("incidents"),
+            templates: root.join("templates"),
+            ignore: ignore.iter().map(|folder| root.join(folder)).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     fn roots() -> WatchRoots {
-        WatchRoots {
-            root: "/w".into(),
-            config: "/w/postmortem.toml".into(),
-            incidents: "/w/incidents".into(),
-            templates: "/w/templates".into(),
-            ignore: vec!["/w/site".into(), "/w/reports".into()],
-        }
+        WatchRoots::of_workspace(Path::new("/w"), &["site", "reports"])
     }
 
     #[test]
