@@ -77,7 +77,7 @@ impl Snapshot {
     }
 
     /// The stamp of a file under the incidents folder, if it was there.
-    pub fn incident(&self, path: &Path) -> Option<Stamp> {
+    pub fn incident_stamp(&self, path: &Path) -> Option<Stamp> {
         self.incidents.get(path).copied()
     }
 

@@ -231,7 +231,7 @@ fn scan(
     // The same files, and the same errors, as `check` finds.
     let mut found = HashMap::new();
     for entry in load::incident_entries(dir, ignore)? {
-        let stamp = match seen.incident(entry.path()) {
+        let stamp = match seen.incident_stamp(entry.path()) {
             Some(stamp) => stamp,
             None => Stamp::of(&entry.metadata().map_err(|e| {
                 Diagnostic::file_error(entry.path(), format!("cannot read file: {e}"))
