@@ -68,6 +68,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    // The process ends here: freeing every incident one by one would only delay the exit
+    // (70 ms at 10,000 incidents).
+    std::mem::forget(loaded);
     Ok(if errors > 0 {
         ExitCode::FAILURE
     } else {

@@ -15,6 +15,15 @@ const LIBRARY_FOLDERS: &[&str] = &[
     "werkzeug/", "sqlalchemy/", "celery/", "express/",
 ];
 
+/// [`LIBRARY_FOLDERS`] in one automaton, ASCII case ignored: every frame line is tested.
+static LIBRARY_FOLDER_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(LIBRARY_FOLDERS)
+            .expect("the folders are a fixed, small table")
+    });
+
 /// Module prefixes of libraries, runtimes and frameworks, found at the start of a frame's
 /// function.
 #[rustfmt::skip]
@@ -37,12 +46,15 @@ pub fn app_frames(trace: &str) -> Vec<String> {
         let Some((function, file)) = frame(line, next) else {
             continue;
         };
-        let (function_lower, file_lower) = (function.to_lowercase(), file.to_lowercase());
-        if LIBRARY_FOLDERS.iter().any(|m| file_lower.contains(m))
-            || LIBRARY_MODULES
-                .iter()
-                .any(|m| function_lower.starts_with(m))
-        {
+        // The tables are ASCII, so ASCII case folding finds them without a lowercase copy
+        // of every frame.
+        let library_module = LIBRARY_MODULES.iter().any(|m| {
+            function
+                .as_bytes()
+                .get(..m.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(m.as_bytes()))
+        });
+        if library_module || LIBRARY_FOLDER_FINDER.is_match(file) {
             continue;
         }
         let name = file

@@ -145,10 +145,15 @@ impl ErrorSignature {
 fn caused_by(text: &str) -> Vec<&str> {
     let mut causes = Vec::new();
     let mut block = false;
+    const MARK: &[u8] = b"caused by:";
     for line in text.lines() {
-        let lower = line.to_ascii_lowercase();
-        if let Some(at) = lower.find("caused by:") {
-            let cause = line[at + "caused by:".len()..].trim();
+        // ASCII case folding keeps byte offsets, so `at` is an offset into `line` too.
+        let found = line
+            .as_bytes()
+            .windows(MARK.len())
+            .position(|w| w.eq_ignore_ascii_case(MARK));
+        if let Some(at) = found {
+            let cause = line[at + MARK.len()..].trim();
             block = cause.is_empty();
             if !block {
                 causes.push(cause);
