@@ -46,32 +46,14 @@ fn main() -> Result<(), String> {
         .ok_or("usage: highlighter-bench <incidents folder>")?;
     let blocks = code_blocks(Path::new(&dir))?;
     let syntaxes = two_face::syntax::extra_newlines();
+    // One row per language: name, grammar, its stock highlight query.
+    #[rustfmt::skip]
     let grammars: Vec<(&str, tree_sitter::Language, &str)> = vec![
-        (
-            "python",
-            tree_sitter_python::LANGUAGE.into(),
-            tree_sitter_python::HIGHLIGHTS_QUERY,
-        ),
-        (
-            "typescript",
-            tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-            tree_sitter_typescript::HIGHLIGHTS_QUERY,
-        ),
-        (
-            "rust",
-            tree_sitter_rust::LANGUAGE.into(),
-            tree_sitter_rust::HIGHLIGHTS_QUERY,
-        ),
-        (
-            "java",
-            tree_sitter_java::LANGUAGE.into(),
-            tree_sitter_java::HIGHLIGHTS_QUERY,
-        ),
-        (
-            "go",
-            tree_sitter_go::LANGUAGE.into(),
-            tree_sitter_go::HIGHLIGHTS_QUERY,
-        ),
+        ("python", tree_sitter_python::LANGUAGE.into(), tree_sitter_python::HIGHLIGHTS_QUERY),
+        ("typescript", tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(), tree_sitter_typescript::HIGHLIGHTS_QUERY),
+        ("rust", tree_sitter_rust::LANGUAGE.into(), tree_sitter_rust::HIGHLIGHTS_QUERY),
+        ("java", tree_sitter_java::LANGUAGE.into(), tree_sitter_java::HIGHLIGHTS_QUERY),
+        ("go", tree_sitter_go::LANGUAGE.into(), tree_sitter_go::HIGHLIGHTS_QUERY),
     ];
     println!(
         "| language | blocks | lines | syntect µs/line | tree-sitter µs/line | syntect ops | tree-sitter spans |"

@@ -143,9 +143,9 @@ impl ErrorSignature {
 /// wrappers, Go), or, when nothing does, each indented line after it (anyhow's
 /// `Caused by:` block, numbered `0: …`).
 fn caused_by(text: &str) -> Vec<&str> {
+    const MARK: &[u8] = b"caused by:";
     let mut causes = Vec::new();
     let mut block = false;
-    const MARK: &[u8] = b"caused by:";
     for line in text.lines() {
         // ASCII case folding keeps byte offsets, so `at` is an offset into `line` too.
         let found = line
