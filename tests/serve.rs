@@ -621,7 +621,9 @@ fn a_saved_picture_is_copied_again_without_touching_its_incident() {
     server.wait_for("the new picture", || {
         server.get("/incidents/a/graph.png").body == "second picture"
     });
-    assert!(server.rebuilds() > rebuilds);
+    // The picture is written during the rebuild and the count goes up at its end: wait
+    // for the count rather than read it the moment the picture appears.
+    server.wait_for("the rebuild to be counted", || server.rebuilds() > rebuilds);
     // What serve wrote is what a build writes.
     let built = tempfile::tempdir().unwrap();
     let out = built.path().join("site");
