@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         &root.join("incidents"),
         &load::Settings::default(),
         &display,
+        None,
     );
     if loaded.error_count() > 0 {
         eprintln!("{} has invalid incidents", root.display());

@@ -318,3 +318,46 @@ fn the_suggestion_for_an_unknown_related_incident_is_stable_and_never_itself() {
     assert!(help.starts_with("did you mean `2025-01-01-"), "{help}");
     assert!(!help.contains("cc"), "not the incident itself: {help}");
 }
+
+/// `check` keeps what files without a problem parsed to (under `.postmortem/cache/`) and
+/// reads it back on the next run: the second run reports exactly what the first did, down
+/// to the line of a duplicate `id` and of an unknown `related` entry, which come from where
+/// the parser found them. A file changed since is parsed again; `--no-cache` writes nothing.
+#[test]
+fn a_second_check_reads_the_parses_back_and_reports_the_same() {
+    let ws = Workspace::new();
+    ws.incident(
+        "a.yaml",
+        format!("id: INC-1\n{VALID}related:\n  - b\n  - nowhere\n"),
+    )
+    .incident("b.yaml", format!("id: INC-1\n{VALID}"))
+    .incident("c.yaml", VALID);
+    let (first, found) = check_json(&ws);
+    let kept = ws.path(".postmortem/cache/parsed");
+    assert_eq!(
+        std::fs::read_dir(&kept).map(Iterator::count).unwrap_or(0),
+        1
+    );
+    let (second, again) = check_json(&ws);
+    assert_eq!(again, found);
+    assert_eq!(second.status.code(), first.status.code());
+    let located: Vec<(u64, u64)> = found
+        .iter()
+        .filter(|d| text(d).contains("INC-1") || text(d).contains("nowhere"))
+        .map(at)
+        .collect();
+    assert_eq!(located.len(), 2, "{found:#?}");
+    assert!(located.iter().all(|&(line, _)| line > 0), "{found:#?}");
+
+    ws.incident("c.yaml", VALID.replace("severity: high", "severity: huge"));
+    let (_, edited) = check_json(&ws);
+    assert!(
+        edited.iter().any(|d| text(d).contains("huge")),
+        "{edited:#?}"
+    );
+
+    let fresh = Workspace::new();
+    fresh.incident("c.yaml", VALID);
+    assert_eq!(fresh.run(&["check", "--no-cache"]).status.code(), Some(0));
+    assert!(!fresh.path(".postmortem").exists());
+}

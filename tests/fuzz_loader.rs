@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::mutate::{Rng, mutate};
 use postmortem::load::fuzz::check_files;
+use postmortem::load::{ParsedMemo, Settings, load_dir};
 
 /// The seed inputs: every incident file of the examples and the fixtures.
 fn seeds() -> Vec<Vec<u8>> {
@@ -148,4 +149,50 @@ fn mutated_incidents_never_panic_and_point_inside_their_files() {
         slowest.0
     );
     assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
+
+/// What a file parsed to is kept across runs (`load::ParsedMemo`), and reading it back must
+/// give exactly what parsing gives, the places diagnostics point at included, whatever
+/// shape the file has: the seeds and mutations of them that still parse are loaded without
+/// the memo, through an empty one and through the one that run filled.
+#[test]
+fn mutated_incidents_load_the_same_when_their_parses_are_read_back() {
+    let seeds = seeds();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let dir = tempfile::tempdir().unwrap();
+    for (i, seed) in seeds.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("s{i:03}.yaml")), seed).unwrap();
+    }
+    for i in 0..400 {
+        let mut input = seeds[rng.below(seeds.len())].clone();
+        mutate(&mut rng, &mut input, &seeds, TOKENS);
+        std::fs::write(dir.path().join(format!("m{i:03}.yaml")), input).unwrap();
+    }
+    let settings = Settings::default();
+    let display = |path: &Path| path.to_path_buf();
+    let load = |memo: Option<&ParsedMemo>| {
+        format!("{:#?}", load_dir(dir.path(), &settings, &display, memo))
+    };
+    let parsed = load(None);
+    let filled = ParsedMemo::default();
+    assert_eq!(load(Some(&filled)), parsed, "the run that fills the memo");
+    let parts = filled
+        .into_parts()
+        .expect("files without a problem are kept");
+    let kept = parts.len() / 2;
+    assert!(
+        kept >= 50,
+        "only {kept} of {} files kept",
+        seeds.len() + 400
+    );
+    let read_back = ParsedMemo::from_parts(parts);
+    assert_eq!(
+        load(Some(&read_back)),
+        parsed,
+        "the run that reads them back"
+    );
+    assert!(
+        read_back.into_parts().is_none(),
+        "every kept parse was read back and none was parsed again"
+    );
 }

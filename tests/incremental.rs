@@ -288,7 +288,12 @@ fn assert_same_as_a_fresh_build(preview: &Preview, step: &str) {
         }
     }
     let settings = load::Settings::of(&workspace);
-    let loaded = load::load_dir(&workspace.incidents_dir(), &settings, &|p| p.to_path_buf());
+    let loaded = load::load_dir(
+        &workspace.incidents_dir(),
+        &settings,
+        &|p| p.to_path_buf(),
+        None,
+    );
     let mut incidents = loaded.incidents;
     knowledge::sort_newest_first(&mut incidents);
     let summaries = knowledge::summaries(&incidents);

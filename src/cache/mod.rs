@@ -27,19 +27,21 @@
 
 mod entry;
 mod last_build;
+mod parsed;
 mod prune;
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use crate::model::{Digest, Digester};
 use crate::search::{BundleFile, SearchRecord};
 use crate::site::live::write_atomically;
 use crate::site::{Inventory, Page};
 pub use last_build::LastBuild;
+pub use parsed::load_dir;
 
 /// The folder of the entries of this layout, inside the cache folder.
 const LAYOUT_DIR: &str = "v1";
@@ -90,6 +92,12 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// The cache in `dir` for entries of postmortem `version` as this very build of it
+    /// (see [`build_id`]).
+    pub fn of_this_build(dir: PathBuf, version: &str) -> Self {
+        Self::open(dir, &format!("{version} {:032x}", build_id().0))
+    }
+
     /// The cache in `dir` (created on the first write), for entries of `version`.
     pub fn open(dir: PathBuf, version: &str) -> Self {
         Self {
@@ -258,6 +266,17 @@ impl Cache {
             .ok()
             .map(|()| bytes.len() as u64)
     }
+}
+
+/// The digest of the running executable: what tells two builds of postmortem apart when
+/// their version number is the same (during development). Read once per process.
+pub fn build_id() -> Digest {
+    static ID: OnceLock<Digest> = OnceLock::new();
+    *ID.get_or_init(|| {
+        let exe = std::env::current_exe().and_then(std::fs::read);
+        exe.map(|bytes| Digest::of_bytes(&bytes))
+            .unwrap_or_default()
+    })
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
     let display = display_from(&cwd);
     let settings = load::Settings::of(&workspace);
-    let loaded = load::load_dir(&workspace.incidents_dir(), &settings, &display);
+    let loaded = load::load_dir(&workspace.incidents_dir(), &settings, &display, None);
     if loaded.error_count() > 0 {
         let errors: Vec<_> = loaded
             .diagnostics

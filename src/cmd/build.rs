@@ -24,7 +24,7 @@ pub struct Args {
     /// Absolute URL the site will be published at, e.g. https://acme.github.io/incidents/
     #[arg(long, value_name = "URL", value_parser = normalize_base_url)]
     base_url: Option<String>,
-    /// Render everything again, without reading or writing the render cache
+    /// Parse and render everything again, without reading or writing the cache
     /// (`.postmortem/cache/`, or `cache` in postmortem.toml).
     #[arg(long)]
     no_cache: bool,

@@ -55,7 +55,12 @@ fn parse_day(text: &str) -> Result<Date, String> {
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
     let settings = load::Settings::of(&workspace);
-    let mut loaded = load::load_dir(&workspace.incidents_dir(), &settings, &display_from(&cwd));
+    let mut loaded = load::load_dir(
+        &workspace.incidents_dir(),
+        &settings,
+        &display_from(&cwd),
+        None,
+    );
     let errors: Vec<_> = std::mem::take(&mut loaded.diagnostics)
         .into_iter()
         .filter(|d| d.severity == Severity::Error)

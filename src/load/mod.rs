@@ -12,6 +12,7 @@ mod check;
 mod describe;
 pub mod fuzz;
 mod links;
+mod memo;
 mod parse;
 mod recover;
 mod suggest;
@@ -32,6 +33,7 @@ use crate::workspace::{Ignore, Workspace};
 
 pub use attachments::Attachment;
 pub use check::LIST_WARN;
+pub use memo::ParsedMemo;
 use parse::MAX_FILE_BYTES;
 pub use parse::{Parsed, parse_incident};
 pub use suggest::{closest, suggestion};
@@ -216,11 +218,12 @@ impl Loaded {
 
 /// Loads and validates every incident file under `dir` but those the settings ignore.
 /// `display` turns a path into the form diagnostics show (relative to where the user
-/// stands).
+/// stands); `memo` holds what files parsed to in earlier runs, and gets this run's.
 pub fn load_dir(
     dir: &Path,
     settings: &Settings,
     display: &(dyn Fn(&Path) -> PathBuf + Sync),
+    memo: Option<&ParsedMemo>,
 ) -> Loaded {
     let files = match discover(dir, &settings.ignore) {
         Ok(files) => files,
@@ -233,7 +236,7 @@ pub fn load_dir(
     };
     let results: Vec<(Option<LoadedIncident>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| load_file(path, &display(path), settings))
+        .map(|path| load_file(path, &display(path), settings, memo))
         .collect();
 
     let mut loaded = Loaded {
@@ -251,16 +254,23 @@ pub fn load_dir(
 
 /// Reads, decodes, parses and checks one file. `file` is the path shown in diagnostics.
 /// The incident comes back only if the file has no error; the diagnostics hold every
-/// problem found, warnings included.
+/// problem found, warnings included. The parse is recalled from `memo` if an earlier run
+/// kept it.
 pub fn load_file(
     path: &Path,
     file: &Path,
     settings: &Settings,
+    memo: Option<&ParsedMemo>,
 ) -> (Option<LoadedIncident>, Vec<Diagnostic>) {
-    match read_source(path, file) {
-        Ok(source) => load_source(path, file, &source, settings),
-        Err(diagnostic) => (None, vec![diagnostic]),
-    }
+    let source = match read_source(path, file) {
+        Ok(source) => source,
+        Err(diagnostic) => return (None, vec![diagnostic]),
+    };
+    let parsed = match memo {
+        Some(memo) => memo.parse(file, &source),
+        None => parse_incident(file, &source),
+    };
+    checked(path, file, &source, parsed, settings)
 }
 
 /// Reads the text of one file, refusing bad names and files too large to be incidents.
@@ -294,11 +304,22 @@ pub fn load_source(
     source: &str,
     settings: &Settings,
 ) -> (Option<LoadedIncident>, Vec<Diagnostic>) {
+    checked(path, file, source, parse_incident(file, source), settings)
+}
+
+/// Checks what the text `source` of the file at `path` parsed to.
+fn checked(
+    path: &Path,
+    file: &Path,
+    source: &str,
+    parsed: Parsed,
+    settings: &Settings,
+) -> (Option<LoadedIncident>, Vec<Diagnostic>) {
     let Parsed {
         incident,
         mut diagnostics,
         placeholders,
-    } = parse_incident(file, source);
+    } = parsed;
     let Some(mut incident) = incident else {
         return (None, diagnostics);
     };

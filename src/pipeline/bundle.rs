@@ -40,7 +40,7 @@ impl Pipeline {
                 let mut digester = Digester::new();
                 digester
                     .text(self.info().version)
-                    .digest(super::build_id())
+                    .digest(crate::cache::build_id())
                     .add(&self.info().pretty_urls());
                 for incident in &incidents[shard.positions.clone()] {
                     digester.digest(incident.key);

@@ -19,7 +19,6 @@ mod update;
 mod warm;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -169,7 +168,8 @@ pub fn build(
     let start = Instant::now();
     let pipeline = Pipeline::new(workspace, options)?;
     let settings = load::Settings::of(workspace);
-    let loaded = load::load_dir(&workspace.incidents_dir(), &settings, display);
+    let dir = workspace.incidents_dir();
+    let loaded = crate::cache::load_dir(pipeline.cache.as_ref(), &dir, &settings, display);
     let load_time = start.elapsed();
     if loaded.error_count() > 0 {
         return Err(BuildError::Invalid(loaded.diagnostics));
@@ -250,15 +250,13 @@ impl Pipeline {
         // workspace, to keep the key the same in another checkout) is part of it too.
         let reports = outputs.reports.strip_prefix(&workspace.root);
         let global = Digester::new()
-            .digest(build_id())
+            .digest(crate::cache::build_id())
             .add(&info)
             .digest(folder_digest(&templates_dir))
             .text(&reports.unwrap_or(&outputs.reports).to_string_lossy())
             .finish();
-        let cache = (!options.no_cache).then(|| {
-            let version = format!("{} {:032x}", info.version, build_id().0);
-            Cache::open(workspace.cache_dir(), &version)
-        });
+        let cache =
+            (!options.no_cache).then(|| Cache::of_this_build(workspace.cache_dir(), info.version));
         Ok(Self {
             outputs,
             renderer,
@@ -301,17 +299,6 @@ pub fn site_info(workspace: &Workspace, options: &BuildOptions) -> SiteInfo {
         vocabularies: workspace.vocabularies.clone(),
         remote_images: workspace.config.remote_images.clone(),
     }
-}
-
-/// The digest of the running executable: what tells two builds of postmortem apart when
-/// their version number is the same (during development). Read once per process.
-fn build_id() -> Digest {
-    static ID: OnceLock<Digest> = OnceLock::new();
-    *ID.get_or_init(|| {
-        let exe = std::env::current_exe().and_then(std::fs::read);
-        exe.map(|bytes| Digest::of_bytes(&bytes))
-            .unwrap_or_default()
-    })
 }
 
 /// A digest of every file under `dir` (names and contents); the same for a missing folder

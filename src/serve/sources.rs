@@ -89,7 +89,7 @@ impl Sources {
             .into_par_iter()
             .map(|(path, stamp)| {
                 let shown = workspace::display_path(&path, cwd);
-                let (loaded, diagnostics) = load::load_file(&path, &shown, settings);
+                let (loaded, diagnostics) = load::load_file(&path, &shown, settings, None);
                 let loaded = loaded.map(|loaded| {
                     let summary = IncidentSummary::new(&loaded);
                     (loaded, summary)
