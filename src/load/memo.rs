@@ -85,7 +85,7 @@ impl ParsedMemo {
         if !parsed.diagnostics.is_empty() || !parsed.placeholders.is_empty() {
             return;
         }
-        if let Some(entry) = encode(incident) {
+        if let Some(entry) = encode(incident, source.len()) {
             let digest = Digest::of_bytes(source.as_bytes());
             let mut added = self.added.lock().unwrap_or_else(|e| e.into_inner());
             added.push((digest, entry));
@@ -142,7 +142,10 @@ struct Places<L> {
     status: Option<(usize, usize)>,
 }
 
-fn encode(incident: &Incident) -> Option<Vec<u8>> {
+/// The entry of `incident`, parsed from a text of `size` bytes (its JSON is about as long):
+/// LZ4-compressed JSON, a quarter of the text's size, so that the memo of a large history
+/// costs little to write and to read.
+fn encode(incident: &Incident, size: usize) -> Option<Vec<u8>> {
     let place = |spanned: &Spanned<String>| {
         (
             PlaceOut::of(&spanned.referenced),
@@ -158,14 +161,24 @@ fn encode(incident: &Incident) -> Option<Vec<u8>> {
             status: incident.status.span,
         },
     };
-    serde_json::to_vec(&entry).ok()
+    let mut json = Vec::with_capacity(size + size / 4);
+    serde_json::to_writer(&mut json, &entry).ok()?;
+    Some(lz4_flex::block::compress_prepend_size(&json))
 }
 
+/// The JSON of an entry longer than this is damage: no file that long is read.
+const MAX_JSON_BYTES: usize = 8 * super::parse::MAX_FILE_BYTES as usize;
+
 fn decode(bytes: &[u8]) -> Option<Incident> {
+    let size = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
+    if size as usize > MAX_JSON_BYTES {
+        return None;
+    }
+    let json = lz4_flex::block::decompress_size_prepended(bytes).ok()?;
     let EntryIn {
         mut incident,
         places,
-    } = serde_json::from_slice(bytes).ok()?;
+    } = serde_json::from_slice(&json).ok()?;
     if places.related.len() != incident.related.len()
         || places.id.is_some() != incident.id.is_some()
     {
@@ -273,6 +286,10 @@ mod tests {
         assert!(memo.recall(SOURCE).is_none(), "half an entry is a miss");
         // Nothing read back: the stored parts lose the damaged entry.
         assert_eq!(memo.into_parts(), Some(Vec::new()));
+        let mut huge = good.clone();
+        huge[1][..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let memo = ParsedMemo::from_parts(huge);
+        assert!(memo.recall(SOURCE).is_none(), "a size no file has is damage");
         let memo = ParsedMemo::from_parts(vec![vec![1, 2, 3], good[1].clone()]);
         assert!(
             memo.recall(SOURCE).is_none(),
