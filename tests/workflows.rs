@@ -70,6 +70,11 @@ fn github_workflow_pins_caches_by_version_and_uploads_the_output() {
         assert!(script.contains("sha256sum -c"));
         assert!(script.contains("cargo install --locked --version \"$POSTMORTEM_VERSION\""));
     }
+    let check = serde_json::to_string(&workflow["jobs"]["check"]["steps"]).unwrap();
+    assert!(
+        check.contains(r#""path":".postmortem/cache/parsed""#),
+        "the check job keeps the parses: {check}"
+    );
     let deploy = serde_json::to_string(&workflow["jobs"]["deploy"]["steps"]).unwrap();
     assert!(deploy.contains(r#"postmortem build --out \"$POSTMORTEM_OUTPUT\""#));
     let upload = workflow["jobs"]["deploy"]["steps"]
@@ -112,6 +117,14 @@ fn gitlab_ci_pins_caches_by_version_and_publishes_the_output() {
     let install = serde_json::to_string(&ci["default"]["before_script"]).unwrap();
     assert!(install.contains("sha256sum -c"));
     assert!(install.contains("cargo install --locked --version"));
+    assert_eq!(
+        ci["check"]["cache"][0], ci["default"]["cache"],
+        "and the binary"
+    );
+    assert_eq!(
+        ci["check"]["cache"][1]["paths"][0],
+        ".postmortem/cache/parsed"
+    );
     assert_eq!(ci["pages"]["artifacts"]["paths"][0], "$POSTMORTEM_OUTPUT");
     let pages = serde_json::to_string(&ci["pages"]["script"]).unwrap();
     assert!(
