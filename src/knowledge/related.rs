@@ -15,7 +15,7 @@
 //! incidents. At most five are shown, but never fewer than the incident itself lists.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -69,20 +69,12 @@ struct Shared<'a> {
     similar: Option<(SimilarKind, u8, &'a str, bool)>,
     /// Why the writers linked them, either way.
     linked: Option<&'a str>,
-    /// Whether this incident's own `related` names the other.
-    listed: bool,
     files: Vec<&'a str>,
     services: Vec<&'a str>,
     tags: Vec<&'a str>,
 }
 
 impl Shared<'_> {
-    fn score(&self) -> usize {
-        self.files.len() * Term::File.weight()
-            + self.services.len() * Term::Service.weight()
-            + self.tags.len() * Term::Tag.weight()
-    }
-
     fn reason(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if self.same_pattern {
@@ -228,78 +220,157 @@ impl<'a> RelatedIndex<'a> {
 
     /// The related incidents of every incident, in order.
     pub fn all(&self) -> Vec<Vec<Related>> {
-        (0..self.incidents.len())
+        let count = self.incidents.len();
+        (0..count)
             .into_par_iter()
-            .map(|i| self.links(i))
+            .map_init(
+                || Tallies::new(count),
+                |tallies, i| self.links_with(i, tallies),
+            )
             .collect()
     }
 
     /// The related incidents of incident `i`, best first.
     pub fn links(&self, i: usize) -> Vec<Related> {
-        let incidents = self.incidents;
-        let mut shared: BTreeMap<usize, Shared> = BTreeMap::new();
-        for &(kind, number, name) in &self.terms[i] {
+        self.links_with(i, &mut Tallies::new(self.incidents.len()))
+    }
+
+    /// [`Self::links`], counting in `tallies`. What two incidents share is tallied as
+    /// numbers first; the names behind the few shown are looked up afterwards, since most
+    /// incidents met along the way are not shown.
+    fn links_with(&self, i: usize, tallies: &mut Tallies) -> Vec<Related> {
+        for &(kind, number, _) in &self.terms[i] {
             let others = &self.sharers[number];
             if kind != Term::Pattern && others.len() > MAX_SHARERS {
                 continue;
             }
             for &j in others.iter().filter(|&&j| j != i) {
-                let entry = shared.entry(j).or_default();
+                let tally = tallies.of(j);
                 match kind {
-                    Term::Pattern => entry.same_pattern = true,
-                    Term::File => entry.files.push(name),
-                    Term::Service => entry.services.push(name),
-                    Term::Tag => entry.tags.push(name),
+                    Term::Pattern => tally.same_pattern = true,
+                    kind => tally.score += kind.weight(),
                 }
             }
         }
-        let date = |k: usize| incidents[k].incident.date.sort_key();
-        for link in self.similar.get(i).into_iter().flatten() {
-            let later = (date(link.incident), &incidents[link.incident].slug)
-                > (date(i), &incidents[i].slug);
-            shared.entry(link.incident).or_default().similar =
-                Some((link.kind, link.score, &link.reason, later));
+        let similar = self.similar.get(i).map_or(&[][..], Vec::as_slice);
+        for (at, link) in similar.iter().enumerate() {
+            tallies.of(link.incident).similar = Some(at);
         }
         for &(j, listed) in &self.linked[i] {
-            let entry = shared.entry(j).or_default();
-            entry.listed = listed;
-            entry.linked = Some(if listed {
-                "listed as related"
-            } else {
-                "lists this incident as related"
-            });
+            tallies.of(j).listed = Some(listed);
         }
-        let mut candidates: Vec<(usize, Shared)> = shared
-            .into_iter()
-            .filter(|(_, s)| {
-                s.same_pattern
-                    || s.similar.is_some()
-                    || s.linked.is_some()
-                    || s.score() >= MIN_SCORE
+        let date = |k: usize| self.incidents[k].incident.date.sort_key();
+        let mut candidates: Vec<(usize, Tally)> = tallies
+            .drain()
+            .filter(|(_, t)| {
+                t.same_pattern || t.similar.is_some() || t.listed.is_some() || t.score >= MIN_SCORE
             })
             .collect();
-        candidates.sort_by_cached_key(|(j, s)| {
+        candidates.sort_by_cached_key(|&(j, t)| {
             (
-                Reverse(s.same_pattern),
-                s.similar.map_or((2, Reverse(0)), |(kind, score, _, _)| {
-                    (kind as u8, Reverse(score))
+                Reverse(t.same_pattern),
+                t.similar.map_or((2, Reverse(0)), |at| {
+                    (similar[at].kind as u8, Reverse(similar[at].score))
                 }),
-                Reverse(s.linked.is_some()),
-                Reverse(s.score()),
-                Reverse(incidents[*j].incident.date.sort_key()),
-                *j,
+                Reverse(t.listed.is_some()),
+                Reverse(t.score),
+                Reverse(date(j)),
+                j,
             )
         });
         let mut links = Vec::new();
-        for (j, s) in candidates {
-            if s.listed || links.len() < MAX_RELATED {
+        for (j, tally) in candidates {
+            let listed = tally.listed == Some(true);
+            if listed || links.len() < MAX_RELATED {
                 links.push(Related {
                     incident: j,
-                    reason: s.reason(),
+                    reason: self.shared(i, j, tally).reason(),
                 });
             }
         }
         links
+    }
+
+    /// What incident `i` shares with `j`, by name, from their tally.
+    fn shared(&self, i: usize, j: usize, tally: Tally) -> Shared<'_> {
+        let incidents = self.incidents;
+        let date = |k: usize| incidents[k].incident.date.sort_key();
+        let mut shared = Shared {
+            same_pattern: tally.same_pattern,
+            linked: tally.listed.map(|listed| {
+                if listed {
+                    "listed as related"
+                } else {
+                    "lists this incident as related"
+                }
+            }),
+            ..Shared::default()
+        };
+        if let Some(at) = tally.similar {
+            let link = &self.similar[i][at];
+            let later = (date(j), &incidents[j].slug) > (date(i), &incidents[i].slug);
+            shared.similar = Some((link.kind, link.score, &link.reason, later));
+        }
+        for &(kind, number, name) in &self.terms[i] {
+            let others = &self.sharers[number];
+            // Sharers are in incident order: each incident adds itself once per term.
+            if others.len() > MAX_SHARERS || others.binary_search(&j).is_err() {
+                continue;
+            }
+            match kind {
+                Term::Pattern => {}
+                Term::File => shared.files.push(name),
+                Term::Service => shared.services.push(name),
+                Term::Tag => shared.tags.push(name),
+            }
+        }
+        shared
+    }
+}
+
+/// What incident `i` shares with another, counted (`RelatedIndex::links_with`).
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    same_pattern: bool,
+    /// The weights of the terms they share (files, services, tags).
+    score: usize,
+    /// Which of `i`'s similar links names it (the last, if several).
+    similar: Option<usize>,
+    /// Whether the writers linked them, and if so whether `i` lists it itself.
+    listed: Option<bool>,
+}
+
+/// A tally for every incident, and which ones were met: reused from one incident to the
+/// next, so counting costs no allocation per pair.
+struct Tallies {
+    by_incident: Vec<Tally>,
+    met: Vec<usize>,
+    seen: Vec<bool>,
+}
+
+impl Tallies {
+    fn new(count: usize) -> Self {
+        Self {
+            by_incident: vec![Tally::default(); count],
+            met: Vec::new(),
+            seen: vec![false; count],
+        }
+    }
+
+    fn of(&mut self, j: usize) -> &mut Tally {
+        if !self.seen[j] {
+            self.seen[j] = true;
+            self.met.push(j);
+        }
+        &mut self.by_incident[j]
+    }
+
+    /// The tallies of the incidents met, in the order met; all reset.
+    fn drain(&mut self) -> impl Iterator<Item = (usize, Tally)> + '_ {
+        self.met.drain(..).map(|j| {
+            self.seen[j] = false;
+            (j, std::mem::take(&mut self.by_incident[j]))
+        })
     }
 }
 
