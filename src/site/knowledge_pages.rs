@@ -23,7 +23,7 @@ impl SiteRenderer {
         let meta = self.meta(&Page::Patterns, title, &description, "patterns");
         let views: Vec<PatternView> = patterns
             .iter()
-            .map(|g| PatternView::new(g, patterns, data.summaries))
+            .map(|g| PatternView::new(g, data.summaries))
             .collect();
         let (recurring, single): (Vec<&PatternView>, Vec<&PatternView>) =
             views.iter().partition(|v| v.count > 1);
@@ -38,7 +38,11 @@ impl SiteRenderer {
         let Some(group) = group else {
             return Err(SiteError::NoPage(format!("pattern {slug}")));
         };
-        let view = PatternView::new(group, &data.knowledge.patterns, data.summaries);
+        let view = PatternView::new(group, data.summaries).with_similar(
+            group,
+            &data.knowledge.patterns,
+            data.summaries,
+        );
         let title = fill(
             self.site.text("page.pattern"),
             &[("pattern".into(), view.text.to_owned())],
@@ -129,13 +133,9 @@ struct SimilarPatternView<'a> {
 }
 
 impl<'a> PatternView<'a> {
-    fn new(
-        group: &'a PatternGroup,
-        groups: &'a [PatternGroup],
-        summaries: &'a [IncidentSummary],
-    ) -> Self {
-        let newest_first =
-            |g: &'a PatternGroup| g.incidents.iter().rev().map(|&i| &summaries[i]).collect();
+    /// The pattern of `group`, without its similar patterns: the list of all patterns does
+    /// not show them, and each would carry every incident of its pattern again.
+    fn new(group: &'a PatternGroup, summaries: &'a [IncidentSummary]) -> Self {
         Self {
             text: &group.text,
             slug: &group.slug,
@@ -143,20 +143,44 @@ impl<'a> PatternView<'a> {
             count: group.incidents.len(),
             first_seen: group.first_seen,
             last_seen: group.last_seen,
-            incidents: newest_first(group),
-            similar: group
-                .similar
-                .iter()
-                .map(|similar| {
-                    let other = &groups[similar.group];
-                    SimilarPatternView {
-                        text: &other.text,
-                        slug: &other.slug,
-                        reason: &similar.reason,
-                        incidents: newest_first(other),
-                    }
-                })
-                .collect(),
+            incidents: newest_first(group, summaries),
+            similar: Vec::new(),
         }
     }
+
+    /// Adds the patterns similar to `group`'s (out of `groups`), for its own page.
+    fn with_similar(
+        mut self,
+        group: &'a PatternGroup,
+        groups: &'a [PatternGroup],
+        summaries: &'a [IncidentSummary],
+    ) -> Self {
+        self.similar = group
+            .similar
+            .iter()
+            .map(|similar| {
+                let other = &groups[similar.group];
+                SimilarPatternView {
+                    text: &other.text,
+                    slug: &other.slug,
+                    reason: &similar.reason,
+                    incidents: newest_first(other, summaries),
+                }
+            })
+            .collect();
+        self
+    }
+}
+
+/// The incidents of `group`, newest first.
+fn newest_first<'a>(
+    group: &PatternGroup,
+    summaries: &'a [IncidentSummary],
+) -> Vec<&'a IncidentSummary> {
+    group
+        .incidents
+        .iter()
+        .rev()
+        .map(|&i| &summaries[i])
+        .collect()
 }
