@@ -289,7 +289,10 @@ mod tests {
         let mut huge = good.clone();
         huge[1][..4].copy_from_slice(&u32::MAX.to_le_bytes());
         let memo = ParsedMemo::from_parts(huge);
-        assert!(memo.recall(SOURCE).is_none(), "a size no file has is damage");
+        assert!(
+            memo.recall(SOURCE).is_none(),
+            "a size no file has is damage"
+        );
         let memo = ParsedMemo::from_parts(vec![vec![1, 2, 3], good[1].clone()]);
         assert!(
             memo.recall(SOURCE).is_none(),
