@@ -14,7 +14,8 @@
 //!   in-place update does not keep them: see `pipeline::execute::Pass`);
 //! - the search bundle, under the digest of every search record's inputs, so a build whose
 //!   records did not change writes the bundle without indexing;
-//! - beside the entries (`<cache>/builds/`, neither counted nor pruned), what the last
+//! - beside the entries, neither counted nor pruned: what incident files parsed to
+//!   (`<cache>/parsed/`, see `parsed`), and, in `<cache>/builds/`, what the last
 //!   build into each pair of output folders wrote ([`LastBuild`]), so the next one can
 //!   update them in place.
 //!

@@ -260,12 +260,10 @@ impl<'a> RelatedIndex<'a> {
             tallies.of(j).listed = Some(listed);
         }
         let date = |k: usize| self.incidents[k].incident.date.sort_key();
-        let mut candidates: Vec<(usize, Tally)> = tallies
-            .drain()
-            .filter(|(_, t)| {
-                t.same_pattern || t.similar.is_some() || t.listed.is_some() || t.score >= MIN_SCORE
-            })
-            .collect();
+        let mut candidates: Vec<(usize, Tally)> = tallies.take();
+        candidates.retain(|(_, t)| {
+            t.same_pattern || t.similar.is_some() || t.listed.is_some() || t.score >= MIN_SCORE
+        });
         candidates.sort_by_cached_key(|&(j, t)| {
             (
                 Reverse(t.same_pattern),
@@ -313,7 +311,7 @@ impl<'a> RelatedIndex<'a> {
         }
         for &(kind, number, name) in &self.terms[i] {
             let others = &self.sharers[number];
-            // Sharers are in incident order: each incident adds itself once per term.
+            // Each term's sharers were added in incident order, so they are sorted.
             if others.len() > MAX_SHARERS || others.binary_search(&j).is_err() {
                 continue;
             }
@@ -365,12 +363,15 @@ impl Tallies {
         &mut self.by_incident[j]
     }
 
-    /// The tallies of the incidents met, in the order met; all reset.
-    fn drain(&mut self) -> impl Iterator<Item = (usize, Tally)> + '_ {
-        self.met.drain(..).map(|j| {
-            self.seen[j] = false;
-            (j, std::mem::take(&mut self.by_incident[j]))
-        })
+    /// The tallies of the incidents met, in the order met, leaving every tally reset.
+    fn take(&mut self) -> Vec<(usize, Tally)> {
+        let met = std::mem::take(&mut self.met);
+        met.into_iter()
+            .map(|j| {
+                self.seen[j] = false;
+                (j, std::mem::take(&mut self.by_incident[j]))
+            })
+            .collect()
     }
 }
 
