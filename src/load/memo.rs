@@ -59,35 +59,37 @@ impl ParsedMemo {
     /// What `source`, the text of `file`, parses to: the incident an earlier run kept for
     /// the same text, else a fresh parse (kept if it found no problem).
     pub fn parse(&self, file: &Path, source: &str) -> Parsed {
-        if let Some(incident) = self.recall(source) {
+        let digest = Digest::of_bytes(source.as_bytes());
+        if let Some(incident) = self.recall(digest) {
             return Parsed {
                 incident: Some(incident),
                 ..Parsed::default()
             };
         }
         let parsed = super::parse_incident(file, source);
-        self.keep(source, &parsed);
+        self.keep(digest, source.len(), &parsed);
         parsed
     }
 
-    /// The incident that `source` parsed to in an earlier run, if kept and sound.
-    fn recall(&self, source: &str) -> Option<Incident> {
-        let at = *self.index.get(&Digest::of_bytes(source.as_bytes()))?;
+    /// The incident that the text of digest `digest` parsed to in an earlier run, if kept
+    /// and sound.
+    fn recall(&self, digest: Digest) -> Option<Incident> {
+        let at = *self.index.get(&digest)?;
         let incident = decode(&self.entries[at].1)?;
         self.used[at].store(true, Ordering::Relaxed);
         Some(incident)
     }
 
-    /// Keeps what `source` parsed to, if it parsed without a problem.
-    fn keep(&self, source: &str, parsed: &Parsed) {
+    /// Keeps what the text of digest `digest`, `size` bytes long, parsed to, if it parsed
+    /// without a problem.
+    fn keep(&self, digest: Digest, size: usize, parsed: &Parsed) {
         let Some(incident) = &parsed.incident else {
             return;
         };
         if !parsed.diagnostics.is_empty() || !parsed.placeholders.is_empty() {
             return;
         }
-        if let Some(entry) = encode(incident, source.len()) {
-            let digest = Digest::of_bytes(source.as_bytes());
+        if let Some(entry) = encode(incident, size) {
             let mut added = self.added.lock().unwrap_or_else(|e| e.into_inner());
             added.push((digest, entry));
         }
@@ -249,6 +251,10 @@ mod tests {
         "../../incidents/2025-08-19-expired-tls-certificate-takes-down-payments-api.yaml"
     );
 
+    fn digest(source: &str) -> Digest {
+        Digest::of_bytes(source.as_bytes())
+    }
+
     fn parsed(source: &str) -> Parsed {
         super::super::parse_incident(Path::new("a.yaml"), source)
     }
@@ -257,15 +263,18 @@ mod tests {
     fn a_kept_parse_reads_back_equal_with_its_places() {
         let first = parsed(SOURCE);
         let memo = ParsedMemo::default();
-        memo.keep(SOURCE, &first);
+        memo.keep(digest(SOURCE), SOURCE.len(), &first);
         let parts = memo.into_parts().expect("one parse added");
         let memo = ParsedMemo::from_parts(parts);
-        let again = memo.recall(SOURCE).expect("kept");
+        let again = memo.recall(digest(SOURCE)).expect("kept");
         assert_eq!(
             format!("{again:?}"),
             format!("{:?}", first.incident.unwrap())
         );
-        assert!(memo.recall(&format!("{SOURCE}\n# edited\n")).is_none());
+        assert!(
+            memo.recall(digest(&format!("{SOURCE}\n# edited\n")))
+                .is_none()
+        );
         assert!(memo.into_parts().is_none(), "all read back, nothing added");
     }
 
@@ -273,32 +282,35 @@ mod tests {
     fn a_file_with_a_problem_is_not_kept() {
         let broken = SOURCE.replacen("severity:", "severty:", 1);
         let memo = ParsedMemo::default();
-        memo.keep(&broken, &parsed(&broken));
+        memo.keep(digest(&broken), broken.len(), &parsed(&broken));
         assert!(memo.into_parts().is_none());
     }
 
     #[test]
     fn damaged_entries_and_texts_no_longer_there_are_dropped() {
         let memo = ParsedMemo::default();
-        memo.keep(SOURCE, &parsed(SOURCE));
+        memo.keep(digest(SOURCE), SOURCE.len(), &parsed(SOURCE));
         let mut parts = memo.into_parts().unwrap();
         let good = parts.clone();
         let half = parts[1].len() / 2;
         parts[1].truncate(half);
         let memo = ParsedMemo::from_parts(parts);
-        assert!(memo.recall(SOURCE).is_none(), "half an entry is a miss");
+        assert!(
+            memo.recall(digest(SOURCE)).is_none(),
+            "half an entry is a miss"
+        );
         // Nothing read back: the stored parts lose the damaged entry.
         assert_eq!(memo.into_parts(), Some(Vec::new()));
         let mut huge = good.clone();
         huge[1][..4].copy_from_slice(&u32::MAX.to_le_bytes());
         let memo = ParsedMemo::from_parts(huge);
         assert!(
-            memo.recall(SOURCE).is_none(),
+            memo.recall(digest(SOURCE)).is_none(),
             "a size no file has is damage"
         );
         let memo = ParsedMemo::from_parts(vec![vec![1, 2, 3], good[1].clone()]);
         assert!(
-            memo.recall(SOURCE).is_none(),
+            memo.recall(digest(SOURCE)).is_none(),
             "a digest of the wrong size ends the list"
         );
     }
