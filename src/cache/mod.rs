@@ -269,14 +269,28 @@ impl Cache {
     }
 }
 
-/// The digest of the running executable: what tells two builds of postmortem apart when
-/// their version number is the same (during development). Read once per process.
+/// What tells two builds of postmortem apart when their version number is the same (during
+/// development): the running executable's path, size and modification time. Reading and
+/// hashing the whole executable (50 MB) said the same for 30–40 ms of every run, which a
+/// `check` of a few files notices; a rebuilt or reinstalled binary gets a new time, and
+/// a store that sets every time alike (Nix) gives each build its own path. Worked out once
+/// per process.
 pub fn build_id() -> Digest {
     static ID: OnceLock<Digest> = OnceLock::new();
     *ID.get_or_init(|| {
-        let exe = std::env::current_exe().and_then(std::fs::read);
-        exe.map(|bytes| Digest::of_bytes(&bytes))
-            .unwrap_or_default()
+        let Ok(exe) = std::env::current_exe() else {
+            return Digest::default();
+        };
+        let mut digester = Digester::new();
+        digester.text(&exe.to_string_lossy());
+        if let Ok(metadata) = fs::metadata(&exe) {
+            let modified = metadata.modified().ok();
+            let since_epoch = modified.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            digester
+                .text(&metadata.len().to_string())
+                .text(&since_epoch.unwrap_or_default().as_nanos().to_string());
+        }
+        digester.finish()
     })
 }
 
