@@ -27,7 +27,7 @@ use crate::model::{Digest, Digester};
 use crate::search::{BUNDLE_DIR, BundleFile, BundleStats};
 use crate::site::live::{Digests, LiveFolder, LiveReports};
 use crate::site::write::{ReportStats, site_stamp};
-use crate::site::{Inventory, MemorySink, Output, Plan, Sink, SiteData, SiteError, plan};
+use crate::site::{Inventory, MemorySink, Output, Page, Plan, Sink, SiteData, SiteError, plan};
 
 impl Pipeline {
     /// Updates the output in place if the last build into it was recorded and few pages
@@ -160,7 +160,8 @@ fn place_key(outputs: &Outputs) -> Digest {
 /// Whether every file of `inventory` is still there: one deleted by hand means the record
 /// no longer describes the folders.
 fn all_present(inventory: &Inventory, outputs: &Outputs) -> bool {
-    inventory.pages().all(|page| {
+    let pages: Vec<&Page> = inventory.pages().collect();
+    pages.par_iter().all(|page| {
         let dir = match page.output() {
             Output::Site => &outputs.site,
             Output::Reports => &outputs.reports,

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Sink;
-use super::write::{WriteError, is_generated};
+use super::write::{WriteError, holds, is_generated};
 use crate::model::Digest;
 
 /// Digests of files by path.
@@ -57,7 +57,7 @@ impl Sink for LiveFolder {
         // A file this folder did not write is compared with what is on disk, once.
         let same = match known {
             Some(known) => known == digest && target.is_file(),
-            None => fs::read(&target).is_ok_and(|old| old == content),
+            None => holds(&target, content),
         };
         if same {
             self.written()?.insert(path.to_owned(), digest);
@@ -103,12 +103,11 @@ impl LiveReports {
 impl Sink for LiveReports {
     fn put(&self, name: &str, content: &[u8]) -> io::Result<bool> {
         let path = self.dir.join(name);
-        match fs::read(&path) {
-            Ok(old) if old == content => return Ok(false),
-            Ok(_) if !is_generated(&path) => {
-                return Err(io::Error::other(WriteError::ForeignReport(path)));
-            }
-            _ => {}
+        if holds(&path, content) {
+            return Ok(false);
+        }
+        if path.is_file() && !is_generated(&path) {
+            return Err(io::Error::other(WriteError::ForeignReport(path)));
         }
         fs::create_dir_all(&self.dir)?;
         write_atomically(&path, content)?;

@@ -369,7 +369,7 @@ impl Sink for ReportStaging {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(name.to_owned(), Digest::of_bytes(content));
-        if fs::read(self.dir.join(name)).is_ok_and(|old| old == content) {
+        if holds(&self.dir.join(name), content) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(false);
         }
@@ -395,16 +395,40 @@ pub fn build_id<'a>(reports: impl Iterator<Item = (&'a str, Digest)>) -> String 
 
 /// [`build_id`] of the reports `names` as they are in `dir`.
 pub fn build_id_on_disk(dir: &Path, names: &[String]) -> String {
+    use rayon::prelude::*;
     let mut names: Vec<&String> = names.iter().collect();
     names.sort();
     let digests: Vec<(&str, Digest)> = names
-        .iter()
+        .par_iter()
         .map(|name| {
             let bytes = fs::read(dir.join(name)).unwrap_or_default();
             (name.as_str(), Digest::of_bytes(&bytes))
         })
         .collect();
     build_id(digests.into_iter())
+}
+
+/// Whether the file at `path` holds exactly `content`. Sizes are compared first and then
+/// the bytes a block at a time, so a changed page is rarely read at all and a large one is
+/// never held twice in memory.
+pub fn holds(path: &Path, content: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(content.len() as u64) {
+        return false;
+    }
+    let mut block = vec![0; 256 * 1024];
+    let mut rest = content;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if rest.get(..n) == Some(&block[..n]) => rest = &rest[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Whether a file starts with the report marker.

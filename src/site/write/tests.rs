@@ -179,3 +179,21 @@ fn every_full_write_gives_the_site_a_new_stamp() {
         "the same pages, written again"
     );
 }
+
+#[test]
+fn a_file_holds_exactly_its_bytes_across_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    // Longer than one block of the comparison, and not a multiple of it.
+    let content: Vec<u8> = (0..700_001u32).map(|i| (i % 251) as u8).collect();
+    fs::write(&path, &content).unwrap();
+    assert!(holds(&path, &content));
+    let mut last_differs = content.clone();
+    *last_differs.last_mut().unwrap() ^= 1;
+    assert!(!holds(&path, &last_differs), "same size, one byte apart");
+    assert!(!holds(&path, &content[..content.len() - 1]), "shorter");
+    assert!(!holds(&dir.path().join("missing"), b""), "no file");
+    assert!(!holds(dir.path(), b""), "a folder");
+    fs::write(&path, b"").unwrap();
+    assert!(holds(&path, b""));
+}
