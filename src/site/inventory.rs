@@ -233,20 +233,25 @@ fn add_terms(site: &mut Builder, data: &SiteData<'_>, kind: TermKind, groups: &T
 }
 
 fn add_patterns(site: &mut Builder, data: &SiteData<'_>) {
+    let patterns = &data.knowledge.patterns;
     let mut index = Digester::new();
-    for group in &data.knowledge.patterns {
-        let key = pattern_key(group, data);
-        index.digest(key);
-        site.add(
-            Page::Pattern(group.slug.clone()),
-            Digester::new().digest(key),
-        );
+    for group in patterns {
+        let own = pattern_key(group, data);
+        index.digest(own);
+        // Its own page also shows its similar patterns, which the list of all does not.
+        let mut page = Digester::new();
+        page.digest(own);
+        for similar in &group.similar {
+            page.digest(pattern_key(&patterns[similar.group], data))
+                .text(&similar.reason);
+        }
+        site.add(Page::Pattern(group.slug.clone()), &mut page);
     }
     site.add(Page::Patterns, &mut index);
 }
 
-/// What a pattern's page shows: the pattern, its dates, its incidents' summaries, and its
-/// similar patterns with theirs.
+/// What the list of all patterns shows of one: the pattern, its dates and its incidents'
+/// summaries.
 fn pattern_key(group: &PatternGroup, data: &SiteData<'_>) -> Digest {
     let mut digester = Digester::new();
     digester.text(&group.text).text(&group.slug).add(&(
@@ -256,16 +261,6 @@ fn pattern_key(group: &PatternGroup, data: &SiteData<'_>) -> Digest {
     ));
     for &i in &group.incidents {
         digester.digest(data.summaries[i].key);
-    }
-    for similar in &group.similar {
-        let other = &data.knowledge.patterns[similar.group];
-        digester
-            .text(&other.text)
-            .text(&other.slug)
-            .text(&similar.reason);
-        for &i in &other.incidents {
-            digester.digest(data.summaries[i].key);
-        }
     }
     digester.finish()
 }

@@ -212,3 +212,42 @@ fn a_deleted_incident_takes_its_pages_and_empty_terms_with_it() {
         "the counts changed"
     );
 }
+
+#[test]
+fn similar_patterns_are_in_the_key_of_a_patterns_own_page_only() {
+    let kwarg = |name: &str| {
+        format!("AbstractConnection.__init__() got an unexpected keyword argument '{name}'")
+    };
+    let mut incidents = vec![
+        incident("old", "2025-07-12", &kwarg("CLIENT_CLASS"), ""),
+        incident("new", "2025-10-09", &kwarg("pool_kwargs"), ""),
+        incident(
+            "late",
+            "2025-01-02",
+            "__init__() got an unexpected keyword argument 'compressor'",
+            "",
+        ),
+    ];
+    crate::knowledge::sort_newest_first(&mut incidents);
+    let (info, summaries) = (info(), summaries(&incidents));
+    let mut knowledge = Knowledge::new(&incidents, info.today, &info.vocabularies.severity);
+    let inventory = |knowledge: &Knowledge| {
+        let data = SiteData::new(&info, &incidents, &summaries, knowledge);
+        Inventory::new(&data, Digest(1), &[])
+    };
+    let with = inventory(&knowledge);
+    let group = knowledge
+        .patterns
+        .iter()
+        .position(|g| !g.similar.is_empty());
+    let group = group.expect("a pattern with a similar one");
+    let page = Page::Pattern(knowledge.patterns[group].slug.clone());
+    knowledge.patterns[group].similar.clear();
+    let without = inventory(&knowledge);
+    assert_ne!(with.key(&page), without.key(&page), "its page shows them");
+    assert_eq!(
+        with.key(&Page::Patterns),
+        without.key(&Page::Patterns),
+        "the list of all patterns does not"
+    );
+}
