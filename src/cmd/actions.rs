@@ -8,12 +8,11 @@ use anyhow::bail;
 use jiff::civil::Date;
 use postmortem::diagnostic::Severity;
 use postmortem::knowledge::actions::{self, ActionCounts, ActionEntry, Filter};
-use postmortem::load;
 use postmortem::model::text::{plain_text, plural};
 use postmortem::site::Page;
 use serde::Serialize;
 
-use super::{Global, display_from, print_diagnostics};
+use super::{Global, ParseArgs, load_incidents, print_diagnostics};
 
 /// Arguments of `postmortem actions`.
 #[derive(clap::Args)]
@@ -30,6 +29,8 @@ pub struct Args {
     /// The day items are overdue against [default: today, or SOURCE_DATE_EPOCH when set].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     today: Option<Date>,
+    #[command(flatten)]
+    parse: ParseArgs,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -65,9 +66,7 @@ struct Item<'a> {
 /// Lists the action items; fails if an incident file has errors.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
-    let display = display_from(&cwd);
-    let settings = load::Settings::of(&workspace);
-    let loaded = load::load_dir(&workspace.incidents_dir(), &settings, &display, None);
+    let loaded = load_incidents(&workspace, &cwd, &args.parse);
     if loaded.error_count() > 0 {
         let errors: Vec<_> = loaded
             .diagnostics

@@ -3,13 +3,11 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use postmortem::cache::{self, Cache};
 use postmortem::diagnostic::{self, Severity};
 use postmortem::knowledge::recurrence_notes;
-use postmortem::load;
 use postmortem::model::text::plural;
 
-use super::{Global, display_from, print_diagnostics};
+use super::{Global, ParseArgs, load_incidents, print_diagnostics};
 
 /// Arguments of `postmortem check`.
 #[derive(clap::Args)]
@@ -17,10 +15,8 @@ pub struct Args {
     /// Output format: `human` (with source lines) or `json` (one JSON object per line).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Parse every file again, without reading or writing the cache of what files parsed to
-    /// (`.postmortem/cache/`, or `cache` in postmortem.toml).
-    #[arg(long)]
-    no_cache: bool,
+    #[command(flatten)]
+    parse: ParseArgs,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -32,12 +28,7 @@ enum Format {
 /// Checks the workspace; exit code 1 if any file has an error.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
-    let display = display_from(&cwd);
-    let settings = load::Settings::of(&workspace);
-    let cache = (!args.no_cache)
-        .then(|| Cache::of_this_build(workspace.cache_dir(), env!("CARGO_PKG_VERSION")));
-    let dir = workspace.incidents_dir();
-    let mut loaded = cache::load_dir(cache.as_ref(), &dir, &settings, &display);
+    let mut loaded = load_incidents(&workspace, &cwd, &args.parse);
     // Notes for the writer: errors seen in earlier incidents (`serve` gives them too; a
     // build does not, it would recite the whole history).
     loaded

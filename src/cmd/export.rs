@@ -8,12 +8,11 @@ use anyhow::bail;
 use jiff::civil::Date;
 use postmortem::diagnostic::Severity;
 use postmortem::knowledge::export;
-use postmortem::load;
 use postmortem::model::text::plural;
 use postmortem::site::Page;
 use serde::Serialize;
 
-use super::{Global, display_from, print_diagnostics};
+use super::{Global, ParseArgs, load_incidents, print_diagnostics};
 
 /// Arguments of `postmortem export`.
 #[derive(clap::Args)]
@@ -33,6 +32,8 @@ pub struct Args {
     /// The day action items are overdue against [default: today, or SOURCE_DATE_EPOCH].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     today: Option<Date>,
+    #[command(flatten)]
+    parse: ParseArgs,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -54,13 +55,7 @@ fn parse_day(text: &str) -> Result<Date, String> {
 /// Writes the rows to stdout; fails if an incident file has errors.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let (workspace, cwd) = global.workspace()?;
-    let settings = load::Settings::of(&workspace);
-    let mut loaded = load::load_dir(
-        &workspace.incidents_dir(),
-        &settings,
-        &display_from(&cwd),
-        None,
-    );
+    let mut loaded = load_incidents(&workspace, &cwd, &args.parse);
     let errors: Vec<_> = std::mem::take(&mut loaded.diagnostics)
         .into_iter()
         .filter(|d| d.severity == Severity::Error)

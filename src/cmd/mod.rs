@@ -33,7 +33,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use postmortem::cache::{self, Cache};
 use postmortem::diagnostic::{Diagnostic, Severity};
+use postmortem::load::{self, Loaded};
 use postmortem::workspace::{self, Workspace};
 
 /// Options every subcommand takes.
@@ -75,6 +77,26 @@ impl std::error::Error for DiagnosticError {}
 /// Shows paths the way the user typed them: relative to where they stand.
 pub fn display_from(cwd: &Path) -> impl Fn(&Path) -> PathBuf + Sync + '_ {
     move |path| workspace::display_path(path, cwd)
+}
+
+/// `--no-cache` of the commands that read every incident file.
+#[derive(clap::Args)]
+pub struct ParseArgs {
+    /// Parse every file again, without reading or writing the cache of what files parsed to
+    /// (`.postmortem/cache/`, or `cache` in postmortem.toml).
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+/// Every incident file of `workspace`, shown relative to `cwd`: what `check`, `export` and
+/// `actions` read. Unchanged files are read back from the memo of parsed files, unless
+/// `--no-cache`; this load's parses are kept there for the next command.
+pub fn load_incidents(workspace: &Workspace, cwd: &Path, args: &ParseArgs) -> Loaded {
+    let cache = (!args.no_cache)
+        .then(|| Cache::of_this_build(workspace.cache_dir(), env!("CARGO_PKG_VERSION")));
+    let settings = load::Settings::of(workspace);
+    let dir = workspace.incidents_dir();
+    cache::load_dir(cache.as_ref(), &dir, &settings, &display_from(cwd))
 }
 
 /// Prints diagnostics to stderr, errors first, optionally dropping notes and warnings.
