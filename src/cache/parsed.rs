@@ -18,29 +18,27 @@ pub fn load_dir(
     settings: &Settings,
     display: &(dyn Fn(&Path) -> PathBuf + Sync),
 ) -> Loaded {
-    let memo = cache.map(Cache::parsed_memo);
-    let loaded = load::load_dir(dir, settings, display, memo.as_ref());
-    if let (Some(cache), Some(memo)) = (cache, memo) {
-        cache.keep_parsed_memo(memo);
+    let load = |memo: Option<&ParsedMemo>| load::load_dir(dir, settings, display, memo);
+    match cache {
+        Some(cache) => cache.with_parsed_memo(|memo| load(Some(memo))),
+        None => load(None),
     }
-    loaded
 }
 
 impl Cache {
-    /// What the files of the last load with this build parsed to.
-    fn parsed_memo(&self) -> ParsedMemo {
-        let id = Self::parsed_id();
-        self.read(&self.parsed_path(), id)
+    /// Runs `load` with what the files of the last load with this build parsed to, then
+    /// keeps what this one parsed (if that changed anything) for the next.
+    pub fn with_parsed_memo<T>(&self, load: impl FnOnce(&ParsedMemo) -> T) -> T {
+        let memo = self
+            .read(&self.parsed_path(), Self::parsed_id())
             .map(ParsedMemo::from_parts)
-            .unwrap_or_default()
-    }
-
-    /// Keeps `memo` for the next load, if this load changed it.
-    fn keep_parsed_memo(&self, memo: ParsedMemo) {
+            .unwrap_or_default();
+        let loaded = load(&memo);
         if let Some(parts) = memo.into_parts() {
             let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
             self.write(&self.parsed_path(), Self::parsed_id(), &parts);
         }
+        loaded
     }
 
     fn parsed_id() -> Digest {

@@ -271,6 +271,11 @@ impl Pipeline {
         &self.outputs
     }
 
+    /// The render cache, unless turned off.
+    pub fn cache(&self) -> Option<&Cache> {
+        self.cache.as_ref()
+    }
+
     /// Records per shard of the search bundle.
     pub fn search_shard_size(&self) -> usize {
         self.shard_size

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::knowledge::{IncidentSummary, newest_first};
-use crate::load::{self, LoadedIncident};
+use crate::load::{self, LoadedIncident, ParsedMemo};
 use crate::workspace::{self, Ignore};
 
 use super::rescan::{Snapshot, Stamp};
@@ -43,6 +43,11 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Whether no file was read yet.
+    pub fn is_empty(&self) -> bool {
+        self.stamps.is_empty()
+    }
+
     /// Forgets everything: the next refresh reads every file.
     pub fn clear(&mut self) {
         *self = Self::default();
@@ -50,8 +55,8 @@ impl Sources {
 
     /// Re-scans `dir` (less what `ignore` names) and re-parses what changed since the
     /// stamps in `seen`, which must have been taken before this call. `named` files are
-    /// re-parsed even if their stamp looks the same. Returns how many files were read
-    /// again or went.
+    /// re-parsed even if their stamp looks the same; `memo` holds what files parsed to in
+    /// an earlier run. Returns how many files were read again or went.
     pub fn refresh(
         &mut self,
         dir: &Path,
@@ -59,6 +64,7 @@ impl Sources {
         seen: &Snapshot,
         cwd: &Path,
         settings: &load::Settings,
+        memo: Option<&ParsedMemo>,
     ) -> Result<usize, Diagnostic> {
         let found = scan(dir, &settings.ignore, seen)?;
         // A saved picture or file is read again through the incidents that link to it.
@@ -89,7 +95,7 @@ impl Sources {
             .into_par_iter()
             .map(|(path, stamp)| {
                 let shown = workspace::display_path(&path, cwd);
-                let (loaded, diagnostics) = load::load_file(&path, &shown, settings, None);
+                let (loaded, diagnostics) = load::load_file(&path, &shown, settings, memo);
                 let loaded = loaded.map(|loaded| {
                     let summary = IncidentSummary::new(&loaded);
                     (loaded, summary)
@@ -263,7 +269,14 @@ mod tests {
         let mut sources = Sources::default();
         let refresh = |sources: &mut Sources, seen: &Snapshot| {
             sources
-                .refresh(incidents, &BTreeSet::new(), seen, dir.path(), &settings)
+                .refresh(
+                    incidents,
+                    &BTreeSet::new(),
+                    seen,
+                    dir.path(),
+                    &settings,
+                    None,
+                )
                 .unwrap()
         };
         let first = Snapshot::take(&roots);
