@@ -8,13 +8,16 @@
 //!
 //! All numbers are little-endian. The body is the parts one after the other, LZ4-compressed
 //! when that makes it smaller (packing 1; 0 if stored as they are): pages and reports
-//! shrink to about a fifth, which a CI cache restores and saves on every run, while the
-//! search shards and the memo of parsed files are compressed already. The checksum is the
+//! shrink to about a fifth, which a CI cache restores and saves on every run; the search
+//! shards are compressed already and stay as they are, and the memo of parsed files, whose
+//! entries are compressed one by one, shrinks by another quarter. The checksum is the
 //! xxh3 of the lengths, the packing and the body. An entry is trusted only if every one of
 //! these checks holds: the magic, this format, the same postmortem build, the id it was
 //! asked for, the checksum, and the body unpacking to exactly the lengths. Anything else (a
 //! truncated write, garbage, an entry of another version, one copied under the wrong name)
 //! is a miss: the caller renders again and the entry is rewritten.
+
+use std::borrow::Cow;
 
 use crate::model::Digest;
 
@@ -86,11 +89,11 @@ pub fn decode(bytes: &[u8], version: &str, id: Digest) -> Option<Vec<Vec<u8>>> {
         .iter()
         .try_fold(0usize, |sum, &n| sum.checked_add(n))?;
     let raw = match packing {
-        STORED if body.len() == total => body.to_vec(),
+        STORED if body.len() == total => Cow::Borrowed(body),
         LZ4 if total <= body.len().saturating_mul(MAX_LZ4_RATIO) => {
             let mut raw = vec![0; total];
             let unpacked = lz4_flex::block::decompress_into(body, &mut raw).ok()?;
-            (unpacked == total).then_some(raw)?
+            Cow::Owned((unpacked == total).then_some(raw)?)
         }
         _ => return None,
     };

@@ -42,7 +42,7 @@ use crate::search::{BundleFile, SearchRecord};
 use crate::site::live::write_atomically;
 use crate::site::{Inventory, Page};
 pub use last_build::LastBuild;
-pub use parsed::load_dir;
+pub use parsed::{load_dir, with_parsed_memo};
 
 /// The folder of the entries of this layout, inside the cache folder.
 const LAYOUT_DIR: &str = "v1";

@@ -18,29 +18,32 @@ pub fn load_dir(
     settings: &Settings,
     display: &(dyn Fn(&Path) -> PathBuf + Sync),
 ) -> Loaded {
-    let load = |memo: Option<&ParsedMemo>| load::load_dir(dir, settings, display, memo);
-    match cache {
-        Some(cache) => cache.with_parsed_memo(|memo| load(Some(memo))),
-        None => load(None),
+    with_parsed_memo(cache, |memo| load::load_dir(dir, settings, display, memo))
+}
+
+/// Runs `load` with what the files of the last load with this build parsed to, if there
+/// is a `cache`, then keeps there what this one parsed (if that changed anything) for the
+/// next. The one place that reads and writes the memo.
+pub fn with_parsed_memo<T>(
+    cache: Option<&Cache>,
+    load: impl FnOnce(Option<&ParsedMemo>) -> T,
+) -> T {
+    let Some(cache) = cache else {
+        return load(None);
+    };
+    let memo = cache
+        .read(&cache.parsed_path(), Cache::parsed_id())
+        .map(ParsedMemo::from_parts)
+        .unwrap_or_default();
+    let loaded = load(Some(&memo));
+    if let Some(parts) = memo.into_parts() {
+        let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        cache.write(&cache.parsed_path(), Cache::parsed_id(), &parts);
     }
+    loaded
 }
 
 impl Cache {
-    /// Runs `load` with what the files of the last load with this build parsed to, then
-    /// keeps what this one parsed (if that changed anything) for the next.
-    pub fn with_parsed_memo<T>(&self, load: impl FnOnce(&ParsedMemo) -> T) -> T {
-        let memo = self
-            .read(&self.parsed_path(), Self::parsed_id())
-            .map(ParsedMemo::from_parts)
-            .unwrap_or_default();
-        let loaded = load(&memo);
-        if let Some(parts) = memo.into_parts() {
-            let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-            self.write(&self.parsed_path(), Self::parsed_id(), &parts);
-        }
-        loaded
-    }
-
     fn parsed_id() -> Digest {
         Self::id("parsed", Digest::default(), "")
     }

@@ -30,7 +30,6 @@ use rayon::prelude::*;
 
 use crate::diagnostic;
 use crate::knowledge::SimilarityMemo;
-use crate::load::ParsedMemo;
 use crate::pipeline::{BuildOptions, Counts, Pipeline, Remembered, Sinks};
 use crate::search::{BUNDLE_DIR, SearchRecord};
 use crate::site::live::{LiveFolder, LiveReports};
@@ -252,13 +251,9 @@ impl Session {
         // The first load reads back what unchanged files parsed to, as `build` does.
         let first = self.sources.is_empty();
         let cache = self.pipeline.as_ref().and_then(Pipeline::cache);
-        let mut refresh = |memo: Option<&ParsedMemo>| {
+        let refreshed = crate::cache::with_parsed_memo(cache.filter(|_| first), |memo| {
             (self.sources).refresh(&dir, named, seen, &self.cwd, &settings, memo)
-        };
-        let refreshed = match cache.filter(|_| first) {
-            Some(cache) => cache.with_parsed_memo(|memo| refresh(Some(memo))),
-            None => refresh(None),
-        };
+        });
         let reread = match refreshed {
             Ok(reread) => reread,
             Err(diagnostic) => return (0, Err(Failure::Invalid(vec![diagnostic]))),

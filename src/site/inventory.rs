@@ -234,16 +234,15 @@ fn add_terms(site: &mut Builder, data: &SiteData<'_>, kind: TermKind, groups: &T
 
 fn add_patterns(site: &mut Builder, data: &SiteData<'_>) {
     let patterns = &data.knowledge.patterns;
+    let keys: Vec<Digest> = patterns.iter().map(|g| pattern_key(g, data)).collect();
     let mut index = Digester::new();
-    for group in patterns {
-        let own = pattern_key(group, data);
+    for (group, &own) in patterns.iter().zip(&keys) {
         index.digest(own);
         // Its own page also shows its similar patterns, which the list of all does not.
         let mut page = Digester::new();
         page.digest(own);
         for similar in &group.similar {
-            page.digest(pattern_key(&patterns[similar.group], data))
-                .text(&similar.reason);
+            page.digest(keys[similar.group]).text(&similar.reason);
         }
         site.add(Page::Pattern(group.slug.clone()), &mut page);
     }

@@ -88,7 +88,8 @@ impl Sink for LiveFolder {
 }
 
 /// The live reports folder: a report is written only if it changed, and a file without
-/// the generated marker is never overwritten or removed.
+/// the generated marker (or one that cannot be read to tell) is never overwritten or
+/// removed, as in a full build.
 pub struct LiveReports {
     dir: PathBuf,
 }

@@ -411,15 +411,20 @@ pub fn build_id_on_disk(dir: &Path, names: &[String]) -> String {
 /// Whether the file at `path` holds exactly `content`. Sizes are compared first and then
 /// the bytes a block at a time, so a changed page is rarely read at all and a large one is
 /// never held twice in memory.
-pub fn holds(path: &Path, content: &[u8]) -> bool {
+pub(crate) fn holds(path: &Path, content: &[u8]) -> bool {
     use std::io::Read;
     let Ok(mut file) = fs::File::open(path) else {
         return false;
     };
-    if file.metadata().map(|m| m.len()).ok() != Some(content.len() as u64) {
+    let size = file
+        .metadata()
+        .ok()
+        .filter(fs::Metadata::is_file)
+        .map(|m| m.len());
+    if size != Some(content.len() as u64) {
         return false;
     }
-    let mut block = vec![0; 256 * 1024];
+    let mut block = vec![0; content.len().clamp(1, 256 * 1024)];
     let mut rest = content;
     loop {
         match file.read(&mut block) {
