@@ -36,6 +36,9 @@ pub struct ParsedMemo {
     used: Vec<AtomicBool>,
     /// Parses this run made, to keep.
     added: Mutex<Vec<(Digest, Vec<u8>)>>,
+    /// Whether this run looked anything up: a load that found no file (a folder gone
+    /// missing) leaves the memo as it was.
+    consulted: AtomicBool,
 }
 
 impl ParsedMemo {
@@ -74,6 +77,7 @@ impl ParsedMemo {
     /// The incident that the text of digest `digest` parsed to in an earlier run, if kept
     /// and sound.
     fn recall(&self, digest: Digest) -> Option<Incident> {
+        self.consulted.store(true, Ordering::Relaxed);
         let at = *self.index.get(&digest)?;
         let incident = decode(&self.entries[at].1)?;
         self.used[at].store(true, Ordering::Relaxed);
@@ -83,6 +87,7 @@ impl ParsedMemo {
     /// Keeps what the text of digest `digest`, `size` bytes long, parsed to, if it parsed
     /// without a problem.
     fn keep(&self, digest: Digest, size: usize, parsed: &Parsed) {
+        self.consulted.store(true, Ordering::Relaxed);
         let Some(incident) = &parsed.incident else {
             return;
         };
@@ -96,8 +101,11 @@ impl ParsedMemo {
     }
 
     /// The parts to store: every entry read back or added, as digest and entry. `None` when
-    /// they are the parts read, so there is nothing to write.
+    /// they are the parts read, or nothing was looked up, so there is nothing to write.
     pub fn into_parts(self) -> Option<Vec<Vec<u8>>> {
+        if !self.consulted.load(Ordering::Relaxed) {
+            return None;
+        }
         let added = self.added.into_inner().unwrap_or_else(|e| e.into_inner());
         let used: Vec<bool> = self
             .used
@@ -284,6 +292,14 @@ mod tests {
         let memo = ParsedMemo::default();
         memo.keep(digest(&broken), broken.len(), &parsed(&broken));
         assert!(memo.into_parts().is_none());
+    }
+
+    #[test]
+    fn a_load_that_looked_nothing_up_keeps_the_memo_as_it_was() {
+        let memo = ParsedMemo::default();
+        memo.keep(digest(SOURCE), SOURCE.len(), &parsed(SOURCE));
+        let parts = memo.into_parts().expect("one parse added");
+        assert!(ParsedMemo::from_parts(parts).into_parts().is_none());
     }
 
     #[test]
