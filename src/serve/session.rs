@@ -252,7 +252,8 @@ impl Session {
         let first = self.sources.is_empty();
         let cache = self.pipeline.as_ref().and_then(Pipeline::cache);
         let refreshed = crate::cache::with_parsed_memo(cache.filter(|_| first), |memo| {
-            (self.sources).refresh(&dir, named, seen, &self.cwd, &settings, memo)
+            self.sources
+                .refresh(&dir, named, seen, &self.cwd, &settings, memo)
         });
         let reread = match refreshed {
             Ok(reread) => reread,
