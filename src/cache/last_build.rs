@@ -59,7 +59,7 @@ impl Cache {
             &pages,
         ];
         let id = Self::id("last-build", place, "");
-        self.write(&self.build_path(id), id, &parts);
+        self.write(&self.build_path(id), id, &parts, super::Packing::Compress);
     }
 
     /// Forgets the last build into `place`: its folders are about to change.

@@ -41,6 +41,7 @@ use crate::model::{Digest, Digester};
 use crate::search::{BundleFile, SearchRecord};
 use crate::site::live::write_atomically;
 use crate::site::{Inventory, Page};
+use entry::Packing;
 pub use last_build::LastBuild;
 pub use parsed::{load_dir, with_parsed_memo};
 
@@ -241,7 +242,7 @@ impl Cache {
     }
 
     fn put(&self, id: Digest, parts: &[&[u8]]) {
-        let counter = match self.write(&self.path(id), id, parts) {
+        let counter = match self.write(&self.path(id), id, parts, Packing::Compress) {
             Some(bytes) => {
                 self.mark_used(id);
                 self.written_bytes.fetch_add(bytes, Ordering::Relaxed);
@@ -259,8 +260,8 @@ impl Cache {
     }
 
     /// Writes the entry `id` at `path`; says how many bytes, if it could.
-    fn write(&self, path: &Path, id: Digest, parts: &[&[u8]]) -> Option<u64> {
-        let bytes = entry::encode(&self.version, id, parts);
+    fn write(&self, path: &Path, id: Digest, parts: &[&[u8]], packing: Packing) -> Option<u64> {
+        let bytes = entry::encode(&self.version, id, parts, packing);
         path.parent()
             .map_or(Ok(()), fs::create_dir_all)
             .and_then(|()| write_atomically(path, &bytes))

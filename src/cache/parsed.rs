@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Cache;
+use super::{Cache, Packing};
 use crate::load::{self, Loaded, ParsedMemo, Settings};
 use crate::model::Digest;
 
@@ -38,7 +38,13 @@ pub fn with_parsed_memo<T>(
     let loaded = load(Some(&memo));
     if let Some(parts) = memo.into_parts() {
         let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-        cache.write(&cache.parsed_path(), Cache::parsed_id(), &parts);
+        // Its entries are compressed one by one already.
+        cache.write(
+            &cache.parsed_path(),
+            Cache::parsed_id(),
+            &parts,
+            Packing::AsIs,
+        );
     }
     loaded
 }
