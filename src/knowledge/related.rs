@@ -310,16 +310,16 @@ impl<'a> RelatedIndex<'a> {
             shared.similar = Some((link.kind, link.score, &link.reason, later));
         }
         for &(kind, number, name) in &self.terms[i] {
-            let others = &self.sharers[number];
+            let names = match kind {
+                Term::Pattern => continue,
+                Term::File => &mut shared.files,
+                Term::Service => &mut shared.services,
+                Term::Tag => &mut shared.tags,
+            };
             // Each term's sharers were added in incident order, so they are sorted.
-            if others.len() > MAX_SHARERS || others.binary_search(&j).is_err() {
-                continue;
-            }
-            match kind {
-                Term::Pattern => {}
-                Term::File => shared.files.push(name),
-                Term::Service => shared.services.push(name),
-                Term::Tag => shared.tags.push(name),
+            let others = &self.sharers[number];
+            if others.len() <= MAX_SHARERS && others.binary_search(&j).is_ok() {
+                names.push(name);
             }
         }
         shared

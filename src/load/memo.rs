@@ -9,7 +9,7 @@
 //! after parsing (the checks, links, attachments, signatures) runs as for a parsed file.
 //!
 //! The memo is bytes in and bytes out; the render cache stores it as one checked entry of
-//! this build of postmortem (`cache::load_dir`), since another build may read the format
+//! this build of postmortem (`cache::with_parsed_memo`), since another build may read the format
 //! differently. `tests/fuzz_loader.rs` checks that what the fixtures and hundreds of
 //! mutations of them load to is the same without the memo, filling it and reading it back.
 

@@ -38,11 +38,7 @@ impl SiteRenderer {
         let Some(group) = group else {
             return Err(SiteError::NoPage(format!("pattern {slug}")));
         };
-        let view = PatternView::new(group, data.summaries).with_similar(
-            group,
-            &data.knowledge.patterns,
-            data.summaries,
-        );
+        let view = PatternView::with_similar(group, &data.knowledge.patterns, data.summaries);
         let title = fill(
             self.site.text("page.pattern"),
             &[("pattern".into(), view.text.to_owned())],
@@ -148,14 +144,15 @@ impl<'a> PatternView<'a> {
         }
     }
 
-    /// Adds the patterns similar to `group`'s (out of `groups`), for its own page.
+    /// The pattern of `group` with the patterns similar to it (out of `groups`), for its
+    /// own page.
     fn with_similar(
-        mut self,
         group: &'a PatternGroup,
         groups: &'a [PatternGroup],
         summaries: &'a [IncidentSummary],
     ) -> Self {
-        self.similar = group
+        let mut view = Self::new(group, summaries);
+        view.similar = group
             .similar
             .iter()
             .map(|similar| {
@@ -168,7 +165,7 @@ impl<'a> PatternView<'a> {
                 }
             })
             .collect();
-        self
+        view
     }
 }
 
