@@ -338,7 +338,21 @@ fn a_second_check_reads_the_parses_back_and_reports_the_same() {
         std::fs::read_dir(&kept).map(Iterator::count).unwrap_or(0),
         1
     );
+    // The memo is written again (a new file, renamed into place) only if a run parsed a
+    // file it did not hold or left one of its entries unread.
+    let memo = kept.join("memo");
+    let written = || {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = std::fs::metadata(&memo).unwrap();
+        (metadata.ino(), metadata.modified().unwrap())
+    };
+    let before = written();
     let (second, again) = check_json(&ws);
+    assert_eq!(
+        written(),
+        before,
+        "every parse was read back, none made again"
+    );
     assert_eq!(again, found);
     assert_eq!(second.status.code(), first.status.code());
     let located: Vec<(u64, u64)> = found
